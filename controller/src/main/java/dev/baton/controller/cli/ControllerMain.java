@@ -1,0 +1,108 @@
+package dev.baton.controller.cli;
+
+import dev.baton.common.error.BatonException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code controller} command. */
+@Command(name = "controller", mixinStandardHelpOptions = true, versionProvider = ControllerMain.Version.class,
+    description = {"Baton controller: provisions a customer's platform from YAML definitions and hands its nodes"
+        + " off to configuration management.", ""},
+    subcommands = {ValidateCommand.class, NewCommand.class, SchemaCommand.class,
+        CommandLine.HelpCommand.class},
+    footer = {"", "Exit codes: 0 success, 1 failure, 2 changes (plan) or drift (audit), 64 wrong usage.",
+        "Documentation: docs/cli.md and docs/definitions.md"})
+public final class ControllerMain implements Runnable {
+
+  @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+      description = "Show stack traces and internal details of errors.")
+  boolean debug;
+
+  @Option(names = "--color", scope = CommandLine.ScopeType.INHERIT, paramLabel = "WHEN", defaultValue = "auto",
+      description = "Colour the output: auto (only on a terminal, unless NO_COLOR is set), always or never.")
+  String color;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  Terminal terminal;
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    System.exit(run(args, out, err, null, System.console() != null));
+  }
+
+  /**
+   * Runs the CLI with the given streams; returns the exit code.
+   *
+   * @param forceColor true/false to decide colour, null to detect it from the process
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, Boolean forceColor, boolean interactive) {
+    ControllerMain main = new ControllerMain();
+    CommandLine cli = new CommandLine(main);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setExecutionStrategy(parseResult -> {
+      boolean color = forceColor != null ? forceColor : Terminal.detectColor(main.color);
+      cli.setColorScheme(CommandLine.Help.defaultColorScheme(color ? CommandLine.Help.Ansi.ON
+          : CommandLine.Help.Ansi.OFF));
+      main.terminal = new Terminal(out, err, color, interactive);
+      return new CommandLine.RunLast().execute(parseResult);
+    });
+    cli.setParameterExceptionHandler((ex, a) -> {
+      err.println("controller: " + ex.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+      return ExitCodes.USAGE;
+    });
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      String name = commandLine.getCommandSpec().qualifiedName();
+      if (ex instanceof BatonException be) {
+        err.println(name + ": " + (main.terminal != null ? main.terminal.red("error") : "error") + ": " + be.getMessage());
+      } else {
+        err.println(name + ": internal error: " + ex + (main.debug ? "" : " (run with --debug for details)"));
+      }
+      if (main.debug) {
+        ex.printStackTrace(err);
+      }
+      return ExitCodes.FAILED;
+    });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(terminal.out());
+  }
+
+  /** Reads the version written at build time. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"baton controller " + version(), "Java " + System.getProperty("java.version")};
+    }
+  }
+
+  public static String version() {
+    Properties p = new Properties();
+    try (InputStream in = ControllerMain.class.getResourceAsStream("/dev/baton/controller/version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // fall through to "unknown"
+    }
+    return p.getProperty("version", "unknown");
+  }
+}

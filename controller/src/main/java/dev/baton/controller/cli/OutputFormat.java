@@ -1,0 +1,6 @@
+package dev.baton.controller.cli;
+
+/** How a command prints its result. */
+enum OutputFormat {
+  TEXT, JSON
+}

@@ -1,0 +1,72 @@
+package dev.baton.controller.cli;
+
+import java.io.PrintWriter;
+
+/**
+ * Where a command writes: standard output for results, standard error for problems and
+ * progress. Colour only when writing to a terminal and NO_COLOR is unset, or when forced.
+ */
+public final class Terminal {
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final boolean color;
+  private final boolean interactive;
+
+  public Terminal(PrintWriter out, PrintWriter err, boolean color, boolean interactive) {
+    this.out = out;
+    this.err = err;
+    this.color = color;
+    this.interactive = interactive;
+  }
+
+  /** Colour decision for the real process streams. */
+  public static boolean detectColor(String mode) {
+    return switch (mode) {
+      case "always" -> true;
+      case "never" -> false;
+      default -> System.console() != null && System.getenv("NO_COLOR") == null
+          && !"dumb".equals(System.getenv("TERM"));
+    };
+  }
+
+  public PrintWriter out() {
+    return out;
+  }
+
+  public PrintWriter err() {
+    return err;
+  }
+
+  /** True when a person is at a terminal (progress bars, confirmation prompts). */
+  public boolean interactive() {
+    return interactive;
+  }
+
+  public boolean color() {
+    return color;
+  }
+
+  public String red(String s) {
+    return paint("31;1", s);
+  }
+
+  public String green(String s) {
+    return paint("32", s);
+  }
+
+  public String yellow(String s) {
+    return paint("33", s);
+  }
+
+  public String bold(String s) {
+    return paint("1", s);
+  }
+
+  public String dim(String s) {
+    return paint("2", s);
+  }
+
+  private String paint(String code, String s) {
+    return color ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.baton.controller.definition.model;
+
+import java.util.List;
+
+@Kind(value = "autoscaling_group", doc = "A group of identical nodes of one role in one cluster. Nodes it"
+    + " launches register themselves with a group-scoped token and are handed off like any instance.")
+public record AutoscalingGroupSpec(
+    @Field(doc = "Cluster the group belongs to (dev, qa, staging, production ...)", required = true,
+        format = Format.NAME, example = "staging") String cluster,
+    @Field(doc = "Role of the group's nodes", required = true, format = Format.NAME, example = "webapp") String role,
+    @Field(doc = "What the group launches", required = true) LaunchSpec launch,
+    @Field(doc = "Subnets to launch into (one or more)", required = true, ref = "subnet", example = "[app-a, app-b]")
+        List<String> subnets,
+    @Field(doc = "Fewest instances", required = true, min = 0, max = 1000, example = "1") Integer min,
+    @Field(doc = "Most instances", required = true, min = 0, max = 1000, example = "4") Integer max,
+    @Field(doc = "Instances wanted now; between min and max. Defaults to min", min = 0, max = 1000, example = "2")
+        Integer desired,
+    @Field(doc = "Health check") HealthCheckSpec healthCheck,
+    @Field(doc = "DNS domain of the nodes; defaults to the platform's domain", format = Format.DNS_NAME,
+        example = "acme.example.net") String domain,
+    @Field(doc = "Certname of a node; placeholders {role}, {cluster}, {instance_id}, {domain}, {platform}, {env}",
+        dflt = "\"{role}-{instance_id}.{domain}\"") String certnamePattern,
+    @Field(doc = "Hand-off to configuration management", required = true) HandoffSpec handoff)
+    implements ResourceSpec {}

@@ -1,0 +1,19 @@
+package dev.baton.controller.definition.model;
+
+import java.util.List;
+
+/** What an autoscaling group launches; becomes a launch template. */
+public record LaunchSpec(
+    @Field(doc = "Instance type", required = true, format = Format.INSTANCE_TYPE, example = "t3.small")
+        String instanceType,
+    @Field(doc = "Image ID; required on the aws provider", format = Format.AMI, example = "ami-0abcdef1234567890")
+        String ami,
+    @Field(doc = "Operating-system family of the image: debian, ubuntu or amazon_linux", dflt = "debian")
+        ImageFamily imageFamily,
+    @Field(doc = "Name of the EC2 key pair", example = "ops-2026") String keypair,
+    @Field(doc = "The instance profile of launched instances", ref = "instance_profile", example = "worker")
+        String instanceProfile,
+    @Field(doc = "Security groups of launched instances", ref = "security_group", example = "[app]")
+        List<String> securityGroups,
+    @Field(doc = "Detailed (1-minute) monitoring", dflt = "false") Boolean monitoring,
+    @Field(doc = "Boot volume") RootVolumeSpec rootVolume) {}
