@@ -90,7 +90,7 @@ public final class SafeYaml {
       }
       local.error(pos, "invalid YAML: " + describe(e) + hint);
     } catch (YAMLException e) {
-      local.error(Pos.ofFile(file), "invalid YAML: " + lowerFirst(e.getMessage()));
+      local.error(Pos.ofFile(file), "invalid YAML: " + friendly(e.getMessage(), ""));
     }
     if (!local.isEmpty()) {
       diags.addAll(local);
@@ -102,18 +102,31 @@ public final class SafeYaml {
   private static String describe(MarkedYAMLException e) {
     String problem = e.getProblem() == null ? "" : e.getProblem();
     String context = e.getContext() == null ? "" : e.getContext();
+    return friendly(problem, context);
+  }
+
+  private static String friendly(String problem, String context) {
     String msg;
-    if (problem.contains("aliases for non-scalar nodes")) {
+    if (problem.startsWith("Global tag is not allowed: ")) {
+      return "the tag \"" + shortTag(problem.substring("Global tag is not allowed: ".length()).trim())
+          + "\" is not allowed: definitions are plain data; remove the tag";
+    } else if (problem.contains("mapping values are not allowed here")) {
+      msg = "\"key: value\" is not allowed here; check the indentation of this line and the one above";
+    } else if (problem.contains("aliases for non-scalar nodes")) {
       msg = "too many aliases (more than " + MAX_COLLECTION_ALIASES
           + "); write the values out instead of nesting anchors";
     } else if (problem.contains("Nesting Depth")) {
       msg = "nested deeper than " + MAX_DEPTH + " levels";
-    } else if (problem.contains("found character '\\t'")) {
+    } else if (problem.contains("TAB")) {
       msg = "a tab is used for indentation; indent with spaces";
     } else {
       msg = (context.isEmpty() ? "" : context + ": ") + problem;
     }
     return lowerFirst(msg.replaceAll("\\s+", " ").trim());
+  }
+
+  private static String shortTag(String tag) {
+    return tag.startsWith("tag:yaml.org,2002:") ? "!!" + tag.substring("tag:yaml.org,2002:".length()) : tag;
   }
 
   private static String lineAt(String text, int line) {
@@ -223,8 +236,5 @@ public final class SafeYaml {
       return new YNode.YMap(pos, keys, values);
     }
 
-    private static String shortTag(String tag) {
-      return tag.startsWith("tag:yaml.org,2002:") ? "!!" + tag.substring("tag:yaml.org,2002:".length()) : tag;
-    }
   }
 }

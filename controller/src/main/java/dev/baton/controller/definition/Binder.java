@@ -308,8 +308,8 @@ final class Binder {
       String v = variables.get(name);
       if (v == null) {
         ok = false;
-        diags.error(s.pos(), "undefined variable \"${" + name + "}\"" + Suggest.didYouMean(name, variables.keySet())
-            + "; define it under \"variables:\" " + variablesHint);
+        diags.error(s.pos(), "undefined variable \"${" + name + "}\"; define it under \"variables:\" " + variablesHint
+            + Suggest.didYouMean(name, variables.keySet()));
         m.appendReplacement(sb, "");
       } else {
         m.appendReplacement(sb, Matcher.quoteReplacement(v));
@@ -350,7 +350,7 @@ final class Binder {
   static String describe(Class<?> type) {
     dev.baton.controller.definition.model.Kind k = type.getAnnotation(dev.baton.controller.definition.model.Kind.class);
     if (k != null) {
-      return "a " + k.value();
+      return Words.a(k.value());
     }
     return type.getSimpleName().replace("Spec", "").toLowerCase(java.util.Locale.ROOT);
   }
@@ -362,7 +362,10 @@ final class Binder {
   }
 
   private static String lowerFirst(String s) {
-    return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    if (s.length() < 2 || Character.isUpperCase(s.charAt(1))) {
+      return s;
+    }
+    return Character.toLowerCase(s.charAt(0)) + s.substring(1);
   }
 
   @SuppressWarnings("unchecked")

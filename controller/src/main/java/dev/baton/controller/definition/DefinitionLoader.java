@@ -57,8 +57,8 @@ public final class DefinitionLoader {
         diags.error(head.pos, "this platform has environments (" + String.join(", ", spec.environments().keySet())
             + "); choose one with --env");
       } else if (!spec.environments().containsKey(env)) {
-        diags.error(head.pos, "unknown environment \"" + env + "\"" + Suggest.didYouMean(env, spec.environments().keySet())
-            + "; this platform defines: " + String.join(", ", spec.environments().keySet()));
+        diags.error(head.positions.at("environments"), "unknown environment \"" + env + "\"; this platform defines: "
+            + String.join(", ", spec.environments().keySet()) + Suggest.didYouMean(env, spec.environments().keySet()));
       }
     } else if (env != null) {
       diags.error(head.pos, "this platform defines no environments, so --env " + env
@@ -180,8 +180,9 @@ public final class DefinitionLoader {
     }
     ResourceKind kind = ResourceKind.byYaml(ks.text()).orElse(null);
     if (kind == null) {
-      diags.error(ks.pos(), "unknown kind \"" + ks.text() + "\"" + Suggest.didYouMean(ks.text(), ResourceKind.yamlNames())
-          + "; the kinds are: " + String.join(", ", ResourceKind.yamlNames()));
+      String hint = Suggest.didYouMean(ks.text(), ResourceKind.yamlNames());
+      diags.error(ks.pos(), "unknown kind \"" + ks.text() + "\"" + (hint.isEmpty()
+          ? "; the kinds are: " + String.join(", ", ResourceKind.yamlNames()) : hint));
       return null;
     }
     Positions positions = new Positions(map.pos());
@@ -190,7 +191,7 @@ public final class DefinitionLoader {
     List<FieldInfo> own = Schema.fields(kind.specType());
     Set<String> known = new LinkedHashSet<>(Binder.keys(common));
     known.addAll(Binder.keys(own));
-    binder.checkUnknownKeys(map, "", known, "a " + kind.yaml());
+    binder.checkUnknownKeys(map, "", known, Words.a(kind.yaml()));
     CommonFields c = Binder.construct(CommonFields.class, binder.bindFields(common, map, ""));
     ResourceSpec spec = Binder.construct(kind.specType(), binder.bindFields(own, map, ""));
     if (c.name() == null) {

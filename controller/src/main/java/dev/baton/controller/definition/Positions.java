@@ -24,6 +24,11 @@ public final class Positions {
     return root;
   }
 
+  /** True when a value was written at exactly this path (even one that was then refused). */
+  public boolean has(String path) {
+    return values.containsKey(path);
+  }
+
   public Pos at(String path) {
     String p = path;
     while (!p.isEmpty()) {

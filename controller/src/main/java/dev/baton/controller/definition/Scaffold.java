@@ -48,15 +48,16 @@ public final class Scaffold {
   private static void fields(StringBuilder sb, List<FieldInfo> fields, String indent, boolean commentedOut) {
     for (FieldInfo f : fields) {
       sb.append('\n');
-      boolean required = f.meta().required() && !commentedOut;
-      String label = f.meta().doc() + (required ? " REQUIRED." : "")
+      boolean required = (f.meta().required() || f.meta().scaffold()) && !commentedOut;
+      String label = f.meta().doc() + (f.meta().required() && !commentedOut ? " REQUIRED."
+          : required ? " Example value: replace it." : "")
           + (!f.meta().dflt().isEmpty() ? " Default: " + f.meta().dflt() + "." : "")
-          + (!f.meta().ref().isEmpty() ? " Names a " + f.meta().ref() + " of this platform." : "");
+          + (!f.meta().ref().isEmpty() ? " Names " + Words.a(f.meta().ref()) + " of this platform." : "");
       comment(sb, indent, label);
       String prefix = indent + (required ? "" : "# ");
       Class<?> raw = f.raw();
       String value = !f.meta().example().isEmpty() ? f.meta().example() : f.meta().dflt();
-      if (raw.isRecord() && (value.isEmpty() || required)) {
+      if (raw.isRecord() && (value.isEmpty() || f.meta().required())) {
         sb.append(prefix).append(f.key()).append(":\n");
         fields(sb, Schema.fields(raw), indent + "  ", !required);
       } else if (f.isList() && Schema.rawOf(f.element()).isRecord() && value.isEmpty()) {

@@ -208,7 +208,7 @@ public final class SchemaExport {
 
   private static String baseName(FieldInfo f, Class<?> raw) {
     if (!f.meta().ref().isEmpty()) {
-      return "name of a " + f.meta().ref();
+      return "name of " + Words.a(f.meta().ref());
     }
     if (raw.isRecord()) {
       return defName(raw);

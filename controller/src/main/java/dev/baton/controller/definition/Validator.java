@@ -167,7 +167,8 @@ final class Validator {
     List<String> sameKind = byAddress.values().stream().filter(o -> o.kind() == kind).map(Resource::name).toList();
     String msg = "no " + kind.yaml() + " named \"" + name + "\" in this platform";
     if (!others.isEmpty()) {
-      msg += "; \"" + name + "\" is a " + String.join(" and a ", others) + ", not a " + kind.yaml();
+      msg += "; \"" + name + "\" is " + String.join(" and ", others.stream().map(Words::a).toList()) + ", not "
+          + Words.a(kind.yaml());
     } else {
       msg += Suggest.didYouMean(name, sameKind);
     }
@@ -331,8 +332,8 @@ final class Validator {
       RuleSpec rule = rules.get(i);
       String p = path + "[" + i + "]";
       Protocol proto = rule.protocol();
-      if ((proto == Protocol.TCP || proto == Protocol.UDP) && rule.ports() == null) {
-        error(r.pos(p), "a " + proto.yaml() + " rule needs \"ports\" (a port such as 443, or a range such as 1024-65535)");
+      if ((proto == Protocol.TCP || proto == Protocol.UDP) && !r.positions().has(p + ".ports")) {
+        error(r.pos(p), Words.a(proto.yaml()) + " rule needs \"ports\" (a port such as 443, or a range such as 1024-65535)");
       }
       if ((proto == Protocol.ALL || proto == Protocol.ICMP) && rule.ports() != null) {
         error(r.pos(p + ".ports"), "\"ports\" does not apply to protocol " + proto.yaml() + "; remove it");
@@ -349,8 +350,8 @@ final class Validator {
       VolumeSpec v = r.spec(VolumeSpec.class);
       checkAz(r, "az", v.az());
       VolumeType t = v.type();
-      if ((t == VolumeType.IO1 || t == VolumeType.IO2) && v.iops() == null) {
-        error(r.pos("type"), "an " + t.yaml() + " volume needs \"iops\" (provisioned IOPS, such as 3000)");
+      if ((t == VolumeType.IO1 || t == VolumeType.IO2) && !r.positions().has("iops")) {
+        error(r.pos("type"), Words.a(t.yaml()) + " volume needs \"iops\" (provisioned IOPS, such as 3000)");
       }
       if (v.iops() != null && t != null && t != VolumeType.IO1 && t != VolumeType.IO2 && t != VolumeType.GP3) {
         error(r.pos("iops"), "\"iops\" applies only to gp3, io1 and io2 volumes, not " + t.yaml());
@@ -431,7 +432,7 @@ final class Validator {
   }
 
   private void checkImage(Resource r, String path, String ami) {
-    if (spec.provider() == ProviderKind.AWS && ami == null) {
+    if (spec.provider() == ProviderKind.AWS && ami == null && !r.positions().has(path)) {
       error(r.pos(path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : ""),
           "\"ami\" is required on the aws provider (an image ID such as ami-0abcdef1234567890)");
     }
@@ -544,7 +545,7 @@ final class Validator {
               + other.name() + "\"); one group per role and cluster");
         }
       }
-      if (g.subnets().isEmpty() && r.positions().at("subnets") != r.pos()) {
+      if (g.subnets().isEmpty() && r.positions().has("subnets")) {
         error(r.pos("subnets"), "an autoscaling group needs at least one subnet");
       }
       String vpc = null;
@@ -564,9 +565,9 @@ final class Validator {
         Matcher m = PLACEHOLDER.matcher(g.certnamePattern());
         while (m.find()) {
           if (!CERTNAME_PLACEHOLDERS.contains(m.group(1))) {
-            error(r.pos("certname_pattern"), "unknown placeholder {" + m.group(1) + "} in certname_pattern"
-                + Suggest.didYouMean(m.group(1), CERTNAME_PLACEHOLDERS) + "; known: {role}, {cluster}, {instance_id},"
-                + " {domain}, {platform}, {env}");
+            error(r.pos("certname_pattern"), "unknown placeholder {" + m.group(1) + "} in certname_pattern; the"
+                + " placeholders are {role}, {cluster}, {instance_id}, {domain}, {platform} and {env}"
+                + Suggest.didYouMean(m.group(1), CERTNAME_PLACEHOLDERS));
           }
         }
         if (!g.certnamePattern().contains("{instance_id}")) {
@@ -583,7 +584,7 @@ final class Validator {
   private void checkIam() {
     for (Resource r : platform.ofKind(ResourceKind.IAM_POLICY)) {
       IamPolicySpec p = r.spec(IamPolicySpec.class);
-      if (p.statements() != null && p.statements().isEmpty() && r.positions().at("statements") != r.pos()) {
+      if (p.statements() != null && p.statements().isEmpty() && r.positions().has("statements")) {
         error(r.pos("statements"), "a policy needs at least one statement");
       }
       List<StatementSpec> statements = Objects.requireNonNullElse(p.statements(), List.of());

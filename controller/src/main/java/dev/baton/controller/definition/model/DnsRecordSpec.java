@@ -10,7 +10,7 @@ public record DnsRecordSpec(
         required = true, example = "www") String record,
     @Field(doc = "A, AAAA, CNAME, TXT, MX, SRV, NS or CAA", dflt = "A") DnsType type,
     @Field(doc = "Time to live in seconds", dflt = "300", min = 0, max = 2147483647) Integer ttl,
-    @Field(doc = "The values, written out", example = "[203.0.113.10]") List<String> values,
+    @Field(doc = "The values, written out", example = "[203.0.113.10]", scaffold = true) List<String> values,
     @Field(doc = "Take the value from this instance's address (type A only)", ref = "instance", example = "web-1")
         String instance,
     @Field(doc = "Take the value from this Elastic IP (type A only)", ref = "elastic_ip", example = "web-1")

@@ -35,6 +35,9 @@ public @interface Field {
    */
   boolean weak() default false;
 
+  /** Written with its example (not commented out) in files made by {@code controller new}. */
+  boolean scaffold() default false;
+
   long min() default Long.MIN_VALUE;
 
   long max() default Long.MAX_VALUE;

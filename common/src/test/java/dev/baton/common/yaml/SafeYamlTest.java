@@ -1,0 +1,81 @@
+package dev.baton.common.yaml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.common.error.Diagnostics;
+import dev.baton.common.yaml.YNode.YMap;
+import dev.baton.common.yaml.YNode.YScalar;
+import dev.baton.common.yaml.YNode.YSeq;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SafeYamlTest {
+
+  private static List<SafeYaml.Document> load(String text, Diagnostics d) {
+    return SafeYaml.loadAll("f.yaml", text, d);
+  }
+
+  @Test
+  void positionsAreOneBasedLineAndColumn() {
+    Diagnostics d = new Diagnostics();
+    YMap m = (YMap) load("a: 1\nb:\n  - x\n  - y\n", d).get(0).root();
+    assertTrue(d.isEmpty());
+    assertEquals(1, m.keyPos("a").line());
+    YSeq b = (YSeq) m.get("b");
+    assertEquals(3, b.items().get(0).pos().line());
+    assertEquals(5, b.items().get(0).pos().column());
+  }
+
+  @Test
+  void scalarsKeepTheirTextSoNoStaysNo() {
+    YMap m = (YMap) load("country: no\nversion: 1.10\nempty:\n", new Diagnostics()).get(0).root();
+    assertEquals("no", ((YScalar) m.get("country")).text());
+    assertEquals("1.10", ((YScalar) m.get("version")).text());
+    assertTrue(((YScalar) m.get("empty")).isNull());
+  }
+
+  @Test
+  void severalDocumentsPerFile() {
+    assertEquals(3, load("a: 1\n---\nb: 2\n---\nc: 3\n", new Diagnostics()).size());
+  }
+
+  @Test
+  void mergeKeysAreFlattenedAndLocalKeysWin() {
+    YMap m = (YMap) load("base: &b {x: 1, y: 2}\nthing:\n  <<: *b\n  y: 3\n", new Diagnostics()).get(0).root();
+    YMap thing = (YMap) m.get("thing");
+    assertEquals("1", ((YScalar) thing.get("x")).text());
+    assertEquals("3", ((YScalar) thing.get("y")).text());
+  }
+
+  @Test
+  void aFileLargerThanTheLimitIsRefusedWholeWithoutParsing() {
+    Diagnostics d = new Diagnostics();
+    String big = "a: " + "x".repeat(SafeYaml.MAX_FILE_BYTES) + "\n";
+    assertEquals(List.of(), load(big, d));
+    assertTrue(d.sorted().get(0).message().contains("larger than"), d.sorted().toString());
+  }
+
+  @Test
+  void anAliasInsideItselfIsRefused() {
+    Diagnostics d = new Diagnostics();
+    assertEquals(List.of(), load("a: &a\n  b: *a\n", d));
+    assertTrue(!d.isEmpty());
+  }
+
+  @Test
+  void aFileWithAnyProblemYieldsNoDocuments() {
+    Diagnostics d = new Diagnostics();
+    assertEquals(List.of(), load("a: 1\n---\nb: !!java.io.File /etc/passwd\n", d));
+    assertEquals(1, d.size());
+    assertEquals(3, d.sorted().get(0).pos().line());
+  }
+
+  @Test
+  void duplicateKeysAreReportedAtTheSecondOne() {
+    Diagnostics d = new Diagnostics();
+    load("a: 1\nb: 2\na: 3\n", d);
+    assertEquals(3, d.sorted().get(0).pos().line());
+    assertTrue(d.sorted().get(0).message().contains("first set at line 1"));
+  }
+}

@@ -1,0 +1,80 @@
+package dev.baton.controller.definition;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.controller.cli.CliRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One invalid platform per error, each named after the error it must produce: {@code
+ * controller validate} must print exactly the lines of its {@code expected.txt} and exit 1.
+ * A fixture without platform.yaml gets {@code _base/platform.yaml} (unless it has {@code
+ * .no-base}); {@code args.txt} adds arguments. UUIDs in messages are fresh suggestions, so
+ * they are compared as {@code <uuid>}.
+ */
+class ValidationFixturesTest {
+  static final Path FIXTURES = Path.of("src/test/resources/invalid");
+
+  static Stream<String> fixtures() throws IOException {
+    try (Stream<Path> s = Files.list(FIXTURES)) {
+      return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("_"))
+          .sorted().toList().stream();
+    }
+  }
+
+  @Test
+  void thereIsAFixtureForEachOfAtLeastFortyErrors() throws IOException {
+    assertTrue(fixtures().count() >= 40, "at least 40 invalid fixtures");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void fixtureFailsWithItsExpectedMessage(String name, @TempDir Path tmp) throws IOException {
+    Path src = FIXTURES.resolve(name);
+    Path dir = tmp.resolve(name);
+    copy(src, dir);
+    if (!Files.exists(src.resolve(".no-base")) && !Files.exists(src.resolve("platform.yaml"))) {
+      Files.copy(FIXTURES.resolve("_base/platform.yaml"), dir.resolve("platform.yaml"));
+    }
+    List<String> args = new ArrayList<>(List.of("validate", dir.toString()));
+    if (Files.exists(src.resolve("args.txt"))) {
+      args.addAll(Files.readAllLines(src.resolve("args.txt")).stream().filter(l -> !l.isBlank()).toList());
+    }
+    Files.deleteIfExists(dir.resolve("args.txt"));
+    Files.deleteIfExists(dir.resolve("expected.txt"));
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+    String expected = Files.readString(src.resolve("expected.txt"));
+    String actual = run.err().replace(dir + "/", "").replace(dir.toString(), ".");
+    assertEquals(normalize(expected), normalize(actual), "output of validate for fixture " + name);
+    assertEquals(1, run.exitCode(), "exit code for fixture " + name);
+    assertEquals("", run.out(), "nothing on stdout for an invalid platform");
+  }
+
+  static String normalize(String s) {
+    return s.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>").strip();
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+}
