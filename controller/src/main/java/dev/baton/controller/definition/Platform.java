@@ -24,6 +24,7 @@ public record Platform(Path dir, PlatformSpec spec, String env, List<Resource> r
   public static final String TAG_PLATFORM = "baton:platform";
   public static final String TAG_CUSTOMER = "baton:customer";
   public static final String TAG_ENV = "baton:env";
+  public static final String TAG_PROTECT = "baton:protect";
   public static final String TAG_NAME = "Name";
 
   public String name() {
@@ -63,6 +64,9 @@ public record Platform(Path dir, PlatformSpec spec, String env, List<Resource> r
     tags.put(TAG_CUSTOMER, spec.customer());
     if (env != null) {
       tags.put(TAG_ENV, env);
+    }
+    if (Boolean.TRUE.equals(r.common().protect())) {
+      tags.put(TAG_PROTECT, "true");
     }
     return tags;
   }

@@ -16,9 +16,9 @@ public record AutoscalingGroupSpec(
     @Field(doc = "Instances wanted now; between min and max. Defaults to min", min = 0, max = 1000, example = "2")
         Integer desired,
     @Field(doc = "Health check") HealthCheckSpec healthCheck,
-    @Field(doc = "DNS domain of the nodes; defaults to the platform's domain", format = Format.DNS_NAME,
+    @Field(onChange = OnChange.NONE, doc = "DNS domain of the nodes; defaults to the platform's domain", format = Format.DNS_NAME,
         example = "acme.example.net") String domain,
-    @Field(doc = "Certname of a node; placeholders {role}, {cluster}, {instance_id}, {domain}, {platform}, {env}",
+    @Field(onChange = OnChange.NONE, doc = "Certname of a node; placeholders {role}, {cluster}, {instance_id}, {domain}, {platform}, {env}",
         dflt = "\"{role}-{instance_id}.{domain}\"") String certnamePattern,
-    @Field(doc = "Hand-off to configuration management", required = true) HandoffSpec handoff)
+    @Field(onChange = OnChange.NONE, doc = "Hand-off to configuration management", required = true) HandoffSpec handoff)
     implements ResourceSpec {}

@@ -35,6 +35,9 @@ public @interface Field {
    */
   boolean weak() default false;
 
+  /** What changing this field does to the live resource; see {@link OnChange}. */
+  OnChange onChange() default OnChange.UPDATE;
+
   /** Written with its example (not commented out) in files made by {@code controller new}. */
   boolean scaffold() default false;
 

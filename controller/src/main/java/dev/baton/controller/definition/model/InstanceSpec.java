@@ -5,20 +5,20 @@ import java.util.List;
 @Kind(value = "instance", doc = "A virtual machine. Its user data starts the Baton agent, which registers"
     + " with the controller and is handed off to configuration management.")
 public record InstanceSpec(
-    @Field(doc = "The subnet the instance is placed in", required = true, ref = "subnet", example = "web-a")
+    @Field(onChange = OnChange.REPLACE, doc = "The subnet the instance is placed in", required = true, ref = "subnet", example = "web-a")
         String subnet,
     @Field(doc = "Instance type", required = true, format = Format.INSTANCE_TYPE, example = "t3.micro")
         String instanceType,
-    @Field(doc = "Image ID; required on the aws provider", format = Format.AMI, example = "ami-0abcdef1234567890")
+    @Field(onChange = OnChange.REPLACE, doc = "Image ID; required on the aws provider", format = Format.AMI, example = "ami-0abcdef1234567890")
         String ami,
-    @Field(doc = "Operating-system family of the image: debian, ubuntu or amazon_linux", dflt = "debian")
+    @Field(onChange = OnChange.NONE, doc = "Operating-system family of the image: debian, ubuntu or amazon_linux", dflt = "debian")
         ImageFamily imageFamily,
-    @Field(doc = "DNS domain of the node; its certname is NAME.DOMAIN. Defaults to the platform's domain",
+    @Field(onChange = OnChange.NONE, doc = "DNS domain of the node; its certname is NAME.DOMAIN. Defaults to the platform's domain",
         format = Format.DNS_NAME, example = "acme.example.net") String domain,
-    @Field(doc = "Name of the EC2 key pair for emergency SSH access", example = "ops-2026") String keypair,
-    @Field(doc = "Availability zone; must be the subnet's zone (it is taken from the subnet when omitted)",
+    @Field(onChange = OnChange.REPLACE, doc = "Name of the EC2 key pair for emergency SSH access", example = "ops-2026") String keypair,
+    @Field(onChange = OnChange.REPLACE, doc = "Availability zone; must be the subnet's zone (it is taken from the subnet when omitted)",
         format = Format.AZ, example = "eu-west-1a") String az,
-    @Field(doc = "Fixed private address inside the subnet", format = Format.IPV4, example = "10.20.1.10")
+    @Field(onChange = OnChange.REPLACE, doc = "Fixed private address inside the subnet", format = Format.IPV4, example = "10.20.1.10")
         String privateIp,
     @Field(doc = "Security groups, in the subnet's VPC", ref = "security_group", example = "[web]")
         List<String> securityGroups,
@@ -30,8 +30,8 @@ public record InstanceSpec(
         example = "web-1") String elasticIp,
     @Field(doc = "The instance profile (IAM role) of the instance", ref = "instance_profile", example = "web")
         String instanceProfile,
-    @Field(doc = "Boot volume") RootVolumeSpec rootVolume,
+    @Field(onChange = OnChange.REPLACE, doc = "Boot volume") RootVolumeSpec rootVolume,
     @Field(doc = "Volumes attached at devices", example = "[{volume: db-1-data, device: /dev/sdf}]")
         List<AttachmentSpec> volumes,
-    @Field(doc = "Hand-off to configuration management", required = true) HandoffSpec handoff)
+    @Field(onChange = OnChange.NONE, doc = "Hand-off to configuration management", required = true) HandoffSpec handoff)
     implements ResourceSpec {}

@@ -2,7 +2,7 @@ package dev.baton.controller.definition.model;
 
 @Kind(value = "vpc", doc = "A virtual network. Subnets, security groups and instances live in one.")
 public record VpcSpec(
-    @Field(doc = "IPv4 range of the network, from /16 to /28", required = true, format = Format.CIDR,
+    @Field(onChange = OnChange.REPLACE, doc = "IPv4 range of the network, from /16 to /28", required = true, format = Format.CIDR,
         example = "10.20.0.0/16") String cidr,
     @Field(doc = "Attach an internet gateway, so that public subnets reach the internet", dflt = "true")
         Boolean internetGateway,

@@ -1,0 +1,61 @@
+package dev.baton.controller.provider;
+
+import dev.baton.controller.definition.model.ResourceKind;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the engine needs of a cloud. Implementations keep every vendor type inside their own
+ * package. All methods are asynchronous and may be called concurrently.
+ *
+ * <p>Errors are {@link dev.baton.common.error.BatonException}s: {@code UNAVAILABLE} (throttled,
+ * retryable), {@code NOT_FOUND} with retryable=true for "not visible yet" right after a create,
+ * anything else is final for that resource.
+ */
+public interface CloudProvider {
+
+  /** Short name for messages: {@code aws}, {@code local}. */
+  String name();
+
+  /**
+   * Every live resource of {@code kind} in {@code scope}: one filtered, paginated listing,
+   * never one call per resource. Resources of other scopes are never returned.
+   */
+  Future<List<LiveResource>> observe(ResourceKind kind, Scope scope);
+
+  /** The live resources of {@code kind} in {@code scope} carrying this UUID (normally zero or one). */
+  Future<List<LiveResource>> lookup(ResourceKind kind, Scope scope, String uuid);
+
+  /**
+   * Creates a resource with {@code tags} applied at creation. {@code token} is an idempotency
+   * token for clouds that accept one (a retry of the same request must not create twice).
+   * Waits until the resource is usable by its dependents (an instance is running).
+   */
+  Future<LiveResource> create(ResourceKind kind, Scope scope, String uuid, Map<String, Object> attributes,
+      Map<String, String> tags, String token);
+
+  /**
+   * Changes a live resource in place so that {@code changed} attributes (and the tags) match
+   * {@code attributes}. Only the listed attributes are touched.
+   */
+  Future<LiveResource> update(LiveResource live, Map<String, Object> attributes, Map<String, String> tags,
+      List<String> changed);
+
+  /** Removes a live resource; succeeds when it is already gone. */
+  Future<Void> delete(LiveResource live);
+
+  /** Calls made to the cloud so far, by operation. */
+  CallStats stats();
+
+  /** Releases clients and connections. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+
+  /** Looks a single resource up; convenience over {@link #lookup}. */
+  default Future<Optional<LiveResource>> findOne(ResourceKind kind, Scope scope, String uuid) {
+    return lookup(kind, scope, uuid).map(l -> l.stream().findFirst());
+  }
+}
