@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "controller", mixinStandardHelpOptions = true, versionProvider = ControllerMain.Version.class,
     description = {"Baton controller: provisions a customer's platform from YAML definitions and hands its nodes"
         + " off to configuration management.", ""},
-    subcommands = {ValidateCommand.class, NewCommand.class, SchemaCommand.class,
+    subcommands = {ValidateCommand.class, PlanCommand.class, ProvisionCommand.class, AuditCommand.class,
+        DestroyCommand.class, NewCommand.class, SchemaCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 failure, 2 changes (plan) or drift (audit), 64 wrong usage.",
         "Documentation: docs/cli.md and docs/definitions.md"})
@@ -36,7 +37,8 @@ public final class ControllerMain implements Runnable {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    System.exit(run(args, out, err, null, System.console() != null));
+    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+    System.exit(run(args, out, err, null, System.console() != null, in));
   }
 
   /**
@@ -44,7 +46,8 @@ public final class ControllerMain implements Runnable {
    *
    * @param forceColor true/false to decide colour, null to detect it from the process
    */
-  public static int run(String[] args, PrintWriter out, PrintWriter err, Boolean forceColor, boolean interactive) {
+  public static int run(String[] args, PrintWriter out, PrintWriter err, Boolean forceColor, boolean interactive,
+      java.io.BufferedReader in) {
     ControllerMain main = new ControllerMain();
     CommandLine cli = new CommandLine(main);
     cli.setOut(out);
@@ -54,7 +57,7 @@ public final class ControllerMain implements Runnable {
       boolean color = forceColor != null ? forceColor : Terminal.detectColor(main.color);
       cli.setColorScheme(CommandLine.Help.defaultColorScheme(color ? CommandLine.Help.Ansi.ON
           : CommandLine.Help.Ansi.OFF));
-      main.terminal = new Terminal(out, err, color, interactive);
+      main.terminal = new Terminal(out, err, color, interactive, in);
       return new CommandLine.RunLast().execute(parseResult);
     });
     cli.setParameterExceptionHandler((ex, a) -> {

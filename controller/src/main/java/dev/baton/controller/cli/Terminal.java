@@ -11,12 +11,26 @@ public final class Terminal {
   private final PrintWriter err;
   private final boolean color;
   private final boolean interactive;
+  private final java.io.BufferedReader in;
 
-  public Terminal(PrintWriter out, PrintWriter err, boolean color, boolean interactive) {
+  public Terminal(PrintWriter out, PrintWriter err, boolean color, boolean interactive, java.io.BufferedReader in) {
     this.out = out;
     this.err = err;
     this.color = color;
     this.interactive = interactive;
+    this.in = in;
+  }
+
+  /** Asks a yes/no question on the terminal; true only for "y" or "yes". */
+  public boolean confirm(String question) {
+    err.print(question + " [y/N] ");
+    err.flush();
+    try {
+      String answer = in.readLine();
+      return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /** Colour decision for the real process streams. */

@@ -231,7 +231,7 @@ public final class Planner {
           OnChange mode = attr == null ? OnChange.UPDATE : DesiredState.modes(c.kind()).getOrDefault(attr, OnChange.UPDATE);
           List<AttributeDiff> diff = new ArrayList<>(c.diff());
           if (attr != null && diff.stream().noneMatch(d -> d.attribute().equals(attr))) {
-            diff.add(new AttributeDiff(attr, c.desired().get(attr), c.live().attributes().get(attr), mode));
+            diff.add(new AttributeDiff(attr, c.desired().get(attr), c.live().attributes().get(attr), mode, true));
           }
           Action a = mode == OnChange.REPLACE || c.action() == Action.REPLACE ? Action.REPLACE : Action.UPDATE;
           String why = (a == Action.REPLACE ? "replaced with " : "refreshed after the replacement of ") + target.address();

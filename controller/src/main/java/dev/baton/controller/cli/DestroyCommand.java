@@ -1,0 +1,74 @@
+package dev.baton.controller.cli;
+
+import dev.baton.common.error.BatonException;
+import dev.baton.controller.definition.Platform;
+import dev.baton.controller.plan.Engine;
+import dev.baton.controller.plan.Plan;
+import dev.baton.controller.plan.PlatformLock;
+import dev.baton.controller.plan.Planner;
+import dev.baton.controller.provider.CloudProvider;
+import dev.baton.controller.provider.Providers;
+import io.vertx.core.Vertx;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code controller destroy DIR --yes}: removes everything the platform owns. */
+@Command(name = "destroy", mixinStandardHelpOptions = true,
+    description = {"Remove every live resource the platform owns (found by its tags, defined or not), dependents"
+        + " first. Resources defined with 'protect: true' are kept unless --force."},
+    footer = {"", "Exit codes: 0 done, 1 failed or refused, 64 wrong usage."})
+final class DestroyCommand extends PlatformCommand {
+  @Option(names = {"--yes", "-y"}, description = "Confirm; required when not on a terminal.")
+  boolean yes;
+
+  @Option(names = "--force", description = "Remove protected resources too.")
+  boolean force;
+
+  @Option(names = "--parallelism", paramLabel = "N", defaultValue = "10",
+      description = "Resources removed at the same time (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Override
+  int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception {
+    if (!yes && !t().interactive()) {
+      throw BatonException.invalid("destroy removes every resource of " + Planner.scopeOf(platform)
+          + "; confirm with --yes");
+    }
+    try (PlatformLock lock = PlatformLock.acquire(Providers.home(), Planner.scopeOf(platform), "destroy")) {
+      Plan plan = await(new Planner(provider, retry(vertx)).destroy(Planner.scopeOf(platform), force));
+      PlanPrinter printer = new PlanPrinter(plan);
+      if (output != OutputFormat.JSON) {
+        printer.printPlan(t(), plan, "Destroying");
+      }
+      if (!plan.hasChanges()) {
+        if (output == OutputFormat.JSON) {
+          t().out().println(printer.report(plan, new Engine.Report(java.util.List.of(), provider.stats().snapshot()))
+              .encodePrettily());
+        } else {
+          t().out().println("Nothing to remove.");
+        }
+        return ExitCodes.OK;
+      }
+      if (t().interactive() && !yes && !t().confirm("Remove these " + plan.effective().size() + " resources?")) {
+        t().err().println("Nothing was changed.");
+        return ExitCodes.FAILED;
+      }
+      ConsoleProgress progress = new ConsoleProgress(t(), plan.effective().size(), main.debug);
+      Engine.Report report = await(new Engine(provider, retry(vertx), parallelism, progress, System::currentTimeMillis,
+          HexFormat.of().formatHex(new SecureRandom().generateSeed(4))).apply(plan));
+      progress.end();
+      if (output == OutputFormat.JSON) {
+        t().out().println(printer.report(plan, report).encodePrettily());
+      } else if (report.ok()) {
+        t().out().println(t().green("Done") + ": " + report.count(Engine.Status.DONE) + " resources removed"
+            + (plan.kept().isEmpty() ? "." : ", " + plan.kept().size() + " protected kept."));
+      } else {
+        t().out().println(t().red("Failed") + ": " + report.count(Engine.Status.FAILED) + " could not be removed;"
+            + " run again once the cause is fixed.");
+      }
+      return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.baton.controller.cli;
+
+import dev.baton.common.error.Diagnostic;
+import dev.baton.common.error.InvalidDefinitionException;
+import dev.baton.controller.definition.DefinitionLoader;
+import dev.baton.controller.definition.Platform;
+import dev.baton.controller.plan.Retry;
+import dev.baton.controller.provider.CloudProvider;
+import dev.baton.controller.provider.Providers;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** What plan, provision, audit and destroy share: a platform directory, an environment, a provider. */
+abstract class PlatformCommand implements Callable<Integer> {
+  @ParentCommand
+  ControllerMain main;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The platform directory (holds platform.yaml).")
+  String dir;
+
+  @Option(names = "--env", paramLabel = "ENV", description = "The environment, for a platform that defines environments.")
+  String env;
+
+  @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json.")
+  OutputFormat output;
+
+  @Option(names = "--endpoint-url", paramLabel = "URL",
+      description = "An AWS-compatible endpoint (default: AWS_ENDPOINT_URL, else AWS itself).")
+  String endpointUrl;
+
+  Terminal t() {
+    return main.terminal;
+  }
+
+  /** The platform, or null after printing every definition error (the command then exits 1). */
+  Platform load() {
+    try {
+      return DefinitionLoader.load(Path.of(dir), dir, env);
+    } catch (InvalidDefinitionException e) {
+      for (Diagnostic d : e.diagnostics()) {
+        t().err().println(d.pos() + ": " + t().red("error") + ": " + d.message());
+      }
+      t().err().println(e.diagnostics().size() + " error" + (e.diagnostics().size() == 1 ? "" : "s")
+          + "; nothing was changed");
+      return null;
+    }
+  }
+
+  @Override
+  public final Integer call() throws Exception {
+    Platform platform = load();
+    if (platform == null) {
+      return ExitCodes.FAILED;
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      CloudProvider provider = Providers.create(vertx, platform, Providers.home(),
+          endpointUrl != null ? endpointUrl : System.getenv("AWS_ENDPOINT_URL"));
+      try {
+        return run(vertx, platform, provider);
+      } finally {
+        await(provider.close());
+      }
+    } finally {
+      vertx.close();
+    }
+  }
+
+  abstract int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception;
+
+  Retry retry(Vertx vertx) {
+    return new Retry(vertx, Retry.Policy.defaults(), new SecureRandom(), System::currentTimeMillis);
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(6, TimeUnit.HOURS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception ex) {
+        throw ex;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,291 @@
+package dev.baton.controller.provider.local;
+
+import dev.baton.common.error.BatonException;
+import dev.baton.common.error.ErrorCode;
+import dev.baton.controller.definition.model.ResourceKind;
+import dev.baton.controller.provider.CallStats;
+import dev.baton.controller.provider.CloudId;
+import dev.baton.controller.provider.CloudProvider;
+import dev.baton.controller.provider.LiveResource;
+import dev.baton.controller.provider.Scope;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * The embedded default cloud: every resource is a JSON file under
+ * {@code BATON_HOME/local-cloud/KIND/ID.json}, written atomically (a temporary file renamed
+ * over the old one), so a crash leaves either the old or the new state, never half of one.
+ * Like a real cloud it gives resources IDs, refuses references to resources that do not
+ * exist and removal of resources still in use, and lists one kind at a time.
+ */
+public final class LocalCloudProvider implements CloudProvider {
+  private static final Map<ResourceKind, String> PREFIX = Map.ofEntries(
+      Map.entry(ResourceKind.IAM_POLICY, "policy"), Map.entry(ResourceKind.IAM_GROUP, "group"),
+      Map.entry(ResourceKind.IAM_USER, "user"), Map.entry(ResourceKind.IAM_ROLE, "role"),
+      Map.entry(ResourceKind.INSTANCE_PROFILE, "profile"), Map.entry(ResourceKind.VPC, "vpc"),
+      Map.entry(ResourceKind.SUBNET, "subnet"), Map.entry(ResourceKind.SECURITY_GROUP, "sg"),
+      Map.entry(ResourceKind.ELASTIC_IP, "eipalloc"), Map.entry(ResourceKind.VOLUME, "vol"),
+      Map.entry(ResourceKind.INSTANCE, "i"), Map.entry(ResourceKind.AUTOSCALING_GROUP, "asg"),
+      Map.entry(ResourceKind.DNS_RECORD, "rrset"));
+
+  private final Vertx vertx;
+  private final Path root;
+  private final CallStats stats = new CallStats();
+  private final SecureRandom random = new SecureRandom();
+  private final Object writeLock = new Object();
+
+  public LocalCloudProvider(Vertx vertx, Path home) {
+    this.vertx = vertx;
+    this.root = home.resolve("local-cloud");
+  }
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public CallStats stats() {
+    return stats;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public Future<List<LiveResource>> observe(ResourceKind kind, Scope scope) {
+    return blocking("List/" + kind.yaml(), () -> list(kind).stream().filter(l -> scope.owns(l.tags())).toList());
+  }
+
+  @Override
+  public Future<List<LiveResource>> lookup(ResourceKind kind, Scope scope, String uuid) {
+    return blocking("Lookup/" + kind.yaml(), () -> list(kind).stream()
+        .filter(l -> uuid.equals(l.uuid()) && scope.owns(l.tags())).toList());
+  }
+
+  @Override
+  public Future<LiveResource> create(ResourceKind kind, Scope scope, String uuid, Map<String, Object> attributes,
+      Map<String, String> tags, String token) {
+    return blocking("Create/" + kind.yaml(), () -> {
+      synchronized (writeLock) {
+        checkReferences(attributes);
+        CloudId id = new CloudId(PREFIX.get(kind) + "-" + HexFormat.of().formatHex(random.generateSeed(8)));
+        LiveResource live = new LiveResource(kind, uuid, id, attributes, tags, initialState(kind));
+        write(live);
+        return live;
+      }
+    });
+  }
+
+  @Override
+  public Future<LiveResource> update(LiveResource live, Map<String, Object> attributes, Map<String, String> tags,
+      List<String> changed) {
+    return blocking("Update/" + live.kind().yaml(), () -> {
+      synchronized (writeLock) {
+        LiveResource current = read(live.kind(), live.id().id());
+        if (current == null) {
+          throw new BatonException(ErrorCode.NOT_FOUND, live.kind().yaml() + " " + live.id() + " does not exist");
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(current.attributes());
+        for (String k : changed) {
+          if (attributes.containsKey(k)) {
+            merged.put(k, attributes.get(k));
+          } else {
+            merged.remove(k);
+          }
+        }
+        checkReferences(merged);
+        LiveResource updated = new LiveResource(current.kind(), current.uuid(), current.id(), merged, tags,
+            current.state());
+        write(updated);
+        return updated;
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> delete(LiveResource live) {
+    return blocking("Delete/" + live.kind().yaml(), () -> {
+      synchronized (writeLock) {
+        if (live.kind() == ResourceKind.SECURITY_GROUP) {
+          LiveResource self = read(live.kind(), live.id().id());
+          if (self != null) {
+            Map<String, Object> a = new LinkedHashMap<>(self.attributes());
+            a.remove("ingress");
+            a.remove("egress");
+            write(new LiveResource(self.kind(), self.uuid(), self.id(), a, self.tags(), self.state()));
+          }
+        }
+        for (ResourceKind k : ResourceKind.values()) {
+          for (LiveResource other : list(k)) {
+            if (!other.id().equals(live.id()) && k != ResourceKind.DNS_RECORD && mentions(other.attributes(), live.id())) {
+              throw new BatonException(ErrorCode.FAILED_PRECONDITION, "DependencyViolation: " + live.id()
+                  + " is used by " + other.kind().yaml() + " " + other.id(), true, null);
+            }
+          }
+        }
+        Files.deleteIfExists(file(live.kind(), live.id().id()));
+        return null;
+      }
+    });
+  }
+
+  // ------------------------------------------------------------ storage
+
+  private String initialState(ResourceKind kind) {
+    return switch (kind) {
+      case INSTANCE -> "running";
+      case VOLUME, ELASTIC_IP, VPC, SUBNET -> "available";
+      default -> "";
+    };
+  }
+
+  private void checkReferences(Object v) throws IOException {
+    if (v instanceof CloudId id) {
+      if (find(id) == null) {
+        throw new BatonException(ErrorCode.NOT_FOUND, "InvalidID.NotFound: " + id + " does not exist", true, null);
+      }
+    } else if (v instanceof Map<?, ?> m) {
+      for (Object x : m.values()) {
+        checkReferences(x);
+      }
+    } else if (v instanceof List<?> l) {
+      for (Object x : l) {
+        checkReferences(x);
+      }
+    }
+  }
+
+  private LiveResource find(CloudId id) throws IOException {
+    for (Map.Entry<ResourceKind, String> e : PREFIX.entrySet()) {
+      if (id.id().startsWith(e.getValue() + "-")) {
+        return read(e.getKey(), id.id());
+      }
+    }
+    return null;
+  }
+
+  private Path file(ResourceKind kind, String id) {
+    return root.resolve(kind.yaml()).resolve(id + ".json");
+  }
+
+  private List<LiveResource> list(ResourceKind kind) throws IOException {
+    Path dir = root.resolve(kind.yaml());
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<LiveResource> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+        LiveResource l = read(kind, f.getFileName().toString().replace(".json", ""));
+        if (l != null) {
+          out.add(l);
+        }
+      }
+    }
+    return out;
+  }
+
+  private LiveResource read(ResourceKind kind, String id) throws IOException {
+    try {
+      JsonObject o = new JsonObject(Files.readString(file(kind, id), StandardCharsets.UTF_8));
+      Map<String, String> tags = new LinkedHashMap<>();
+      o.getJsonObject("tags").forEach(e -> tags.put(e.getKey(), String.valueOf(e.getValue())));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> attrs = (Map<String, Object>) decode(o.getJsonObject("attributes"));
+      return new LiveResource(kind, o.getString("uuid"), new CloudId(id), attrs, tags, o.getString("state", ""));
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  private void write(LiveResource l) throws IOException {
+    JsonObject o = new JsonObject().put("id", l.id().id()).put("kind", l.kind().yaml()).put("uuid", l.uuid())
+        .put("state", l.state()).put("attributes", encode(l.attributes())).put("tags", new JsonObject(new LinkedHashMap<>(l.tags())));
+    Path target = file(l.kind(), l.id().id());
+    Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".json");
+    Files.writeString(tmp, o.encodePrettily(), StandardCharsets.UTF_8);
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static Object encode(Object v) {
+    if (v instanceof CloudId id) {
+      return new JsonObject().put("$id", id.id());
+    }
+    if (v instanceof Map<?, ?> m) {
+      JsonObject o = new JsonObject();
+      m.forEach((k, x) -> o.put(k.toString(), encode(x)));
+      return o;
+    }
+    if (v instanceof List<?> l) {
+      JsonArray a = new JsonArray();
+      l.forEach(x -> a.add(encode(x)));
+      return a;
+    }
+    return v;
+  }
+
+  private static Object decode(Object v) {
+    if (v instanceof JsonObject o) {
+      if (o.size() == 1 && o.containsKey("$id")) {
+        return new CloudId(o.getString("$id"));
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      o.forEach(e -> m.put(e.getKey(), decode(e.getValue())));
+      return m;
+    }
+    if (v instanceof JsonArray a) {
+      List<Object> l = new ArrayList<>();
+      a.forEach(x -> l.add(decode(x)));
+      return l;
+    }
+    return v;
+  }
+
+  private static boolean mentions(Object v, CloudId id) {
+    if (v instanceof CloudId c) {
+      return c.equals(id);
+    }
+    if (v instanceof Map<?, ?> m) {
+      return m.values().stream().anyMatch(x -> mentions(x, id));
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().anyMatch(x -> mentions(x, id));
+    }
+    return false;
+  }
+
+  private <T> Future<T> blocking(String op, Callable<T> work) {
+    stats.count(op);
+    return vertx.executeBlocking(() -> {
+      try {
+        return work.call();
+      } catch (IOException e) {
+        throw new BatonException(ErrorCode.UNAVAILABLE, "local cloud: " + e.getMessage(), e);
+      }
+    }, false);
+  }
+}
