@@ -9,8 +9,6 @@ import dev.baton.controller.plan.Planner;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.Providers;
 import io.vertx.core.Vertx;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,37 +36,10 @@ final class DestroyCommand extends PlatformCommand {
     }
     try (PlatformLock lock = PlatformLock.acquire(Providers.home(), Planner.scopeOf(platform), "destroy")) {
       Plan plan = await(new Planner(provider, retry(vertx)).destroy(Planner.scopeOf(platform), force));
-      PlanPrinter printer = new PlanPrinter(plan);
-      if (output != OutputFormat.JSON) {
-        printer.printPlan(t(), plan, "Destroying");
-      }
-      if (!plan.hasChanges()) {
-        if (output == OutputFormat.JSON) {
-          t().out().println(printer.report(plan, new Engine.Report(java.util.List.of(), provider.stats().snapshot()))
-              .encodePrettily());
-        } else {
-          t().out().println("Nothing to remove.");
-        }
-        return ExitCodes.OK;
-      }
-      if (t().interactive() && !yes && !t().confirm("Remove these " + plan.effective().size() + " resources?")) {
-        t().err().println("Nothing was changed.");
-        return ExitCodes.FAILED;
-      }
-      ConsoleProgress progress = new ConsoleProgress(t(), plan.effective().size(), main.debug);
-      Engine.Report report = await(new Engine(provider, retry(vertx), parallelism, progress, System::currentTimeMillis,
-          HexFormat.of().formatHex(new SecureRandom().generateSeed(4))).apply(plan));
-      progress.end();
-      if (output == OutputFormat.JSON) {
-        t().out().println(printer.report(plan, report).encodePrettily());
-      } else if (report.ok()) {
-        t().out().println(t().green("Done") + ": " + report.count(Engine.Status.DONE) + " resources removed"
-            + (plan.kept().isEmpty() ? "." : ", " + plan.kept().size() + " protected kept."));
-      } else {
-        t().out().println(t().red("Failed") + ": " + report.count(Engine.Status.FAILED) + " could not be removed;"
-            + " run again once the cause is fixed.");
-      }
-      return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+      return confirmAndApply(vertx, provider, plan, "Destroying", yes, parallelism,
+          "Remove these " + plan.effective().size() + " resources?", "Nothing to remove.",
+          r -> r.count(Engine.Status.DONE) + " resources removed"
+              + (plan.kept().isEmpty() ? "" : ", " + plan.kept().size() + " protected kept"));
     }
   }
 }

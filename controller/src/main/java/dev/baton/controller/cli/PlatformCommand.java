@@ -4,6 +4,8 @@ import dev.baton.common.error.Diagnostic;
 import dev.baton.common.error.InvalidDefinitionException;
 import dev.baton.controller.definition.DefinitionLoader;
 import dev.baton.controller.definition.Platform;
+import dev.baton.controller.plan.Engine;
+import dev.baton.controller.plan.Plan;
 import dev.baton.controller.plan.Retry;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.Providers;
@@ -75,6 +77,58 @@ abstract class PlatformCommand implements Callable<Integer> {
   }
 
   abstract int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception;
+
+  /**
+   * Prints {@code plan}, asks on a terminal unless {@code yes}, applies it with progress and
+   * prints the outcome. Returns the exit code.
+   */
+  int confirmAndApply(Vertx vertx, CloudProvider provider, Plan plan, String title, boolean yes, int parallelism,
+      String question, String nothing, java.util.function.Function<Engine.Report, String> success) throws Exception {
+    if (parallelism < 1) {
+      throw dev.baton.common.error.BatonException.invalid("--parallelism must be at least 1");
+    }
+    PlanPrinter printer = new PlanPrinter(plan);
+    boolean json = output == OutputFormat.JSON;
+    if (!json) {
+      printer.printPlan(t(), plan, title);
+    }
+    if (!plan.hasChanges()) {
+      if (json) {
+        t().out().println(printer.report(plan, new Engine.Report(java.util.List.of(), provider.stats().snapshot()))
+            .encodePrettily());
+      } else {
+        t().out().println(nothing);
+      }
+      return ExitCodes.OK;
+    }
+    if (t().interactive() && !yes && !t().confirm(question)) {
+      t().err().println("Nothing was changed.");
+      return ExitCodes.FAILED;
+    }
+    ConsoleProgress progress = new ConsoleProgress(t(), plan.effective().size(), main.debug);
+    String runId = java.util.HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
+    long t0 = System.currentTimeMillis();
+    Engine.Report report = await(new Engine(provider, retry(vertx), parallelism, progress, System::currentTimeMillis,
+        runId).apply(plan));
+    progress.end();
+    if (json) {
+      t().out().println(printer.report(plan, report).encodePrettily());
+    } else {
+      String took = PlanPrinter.duration(System.currentTimeMillis() - t0);
+      if (report.ok()) {
+        t().out().println(t().green("Done") + ": " + success.apply(report) + " in " + took + " ("
+            + report.calls().values().stream().mapToLong(Long::longValue).sum() + " cloud calls).");
+      } else {
+        t().out().println(t().red("Failed") + ": " + report.count(Engine.Status.DONE) + " applied, "
+            + report.count(Engine.Status.FAILED) + " failed, " + report.count(Engine.Status.SKIPPED)
+            + " skipped, in " + took + ". Fix the cause and run again: what was applied is kept.");
+      }
+      if (main.debug) {
+        t().err().println("cloud calls: " + PlanPrinter.calls(report.calls()).encode());
+      }
+    }
+    return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
 
   Retry retry(Vertx vertx) {
     return new Retry(vertx, Retry.Policy.defaults(), new SecureRandom(), System::currentTimeMillis);

@@ -6,6 +6,7 @@ import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Ref;
 import dev.baton.controller.provider.Scope;
+import dev.baton.controller.provider.Values;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -259,7 +260,7 @@ public final class Engine {
     private List<String> weakKeys(PlannedChange c) {
       List<String> keys = new ArrayList<>();
       for (Map.Entry<String, Object> e : c.desired().entrySet()) {
-        if (c.weakDependsOn().stream().anyMatch(w -> mentions(e.getValue(), w))) {
+        if (c.weakDependsOn().stream().anyMatch(w -> Values.mentions(e.getValue(), new Ref(w)))) {
           keys.add(e.getKey());
         }
       }
@@ -350,19 +351,6 @@ public final class Engine {
       outcomes.add(o);
       listener.finished(o);
     }
-  }
-
-  private static boolean mentions(Object v, String uuid) {
-    if (v instanceof Ref r) {
-      return r.uuid().equals(uuid);
-    }
-    if (v instanceof Map<?, ?> m) {
-      return m.values().stream().anyMatch(x -> mentions(x, uuid));
-    }
-    if (v instanceof List<?> l) {
-      return l.stream().anyMatch(x -> mentions(x, uuid));
-    }
-    return false;
   }
 
   static String message(Throwable t) {

@@ -10,6 +10,7 @@ import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Ref;
 import dev.baton.controller.provider.Scope;
+import dev.baton.controller.provider.Values;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -245,24 +246,11 @@ public final class Planner {
 
   private static String attributeReferencing(Map<String, Object> desired, String uuid) {
     for (Map.Entry<String, Object> e : desired.entrySet()) {
-      if (mentions(e.getValue(), uuid)) {
+      if (Values.mentions(e.getValue(), new Ref(uuid))) {
         return e.getKey();
       }
     }
     return null;
-  }
-
-  private static boolean mentions(Object v, String uuid) {
-    if (v instanceof Ref r) {
-      return r.uuid().equals(uuid);
-    }
-    if (v instanceof Map<?, ?> m) {
-      return m.values().stream().anyMatch(x -> mentions(x, uuid));
-    }
-    if (v instanceof List<?> l) {
-      return l.stream().anyMatch(x -> mentions(x, uuid));
-    }
-    return false;
   }
 
   static List<AttributeDiff> compare(ResourceKind kind, Map<String, Object> desired, LiveResource live,
@@ -296,7 +284,11 @@ public final class Planner {
     Set<String> weak = DesiredState.weakKeys(l.kind());
     l.attributes().forEach((k, v) -> {
       if (!weak.contains(k)) {
-        collect(v, uuidOfId, out);
+        Values.forEachLeaf(v, x -> {
+          if (x instanceof CloudId id && uuidOfId.containsKey(id.id())) {
+            out.add(uuidOfId.get(id.id()));
+          }
+        });
       }
     });
     out.remove(l.uuid());
@@ -306,7 +298,7 @@ public final class Planner {
   private static boolean referencedByOthers(LiveResource l, Map<ResourceKind, List<LiveResource>> live) {
     for (List<LiveResource> list : live.values()) {
       for (LiveResource other : list) {
-        if (other != l && mentionsId(other.attributes(), l.id())) {
+        if (other != l && Values.mentions(other.attributes(), l.id())) {
           return true;
         }
       }
@@ -314,26 +306,6 @@ public final class Planner {
     return false;
   }
 
-  private static boolean mentionsId(Object v, CloudId id) {
-    if (v instanceof CloudId c) {
-      return c.equals(id);
-    }
-    if (v instanceof Map<?, ?> m) {
-      return m.values().stream().anyMatch(x -> mentionsId(x, id));
-    }
-    if (v instanceof List<?> list) {
-      return list.stream().anyMatch(x -> mentionsId(x, id));
-    }
-    return false;
-  }
 
-  private static void collect(Object v, Map<String, String> uuidOfId, Set<String> out) {
-    if (v instanceof CloudId id && uuidOfId.containsKey(id.id())) {
-      out.add(uuidOfId.get(id.id()));
-    } else if (v instanceof Map<?, ?> m) {
-      m.values().forEach(x -> collect(x, uuidOfId, out));
-    } else if (v instanceof List<?> list) {
-      list.forEach(x -> collect(x, uuidOfId, out));
-    }
-  }
+
 }

@@ -8,6 +8,7 @@ import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Scope;
+import dev.baton.controller.provider.Values;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
@@ -244,7 +245,7 @@ public final class FakeCloudProvider implements CloudProvider {
       for (LiveResource other : resources.values()) {
         // like AWS: what uses a resource blocks its removal, but a DNS record's value does not
         if (!other.id().equals(live.id()) && other.kind() != ResourceKind.DNS_RECORD
-            && references(other.attributes(), live.id())) {
+            && Values.mentions(other.attributes(), live.id())) {
           throw new BatonException(ErrorCode.FAILED_PRECONDITION, "DependencyViolation: " + live.id()
               + " is still used by " + other.id(), true, null);
         }
@@ -252,19 +253,6 @@ public final class FakeCloudProvider implements CloudProvider {
       resources.remove(live.id().id());
       return null;
     });
-  }
-
-  private static boolean references(Object v, CloudId id) {
-    if (v instanceof CloudId c) {
-      return c.equals(id);
-    }
-    if (v instanceof Map<?, ?> m) {
-      return m.values().stream().anyMatch(x -> references(x, id));
-    }
-    if (v instanceof List<?> l) {
-      return l.stream().anyMatch(x -> references(x, id));
-    }
-    return false;
   }
 
   private interface Effect<T> {
@@ -293,7 +281,7 @@ public final class FakeCloudProvider implements CloudProvider {
       }
       if (attributes != null) {
         for (Map.Entry<String, Integer> e : invisible.entrySet()) {
-          if (e.getValue() > 0 && references(attributes, new CloudId(e.getKey()))) {
+          if (e.getValue() > 0 && Values.mentions(attributes, new CloudId(e.getKey()))) {
             e.setValue(e.getValue() - 1);
             return Future.failedFuture(new BatonException(ErrorCode.NOT_FOUND, "InvalidID.NotFound: " + e.getKey()
                 + " does not exist", true, null));

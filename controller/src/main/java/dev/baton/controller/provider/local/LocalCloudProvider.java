@@ -8,6 +8,7 @@ import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Scope;
+import dev.baton.controller.provider.Values;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -136,7 +137,7 @@ public final class LocalCloudProvider implements CloudProvider {
         }
         for (ResourceKind k : ResourceKind.values()) {
           for (LiveResource other : list(k)) {
-            if (!other.id().equals(live.id()) && k != ResourceKind.DNS_RECORD && mentions(other.attributes(), live.id())) {
+            if (!other.id().equals(live.id()) && k != ResourceKind.DNS_RECORD && Values.mentions(other.attributes(), live.id())) {
               throw new BatonException(ErrorCode.FAILED_PRECONDITION, "DependencyViolation: " + live.id()
                   + " is used by " + other.kind().yaml() + " " + other.id(), true, null);
             }
@@ -159,17 +160,15 @@ public final class LocalCloudProvider implements CloudProvider {
   }
 
   private void checkReferences(Object v) throws IOException {
-    if (v instanceof CloudId id) {
+    List<CloudId> ids = new ArrayList<>();
+    Values.forEachLeaf(v, x -> {
+      if (x instanceof CloudId id) {
+        ids.add(id);
+      }
+    });
+    for (CloudId id : ids) {
       if (find(id) == null) {
         throw new BatonException(ErrorCode.NOT_FOUND, "InvalidID.NotFound: " + id + " does not exist", true, null);
-      }
-    } else if (v instanceof Map<?, ?> m) {
-      for (Object x : m.values()) {
-        checkReferences(x);
-      }
-    } else if (v instanceof List<?> l) {
-      for (Object x : l) {
-        checkReferences(x);
       }
     }
   }
@@ -263,19 +262,6 @@ public final class LocalCloudProvider implements CloudProvider {
       return l;
     }
     return v;
-  }
-
-  private static boolean mentions(Object v, CloudId id) {
-    if (v instanceof CloudId c) {
-      return c.equals(id);
-    }
-    if (v instanceof Map<?, ?> m) {
-      return m.values().stream().anyMatch(x -> mentions(x, id));
-    }
-    if (v instanceof List<?> l) {
-      return l.stream().anyMatch(x -> mentions(x, id));
-    }
-    return false;
   }
 
   private <T> Future<T> blocking(String op, Callable<T> work) {

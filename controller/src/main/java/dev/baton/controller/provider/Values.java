@@ -1,0 +1,32 @@
+package dev.baton.controller.provider;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Walks attribute values: nested mappings and lists down to their leaves. */
+public final class Values {
+  private Values() {}
+
+  /** Calls {@code leaf} for every value that is neither a mapping nor a list. */
+  public static void forEachLeaf(Object v, Consumer<Object> leaf) {
+    if (v instanceof Map<?, ?> m) {
+      m.values().forEach(x -> forEachLeaf(x, leaf));
+    } else if (v instanceof List<?> l) {
+      l.forEach(x -> forEachLeaf(x, leaf));
+    } else if (v != null) {
+      leaf.accept(v);
+    }
+  }
+
+  /** True when some leaf of {@code v} equals {@code target} (a {@link CloudId} or a {@link Ref}). */
+  public static boolean mentions(Object v, Object target) {
+    if (v instanceof Map<?, ?> m) {
+      return m.values().stream().anyMatch(x -> mentions(x, target));
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().anyMatch(x -> mentions(x, target));
+    }
+    return target.equals(v);
+  }
+}
