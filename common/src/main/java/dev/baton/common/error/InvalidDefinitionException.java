@@ -9,7 +9,7 @@ public final class InvalidDefinitionException extends BatonException {
 
   public InvalidDefinitionException(List<Diagnostic> diagnostics) {
     super(ErrorCode.INVALID_ARGUMENT, diagnostics.size() + " error" + (diagnostics.size() == 1 ? "" : "s")
-        + " in the definitions");
+        + " in the definitions" + (diagnostics.isEmpty() ? "" : ", the first: " + diagnostics.get(0)));
     this.diagnostics = List.copyOf(diagnostics);
   }
 

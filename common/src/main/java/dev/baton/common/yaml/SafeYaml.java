@@ -77,6 +77,9 @@ public final class SafeYaml {
         }
         Converter c = new Converter(file, local);
         YNode root = c.convert(node, 0);
+        if (root instanceof YNode.YScalar sc && sc.isNull()) {
+          continue; // an empty document, such as after a trailing "---"
+        }
         if (root != null) {
           docs.add(new Document(c.pos(node.getStartMark()), root));
         }

@@ -41,6 +41,11 @@ class SafeYamlTest {
   }
 
   @Test
+  void emptyDocumentsAreIgnored() {
+    assertEquals(2, load("---\na: 1\n---\n---\nb: 2\n---\n", new Diagnostics()).size());
+  }
+
+  @Test
   void mergeKeysAreFlattenedAndLocalKeysWin() {
     YMap m = (YMap) load("base: &b {x: 1, y: 2}\nthing:\n  <<: *b\n  y: 3\n", new Diagnostics()).get(0).root();
     YMap thing = (YMap) m.get("thing");

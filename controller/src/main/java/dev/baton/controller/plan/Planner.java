@@ -106,8 +106,7 @@ public final class Planner {
         platform.find(ResourceKind.byYaml(kind).orElseThrow(), d.substring(d.indexOf('/') + 1))
             .ifPresent(t -> deps.add(t.uuid()));
       }
-      weak.removeAll(deps);
-      weak.remove(r.uuid());
+      weak.removeAll(deps); // a rule may name its own group: created first, the rule added after
       List<LiveResource> matches = new ArrayList<>(byUuid.getOrDefault(r.kind().yaml() + "/" + r.uuid(), List.of()));
       // Of several carrying one UUID, keep the one other resources use, else the first listed.
       matches.sort(Comparator.comparing((LiveResource l) -> !referencedByOthers(l, live)));

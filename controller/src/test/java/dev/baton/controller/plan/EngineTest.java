@@ -78,7 +78,7 @@ class EngineTest {
       name: app
       uuid: 00000000-0000-4000-8000-000000000008
       vpc: main
-      ingress: [{protocol: tcp, ports: 8080, groups: [web]}]
+      ingress: [{protocol: tcp, ports: 8080, groups: [web]}, {protocol: all, groups: [app]}]
       ---
       kind: elastic_ip
       name: web-1
@@ -298,11 +298,13 @@ class EngineTest {
   }
 
   @Test
-  void securityGroupsNamingEachOtherGetAllTheirRules() {
+  void securityGroupsNamingEachOtherOrThemselvesGetAllTheirRules() {
     FakeCloudProvider fake = new FakeCloudProvider(1);
     provision(fake);
     LiveResource web = fake.all().stream().filter(l -> l.uuid().endsWith("07")).findFirst().orElseThrow();
     assertEquals(2, ((List<?>) web.attributes().get("ingress")).size(), web.toString());
+    LiveResource app = fake.all().stream().filter(l -> l.uuid().endsWith("08")).findFirst().orElseThrow();
+    assertEquals(2, ((List<?>) app.attributes().get("ingress")).size(), "the rule naming its own group: " + app);
     assertConverged(fake);
   }
 
