@@ -61,8 +61,10 @@ final class PlanPrinter {
         t.out().println("        " + d.attribute() + ": follows the new " + show(d.expected()));
         continue;
       }
+      String note = d.mode() == dev.baton.controller.definition.model.OnChange.REPLACE ? "forces replacement"
+          : c.action() == Action.UPDATE ? dev.baton.controller.plan.DesiredState.updateNote(c.kind(), d.attribute()) : "";
       t.out().println("        " + d.attribute() + ": " + show(d.actual()) + " -> " + show(d.expected())
-          + (d.mode() == dev.baton.controller.definition.model.OnChange.REPLACE ? t.yellow("  (forces replacement)") : ""));
+          + (note.isEmpty() ? "" : t.yellow("  (" + note + ")")));
     }
     if (!c.diff().isEmpty() && !c.reason().isEmpty() && c.action() != Action.REPLACE) {
       t.out().println("        " + t.dim(c.reason()));

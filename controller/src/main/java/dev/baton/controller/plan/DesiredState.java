@@ -45,6 +45,12 @@ public final class DesiredState {
     return out;
   }
 
+  /** The cost of updating an attribute in place, for plans, or "". */
+  public static String updateNote(ResourceKind kind, String attribute) {
+    return Schema.fields(kind.specType()).stream().filter(f -> f.key().equals(attribute)).map(f -> f.meta().updateNote())
+        .findFirst().orElse("");
+  }
+
   /** Top-level attributes of {@code kind} that hold weak references (rules naming groups). */
   public static java.util.Set<String> weakKeys(ResourceKind kind) {
     java.util.Set<String> out = new java.util.LinkedHashSet<>();

@@ -38,6 +38,9 @@ public @interface Field {
   /** What changing this field does to the live resource; see {@link OnChange}. */
   OnChange onChange() default OnChange.UPDATE;
 
+  /** What an in-place update of this field costs, shown in plans ("stops and starts the instance"). */
+  String updateNote() default "";
+
   /** Written with its example (not commented out) in files made by {@code controller new}. */
   boolean scaffold() default false;
 

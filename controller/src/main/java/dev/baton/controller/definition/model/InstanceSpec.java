@@ -7,7 +7,8 @@ import java.util.List;
 public record InstanceSpec(
     @Field(onChange = OnChange.REPLACE, doc = "The subnet the instance is placed in", required = true, ref = "subnet", example = "web-a")
         String subnet,
-    @Field(doc = "Instance type", required = true, format = Format.INSTANCE_TYPE, example = "t3.micro")
+    @Field(doc = "Instance type", required = true, format = Format.INSTANCE_TYPE, example = "t3.micro",
+        updateNote = "stops and starts the instance")
         String instanceType,
     @Field(onChange = OnChange.REPLACE, doc = "Image ID; required on the aws provider", format = Format.AMI, example = "ami-0abcdef1234567890")
         String ami,
@@ -23,7 +24,8 @@ public record InstanceSpec(
     @Field(doc = "Security groups, in the subnet's VPC", ref = "security_group", example = "[web]")
         List<String> securityGroups,
     @Field(doc = "Detailed (1-minute) monitoring", dflt = "false") Boolean monitoring,
-    @Field(doc = "EBS-optimized networking", dflt = "false") Boolean ebsOptimized,
+    @Field(doc = "EBS-optimized networking", dflt = "false", updateNote = "stops and starts the instance")
+        Boolean ebsOptimized,
     @Field(doc = "Drop traffic not addressed to the instance; set false for NAT and VPN nodes", dflt = "true")
         Boolean sourceDestCheck,
     @Field(doc = "An elastic_ip of the platform, associated once the instance runs", ref = "elastic_ip",
