@@ -184,6 +184,9 @@ public final class SchemaExport {
           .append(f.meta().required() ? "yes" : "").append(" | ")
           .append(f.meta().dflt().isEmpty() ? "" : "`" + f.meta().dflt() + "`").append(" | ")
           .append(f.meta().doc().replace("|", "\\|"))
+          .append(f.meta().onChange() == dev.baton.controller.definition.model.OnChange.REPLACE
+              ? ". **Changing it replaces the resource**" : "")
+          .append(f.meta().updateNote().isEmpty() ? "" : ". Changing it " + f.meta().updateNote())
           .append(f.meta().example().isEmpty() ? "" : ". Example: `" + f.meta().example() + "`").append(" |\n");
     }
     sb.append('\n');
