@@ -1,0 +1,236 @@
+package dev.baton.common.crypto;
+
+import dev.baton.common.error.BatonException;
+import dev.baton.common.error.ErrorCode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A small certificate authority: a key and a self-signed certificate, serial numbers and
+ * revocations kept in a directory. Every write is atomic (a temporary file renamed over the
+ * old one), so a crash never leaves a half-written key, serial or revocation list; serials
+ * are never reused. Thread-safe.
+ */
+public final class CertificateAuthority {
+  private final Path dir;
+  private final PrivateKey key;
+  private final X509Certificate certificate;
+  private BigInteger nextSerial;
+  private final Set<BigInteger> revoked = new LinkedHashSet<>();
+
+  private CertificateAuthority(Path dir, PrivateKey key, X509Certificate certificate, BigInteger nextSerial,
+      List<BigInteger> revoked) {
+    this.dir = dir;
+    this.key = key;
+    this.certificate = certificate;
+    this.nextSerial = nextSerial;
+    this.revoked.addAll(revoked);
+  }
+
+  /** Loads the CA kept in {@code dir}, creating it (named {@code name}) the first time. */
+  public static synchronized CertificateAuthority openOrCreate(Path dir, String name) {
+    try {
+      Path keyFile = dir.resolve("ca.key.pem");
+      Path certFile = dir.resolve("ca.crt.pem");
+      if (Files.exists(keyFile) && Files.exists(certFile)) {
+        JsonObject state = new JsonObject(Files.readString(dir.resolve("ca.state.json")));
+        List<BigInteger> revoked = new ArrayList<>();
+        state.getJsonArray("revoked", new JsonArray()).forEach(s -> revoked.add(new BigInteger(s.toString(), 16)));
+        return new CertificateAuthority(dir, Pem.privateKey(Files.readString(keyFile)),
+            Pem.certificate(Files.readString(certFile)), new BigInteger(state.getString("next_serial"), 16), revoked);
+      }
+      Files.createDirectories(dir);
+      KeyPair kp = Keys.ec();
+      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name).addRDN(BCStyle.O, "Baton").build();
+      Instant now = Instant.now();
+      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, BigInteger.ONE,
+          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(3650))), subject, kp.getPublic());
+      JcaX509ExtensionUtils u = new JcaX509ExtensionUtils();
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      b.addExtension(Extension.subjectKeyIdentifier, false, u.createSubjectKeyIdentifier(kp.getPublic()));
+      X509Certificate cert = sign(b, kp.getPrivate());
+      CertificateAuthority ca = new CertificateAuthority(dir, kp.getPrivate(), cert, BigInteger.TWO, List.of());
+      writeAtomically(keyFile, Pem.encode(kp.getPrivate()), true);
+      ca.saveState();
+      writeAtomically(certFile, Pem.encode(cert), false);
+      return ca;
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "ca: cannot open " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public X509Certificate certificate() {
+    return certificate;
+  }
+
+  public String certificatePem() {
+    return Pem.encode(certificate);
+  }
+
+  public String fingerprint() {
+    return Fingerprints.sha256(certificate);
+  }
+
+  /** A server certificate for TLS listeners, valid for the given DNS names and addresses. */
+  public synchronized X509Certificate issueServer(PublicKey subjectKey, String cn, List<String> names, Duration validity) {
+    List<GeneralName> sans = new ArrayList<>();
+    for (String n : names) {
+      sans.add(isAddress(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
+    }
+    return issue(subjectKey, cn, validity, KeyPurposeId.id_kp_serverAuth, sans, Map.of());
+  }
+
+  /** A client certificate: a node's identity. {@code extensions} are copied in as UTF-8 strings. */
+  public synchronized X509Certificate issueClient(PublicKey subjectKey, String cn, Duration validity,
+      Map<String, String> extensions) {
+    return issue(subjectKey, cn, validity, KeyPurposeId.id_kp_clientAuth, List.of(), extensions);
+  }
+
+  public synchronized void revoke(BigInteger serial) {
+    if (revoked.add(serial)) {
+      saveState();
+    }
+  }
+
+  public synchronized boolean isRevoked(BigInteger serial) {
+    return revoked.contains(serial);
+  }
+
+  /** True when {@code cert} was issued by this CA, is within its validity, and not revoked. */
+  public boolean trusts(X509Certificate cert) {
+    try {
+      cert.verify(certificate.getPublicKey());
+      cert.checkValidity();
+      return !isRevoked(cert.getSerialNumber());
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private X509Certificate issue(PublicKey subjectKey, String cn, Duration validity, KeyPurposeId purpose,
+      List<GeneralName> sans, Map<String, String> extensions) {
+    try {
+      BigInteger serial = nextSerial;
+      nextSerial = nextSerial.add(BigInteger.ONE);
+      saveState();
+      Instant now = Instant.now();
+      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, cn).build();
+      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial,
+          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, subjectKey);
+      JcaX509ExtensionUtils u = new JcaX509ExtensionUtils();
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+      b.addExtension(Extension.authorityKeyIdentifier, false, u.createAuthorityKeyIdentifier(certificate));
+      if (!sans.isEmpty()) {
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
+      }
+      for (Map.Entry<String, String> e : extensions.entrySet()) {
+        b.addExtension(new ASN1ObjectIdentifier(e.getKey()), false, new DERUTF8String(e.getValue()));
+      }
+      return sign(b, key);
+    } catch (CertIOException | java.security.NoSuchAlgorithmException | CertificateException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) {
+    try {
+      return new JcaX509CertificateConverter().getCertificate(
+          b.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(key)).build(key)));
+    } catch (OperatorCreationException | CertificateException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void saveState() {
+    JsonArray rev = new JsonArray();
+    revoked.forEach(s -> rev.add(s.toString(16)));
+    try {
+      writeAtomically(dir.resolve("ca.state.json"),
+          new JsonObject().put("next_serial", nextSerial.toString(16)).put("revoked", rev).encodePrettily(), false);
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "ca: cannot save its state: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes a file so that readers see the old or the new content, never a mix. */
+  public static void writeAtomically(Path target, String content, boolean secret) throws IOException {
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".tmp-", "");
+    try {
+      if (secret) {
+        try {
+          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system
+        }
+      }
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static boolean isAddress(String s) {
+    if (s.matches("^\\d{1,3}(\\.\\d{1,3}){3}$") || s.contains(":")) {
+      try {
+        InetAddress.getByName(s);
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.baton.controller.attest;
+
+import dev.baton.common.crypto.CertificateAuthority;
+import dev.baton.common.crypto.Fingerprints;
+import dev.baton.common.crypto.Keys;
+import dev.baton.common.error.BatonException;
+import dev.baton.common.error.ErrorCode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Join tokens. A token is random (256 bits), handed out once, and only its SHA-256 is kept:
+ * the store on disk cannot be used to join. A token is single-use, expires, and is bound to
+ * the instance it was issued for once that instance's ID is known. The store is written
+ * atomically after every change, so a controller restart keeps every issued and used token.
+ */
+public final class TokenStore {
+  /** Default lifetime of a join token. */
+  public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
+  /** A token's facts (never its clear text). */
+  public record Token(String hash, String platform, String customer, String env, String name, String uuid,
+      String instanceId, Instant expires, Instant usedAt) {
+
+    JsonObject toJson() {
+      return new JsonObject().put("hash", hash).put("platform", platform).put("customer", customer).put("env", env)
+          .put("name", name).put("uuid", uuid).put("instance_id", instanceId).put("expires", expires.toString())
+          .put("used_at", usedAt == null ? null : usedAt.toString());
+    }
+
+    static Token fromJson(JsonObject o) {
+      return new Token(o.getString("hash"), o.getString("platform"), o.getString("customer"), o.getString("env"),
+          o.getString("name"), o.getString("uuid"), o.getString("instance_id"), Instant.parse(o.getString("expires")),
+          o.getString("used_at") == null ? null : Instant.parse(o.getString("used_at")));
+    }
+
+    Token used(Instant when) {
+      return new Token(hash, platform, customer, env, name, uuid, instanceId, expires, when);
+    }
+
+    Token bound(String instance) {
+      return new Token(hash, platform, customer, env, name, uuid, instance, expires, usedAt);
+    }
+  }
+
+  private final Path file;
+  private final Supplier<Instant> clock;
+  private final Map<String, Token> tokens = new LinkedHashMap<>();
+
+  public TokenStore(Path file, Supplier<Instant> clock) {
+    this.file = file;
+    this.clock = clock;
+    try {
+      if (Files.exists(file)) {
+        new JsonArray(Files.readString(file, StandardCharsets.UTF_8))
+            .forEach(o -> {
+              Token t = Token.fromJson((JsonObject) o);
+              tokens.put(t.hash(), t);
+            });
+      }
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "tokens: cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static String hash(String clear) {
+    return Fingerprints.sha256(clear.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Issues a token for the node {@code name}/{@code uuid} of a platform; returns its clear
+   * text, which is not kept anywhere.
+   *
+   * @param instanceId the instance it may register, or null when not known yet ({@link #bind})
+   */
+  public synchronized String issue(String platform, String customer, String env, String name, String uuid,
+      String instanceId, Duration ttl) {
+    String clear = Keys.randomToken(32);
+    Token t = new Token(hash(clear), platform, customer, env, name, uuid, instanceId, clock.get().plus(ttl), null);
+    tokens.put(t.hash(), t);
+    save();
+    return clear;
+  }
+
+  /** Binds an issued token to the instance the cloud created for it. */
+  public synchronized void bind(String clear, String instanceId) {
+    Token t = tokens.get(hash(clear));
+    if (t == null) {
+      throw BatonException.notFound("tokens: no such token");
+    }
+    tokens.put(t.hash(), t.bound(instanceId));
+    save();
+  }
+
+  /**
+   * Uses a token for {@code instanceId}, once. Refused when unknown, expired, already used
+   * (replayed), or bound to another instance.
+   */
+  public synchronized Token consume(String clear, String instanceId) {
+    if (clear == null || clear.isBlank()) {
+      throw new Refused("missing_token", "no join token presented");
+    }
+    Token t = tokens.get(hash(clear));
+    Instant now = clock.get();
+    if (t == null) {
+      throw new Refused("unknown_token", "unknown join token");
+    }
+    if (t.usedAt() != null) {
+      throw new Refused("replayed_token", "join token of " + t.name() + " was already used at " + t.usedAt());
+    }
+    if (now.isAfter(t.expires())) {
+      throw new Refused("expired_token", "join token of " + t.name() + " expired at " + t.expires());
+    }
+    if (t.instanceId() != null && !t.instanceId().equals(instanceId)) {
+      throw new Refused("token_of_another_instance", "join token of " + t.name() + " was issued for instance "
+          + t.instanceId() + ", not " + instanceId);
+    }
+    Token used = t.used(now).bound(instanceId);
+    tokens.put(t.hash(), used);
+    save();
+    return used;
+  }
+
+  /** Forgets tokens that expired more than a day ago. */
+  public synchronized void prune() {
+    Instant horizon = clock.get().minus(Duration.ofDays(1));
+    if (tokens.values().removeIf(t -> t.expires().isBefore(horizon))) {
+      save();
+    }
+  }
+
+  private void save() {
+    JsonArray a = new JsonArray();
+    tokens.values().forEach(t -> a.add(t.toJson()));
+    try {
+      CertificateAuthority.writeAtomically(file, a.encodePrettily(), true);
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "tokens: cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

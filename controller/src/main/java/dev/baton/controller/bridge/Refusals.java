@@ -1,0 +1,33 @@
+package dev.baton.controller.bridge;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Logger;
+
+/** Every refusal, logged with its reason and counted by reason (for metrics and tests). */
+public final class Refusals {
+  private static final Logger LOG = Logger.getLogger("baton.security");
+  private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+  /**
+   * @param reason a stable, lowercase key ("replayed_token")
+   * @param detail what happened, for the log (never a secret)
+   */
+  public void refuse(String reason, String detail) {
+    counts.computeIfAbsent(reason, k -> new LongAdder()).increment();
+    LOG.warning(() -> "refused reason=" + reason + " " + detail);
+  }
+
+  public long count(String reason) {
+    LongAdder a = counts.get(reason);
+    return a == null ? 0 : a.sum();
+  }
+
+  public Map<String, Long> snapshot() {
+    Map<String, Long> out = new TreeMap<>();
+    counts.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+}

@@ -1,0 +1,76 @@
+package dev.baton.controller.registry;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the controller knows of one node: who it is, where it is, and the timeline of its
+ * phases (start, end, outcome). Immutable; the registry replaces records.
+ *
+ * @param id the node ID (its instance ID)
+ * @param reason why it FAILED, in one line, or null
+ * @param keyFingerprint SHA-256 of the identity key pinned at first attestation
+ */
+public record NodeRecord(String id, String name, String uuid, String platform, String customer, String env,
+    NodeState state, String reason, List<Phase> timeline, String keyFingerprint, Instant updated) {
+
+  /** One phase: its name, when it started and ended (null while running), and its outcome. */
+  public record Phase(String name, Instant start, Instant end, String outcome) {
+    public Duration duration() {
+      return end == null ? null : Duration.between(start, end);
+    }
+
+    JsonObject toJson() {
+      JsonObject o = new JsonObject().put("phase", name).put("start", start.toString())
+          .put("end", end == null ? null : end.toString()).put("outcome", outcome);
+      if (end != null) {
+        o.put("millis", Duration.between(start, end).toMillis());
+      }
+      return o;
+    }
+
+    static Phase fromJson(JsonObject o) {
+      return new Phase(o.getString("phase"), Instant.parse(o.getString("start")),
+          o.getString("end") == null ? null : Instant.parse(o.getString("end")), o.getString("outcome"));
+    }
+  }
+
+  public NodeRecord {
+    timeline = List.copyOf(timeline);
+  }
+
+  /** Ends the running phase with {@code outcome} and starts {@code next} (which may be terminal). */
+  public NodeRecord advance(NodeState next, String outcome, String why, Instant now) {
+    List<Phase> t = new ArrayList<>(timeline);
+    if (!t.isEmpty() && t.get(t.size() - 1).end() == null) {
+      Phase last = t.remove(t.size() - 1);
+      t.add(new Phase(last.name(), last.start(), now, outcome));
+    }
+    t.add(new Phase(next.name(), now, next.terminal() ? now : null, next.terminal() ? next.name().toLowerCase() : null));
+    return new NodeRecord(id, name, uuid, platform, customer, env, next, why, t, keyFingerprint, now);
+  }
+
+  public NodeRecord withKey(String fingerprint) {
+    return new NodeRecord(id, name, uuid, platform, customer, env, state, reason, timeline, fingerprint, updated);
+  }
+
+  public JsonObject toJson() {
+    JsonArray t = new JsonArray();
+    timeline.forEach(p -> t.add(p.toJson()));
+    return new JsonObject().put("id", id).put("name", name).put("uuid", uuid).put("platform", platform)
+        .put("customer", customer).put("environment", env).put("state", state.name()).put("reason", reason)
+        .put("timeline", t).put("key_fingerprint", keyFingerprint).put("updated", updated.toString());
+  }
+
+  public static NodeRecord fromJson(JsonObject o) {
+    List<Phase> t = new ArrayList<>();
+    o.getJsonArray("timeline", new JsonArray()).forEach(p -> t.add(Phase.fromJson((JsonObject) p)));
+    return new NodeRecord(o.getString("id"), o.getString("name"), o.getString("uuid"), o.getString("platform"),
+        o.getString("customer"), o.getString("environment"), NodeState.valueOf(o.getString("state")),
+        o.getString("reason"), t, o.getString("key_fingerprint"), Instant.parse(o.getString("updated")));
+  }
+}

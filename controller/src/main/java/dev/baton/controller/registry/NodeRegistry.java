@@ -1,0 +1,112 @@
+package dev.baton.controller.registry;
+
+import dev.baton.common.crypto.CertificateAuthority;
+import dev.baton.common.error.BatonException;
+import dev.baton.common.error.ErrorCode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * Every node's record, kept in memory and written atomically to disk after each change, so a
+ * controller restart keeps them. Listeners hear every change (the API's event stream).
+ */
+public final class NodeRegistry {
+  private final Path file;
+  private final Supplier<Instant> clock;
+  private final Map<String, NodeRecord> nodes = new LinkedHashMap<>();
+  private final List<Consumer<NodeRecord>> listeners = new CopyOnWriteArrayList<>();
+
+  public NodeRegistry(Path file, Supplier<Instant> clock) {
+    this.file = file;
+    this.clock = clock;
+    try {
+      if (Files.exists(file)) {
+        new JsonArray(Files.readString(file)).forEach(o -> {
+          NodeRecord r = NodeRecord.fromJson((JsonObject) o);
+          nodes.put(r.id(), r);
+        });
+      }
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "nodes: cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Instant now() {
+    return clock.get();
+  }
+
+  public void listen(Consumer<NodeRecord> l) {
+    listeners.add(l);
+  }
+
+  public synchronized Optional<NodeRecord> get(String id) {
+    return Optional.ofNullable(nodes.get(id));
+  }
+
+  public synchronized Optional<NodeRecord> byName(String name) {
+    return nodes.values().stream().filter(n -> n.name().equals(name) || n.id().equals(name))
+        .max(Comparator.comparing(NodeRecord::updated));
+  }
+
+  public synchronized List<NodeRecord> all() {
+    List<NodeRecord> out = new ArrayList<>(nodes.values());
+    out.sort(Comparator.comparing(NodeRecord::platform).thenComparing(NodeRecord::name));
+    return out;
+  }
+
+  /** Creates or replaces a record. */
+  public NodeRecord put(NodeRecord r) {
+    synchronized (this) {
+      nodes.put(r.id(), r);
+      save();
+    }
+    listeners.forEach(l -> l.accept(r));
+    return r;
+  }
+
+  /** Changes a record atomically; returns the new one. */
+  public NodeRecord update(String id, UnaryOperator<NodeRecord> change) {
+    NodeRecord next;
+    synchronized (this) {
+      NodeRecord cur = nodes.get(id);
+      if (cur == null) {
+        throw BatonException.notFound("nodes: no node " + id);
+      }
+      next = change.apply(cur);
+      nodes.put(id, next);
+      save();
+    }
+    NodeRecord r = next;
+    listeners.forEach(l -> l.accept(r));
+    return r;
+  }
+
+  /** Moves a node to {@code next}, closing its running phase with {@code outcome}. */
+  public NodeRecord advance(String id, NodeState next, String outcome, String reason) {
+    return update(id, r -> r.advance(next, outcome, reason, clock.get()));
+  }
+
+  private void save() {
+    JsonArray a = new JsonArray();
+    nodes.values().forEach(n -> a.add(n.toJson()));
+    try {
+      CertificateAuthority.writeAtomically(file, a.encode(), false);
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "nodes: cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
