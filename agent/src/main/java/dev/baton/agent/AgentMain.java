@@ -1,15 +1,72 @@
 package dev.baton.agent;
 
-/** Entry point of the node-side agent. Registration over the event bus lands with issue 5. */
+import dev.baton.agent.state.AgentState;
+import dev.baton.common.msg.AgentConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Entry point of the node-side agent:
+ * {@code java -jar baton-agent.jar --config /etc/baton/agent.json --state /var/lib/baton}.
+ */
 public final class AgentMain {
   private AgentMain() {}
 
-  public static void main(String[] args) {
-    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-      System.out.println("baton agent " + AgentMain.class.getPackage().getImplementationVersion());
-      return;
+  public static String version() {
+    String v = AgentMain.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path config = null;
+    Path stateDir = Path.of("/var/lib/baton");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--version", "-V" -> {
+          System.out.println("baton agent " + version());
+          return;
+        }
+        case "--config" -> config = Path.of(args[++i]);
+        case "--state" -> stateDir = Path.of(args[++i]);
+        case "--help", "-h" -> {
+          usage();
+          return;
+        }
+        default -> {
+          System.err.println("baton-agent: unknown argument " + args[i]);
+          usage();
+          System.exit(64);
+        }
+      }
     }
-    System.err.println("usage: java -jar baton-agent.jar --version");
-    System.exit(64);
+    if (config == null) {
+      usage();
+      System.exit(64);
+    }
+    if (!Files.isRegularFile(config)) {
+      System.err.println("baton-agent: no configuration at " + config + " (cloud-init writes it at boot)");
+      System.exit(1);
+    }
+    AgentConfig cfg = AgentConfig.fromJson(new JsonObject(Files.readString(config)));
+    Files.createDirectories(stateDir);
+    // a small node-side process: few threads, no clustering
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+        .setInternalBlockingPoolSize(2));
+    Agent agent = new Agent(vertx, cfg, new AgentState(stateDir), version());
+    Runtime.getRuntime().addShutdownHook(new Thread(agent::stop));
+    agent.start().onFailure(t -> {
+      System.err.println("baton-agent: " + t.getMessage());
+      System.exit(1);
+    });
+  }
+
+  private static void usage() {
+    System.err.println("usage: java -jar baton-agent.jar --config FILE [--state DIR]");
+    System.err.println("  --config FILE  the agent configuration cloud-init wrote (/etc/baton/agent.json)");
+    System.err.println("  --state DIR    where the agent keeps its identity (default /var/lib/baton)");
+    System.err.println("  --version      print the version");
   }
 }

@@ -151,6 +151,8 @@ public final class BridgeServer {
     final NetSocket socket;
     final String nodeId;
     final Map<String, MessageConsumer<Object>> consumers = new HashMap<>();
+    /** Reply addresses of requests delivered to this node: it may answer each once. */
+    final java.util.Set<String> replies = new java.util.HashSet<>();
     boolean counted;
     long timer = -1;
 
@@ -207,6 +209,9 @@ public final class BridgeServer {
                   .put("value", String.valueOf(m.body())));
               if (m.replyAddress() != null) {
                 out.put("replyAddress", m.replyAddress());
+                if (replies.size() < 1000) {
+                  replies.add(m.replyAddress());
+                }
               }
               socket.write(Frames.encode(out));
             }));
@@ -226,13 +231,10 @@ public final class BridgeServer {
       if (nodeId == null) {
         return address.equals(Addresses.REGISTER);
       }
-      return address.equals(Addresses.nodeOut(nodeId));
+      return address.equals(Addresses.nodeOut(nodeId)) || replies.remove(address);
     }
 
     private void deliver(String type, String address, JsonObject body, Object replyAddress) {
-      if (timer >= 0 && nodeId == null) {
-        // registered in time: the timer stays only as a bound on how long it may stay connected
-      }
       DeliveryOptions opts = new DeliveryOptions().setSendTimeout(30_000);
       if (nodeId != null) {
         opts.addHeader(Addresses.NODE_HEADER, nodeId);

@@ -29,6 +29,13 @@ final class DestroyCommand extends PlatformCommand {
   int parallelism;
 
   @Override
+  dev.baton.controller.provider.local.NodeLauncher launcher(Platform platform) {
+    // tell a running controller that the nodes are gone; the processes stop either way
+    return dev.baton.controller.serve.ControllerClient.find(dev.baton.controller.serve.ControllerHome.of(Providers.home()))
+        .map(c -> new dev.baton.controller.serve.ControllerLauncher(c, Providers.agentJar())).orElse(null);
+  }
+
+  @Override
   int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception {
     if (!yes && !t().interactive()) {
       throw BatonException.invalid("destroy removes every resource of " + Planner.scopeOf(platform)

@@ -65,7 +65,7 @@ abstract class PlatformCommand implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     try {
       CloudProvider provider = Providers.create(vertx, platform, Providers.home(),
-          endpointUrl != null ? endpointUrl : System.getenv("AWS_ENDPOINT_URL"));
+          endpointUrl != null ? endpointUrl : System.getenv("AWS_ENDPOINT_URL"), launcher(platform));
       try {
         return run(vertx, platform, provider);
       } finally {
@@ -77,6 +77,11 @@ abstract class PlatformCommand implements Callable<Integer> {
   }
 
   abstract int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception;
+
+  /** How the provider launches nodes; null for commands that launch none (plan, audit). */
+  dev.baton.controller.provider.local.NodeLauncher launcher(Platform platform) throws Exception {
+    return null;
+  }
 
   /**
    * Prints {@code plan}, asks on a terminal unless {@code yes}, applies it with progress and

@@ -1,13 +1,30 @@
 package dev.baton.controller.cli;
 
 import dev.baton.controller.definition.Platform;
+import dev.baton.controller.definition.Resource;
+import dev.baton.controller.definition.model.AutoscalingGroupSpec;
+import dev.baton.controller.definition.model.InstanceSpec;
+import dev.baton.controller.definition.model.ProviderKind;
+import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.plan.Engine;
 import dev.baton.controller.plan.Plan;
 import dev.baton.controller.plan.PlatformLock;
 import dev.baton.controller.plan.Planner;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.Providers;
+import dev.baton.controller.provider.local.NodeLauncher;
+import dev.baton.controller.serve.ControllerClient;
+import dev.baton.controller.serve.ControllerHome;
+import dev.baton.controller.serve.ControllerLauncher;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,8 +32,10 @@ import picocli.CommandLine.Option;
 @Command(name = "provision", mixinStandardHelpOptions = true,
     description = {"Create, update, replace and delete resources until the live platform matches its definition.",
         "Idempotent: a second run changes nothing. Safe to re-run after a crash: it converges, never duplicates.",
-        "One provisioning of a platform at a time; a second one is refused with who holds the lock."},
-    footer = {"", "Exit codes: 0 done, 1 failed or refused, 64 wrong usage."})
+        "One provisioning of a platform at a time; a second one is refused with who holds the lock.",
+        "On the local provider, instances are agent processes: a controller is started in the background if none"
+            + " runs, and provision waits until every node is READY (or FAILED), then prints them."},
+    footer = {"", "Exit codes: 0 done (every node READY), 1 failed or refused, 64 wrong usage."})
 final class ProvisionCommand extends PlatformCommand {
   @Option(names = {"--yes", "-y"}, description = "Do not ask for confirmation on a terminal.")
   boolean yes;
@@ -25,15 +44,117 @@ final class ProvisionCommand extends PlatformCommand {
       description = "Resources applied at the same time (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
+  @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "300",
+      description = "How long to wait for nodes to be READY (default: ${DEFAULT-VALUE}; 0: do not wait).")
+  int waitSeconds;
+
+  private ControllerClient controller;
+
+  @Override
+  NodeLauncher launcher(Platform platform) throws Exception {
+    boolean nodes = !platform.ofKind(ResourceKind.INSTANCE).isEmpty() || !platform.ofKind(ResourceKind.AUTOSCALING_GROUP).isEmpty();
+    if (platform.spec().provider() != ProviderKind.LOCAL || !nodes) {
+      return null;
+    }
+    controller = ControllerClient.ensureRunning(ControllerHome.of(Providers.home()), Providers.controllerJar(),
+        () -> t().err().println("Starting a controller in the background (log: "
+            + ControllerHome.of(Providers.home()).log() + ")..."));
+    registerIntents(platform);
+    return new ControllerLauncher(controller, Providers.agentJar());
+  }
+
+  /** Tells the controller what each node is to become, before any registers. */
+  private void registerIntents(Platform platform) {
+    JsonArray nodes = new JsonArray();
+    for (Resource r : platform.resources()) {
+      if (r.kind() == ResourceKind.INSTANCE || r.kind() == ResourceKind.AUTOSCALING_GROUP) {
+        var handoff = r.kind() == ResourceKind.INSTANCE ? r.spec(InstanceSpec.class).handoff()
+            : r.spec(AutoscalingGroupSpec.class).handoff();
+        nodes.add(new JsonObject().put("uuid", r.uuid()).put("name", r.name()).put("kind", r.kind().yaml())
+            .put("handoff", handoffJson(handoff)));
+      }
+    }
+    controller.post("/api/v1/intents", new JsonObject().put("customer", platform.spec().customer())
+        .put("platform", platform.name()).put("env", platform.env()).put("nodes", nodes));
+  }
+
+  static JsonObject handoffJson(dev.baton.controller.definition.model.HandoffSpec h) {
+    JsonObject o = new JsonObject().put("config_management", h.configManagement().yaml());
+    if (h.shell() != null) {
+      o.put("shell", new JsonObject().put("bootstrap", h.shell().bootstrap()).put("final", h.shell().final_())
+          .put("timeout_seconds", h.shell().timeoutSeconds()));
+    }
+    if (h.puppet() != null) {
+      o.put("puppet", new JsonObject().put("role", h.puppet().role()).put("environment", h.puppet().environment())
+          .put("bootstrap_environment", h.puppet().bootstrapEnvironment())
+          .put("classes", new JsonArray(new ArrayList<>(h.puppet().classes()))));
+    }
+    return o;
+  }
+
   @Override
   int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception {
+    int code;
     try (PlatformLock lock = PlatformLock.acquire(Providers.home(), Planner.scopeOf(platform), "provision")) {
       if (lock.previousHolder() != null && main.debug) {
         t().err().println("took over a stale lock (" + lock.previousHolder() + ")");
       }
       Plan plan = await(new Planner(provider, retry(vertx)).plan(platform));
-      return confirmAndApply(vertx, provider, plan, "Provisioning", yes, parallelism, "Apply these changes?",
+      code = confirmAndApply(vertx, provider, plan, "Provisioning", yes, parallelism, "Apply these changes?",
           "Nothing to change.", r -> r.count(Engine.Status.DONE) + " changes applied");
     }
+    if (code != ExitCodes.OK || controller == null || waitSeconds == 0) {
+      return code;
+    }
+    return waitForNodes(platform);
+  }
+
+  /** Follows the platform's nodes until each is READY or FAILED; prints changes, then a table. */
+  private int waitForNodes(Platform platform) throws InterruptedException {
+    Set<String> uuids = platform.ofKind(ResourceKind.INSTANCE).stream().map(Resource::uuid).collect(Collectors.toSet());
+    long deadline = System.currentTimeMillis() + waitSeconds * 1000L;
+    Map<String, String> seen = new HashMap<>();
+    List<JsonObject> mine = List.of();
+    if (output != OutputFormat.JSON) {
+      t().err().println("Waiting for " + uuids.size() + " node" + (uuids.size() == 1 ? "" : "s") + " to be READY...");
+    }
+    while (System.currentTimeMillis() < deadline) {
+      JsonArray all = controller.get("/api/v1/nodes?platform=" + platform.name()).getJsonArray("nodes");
+      Map<String, JsonObject> latest = new HashMap<>();
+      for (Object o : all) {
+        JsonObject n = (JsonObject) o;
+        if (uuids.contains(n.getString("uuid")) && java.util.Objects.equals(platform.env(), n.getString("environment"))
+            && !n.getString("state").equals("TERMINATED")) {
+          latest.merge(n.getString("uuid"), n, (a, b) -> a.getString("updated").compareTo(b.getString("updated")) >= 0 ? a : b);
+        }
+      }
+      mine = new ArrayList<>(latest.values());
+      mine.sort((a, b) -> a.getString("name").compareTo(b.getString("name")));
+      for (JsonObject n : mine) {
+        String key = n.getString("id");
+        if (!n.getString("state").equals(seen.put(key, n.getString("state"))) && output != OutputFormat.JSON) {
+          t().err().println("  " + n.getString("name") + " (" + key + "): " + n.getString("state")
+              + (n.getString("reason") == null ? "" : " - " + n.getString("reason")));
+        }
+      }
+      boolean done = mine.size() == uuids.size() && mine.stream().allMatch(n -> Set.of("READY", "FAILED")
+          .contains(n.getString("state")));
+      if (done) {
+        break;
+      }
+      Thread.sleep(300);
+    }
+    boolean allReady = mine.size() == uuids.size() && mine.stream().allMatch(n -> n.getString("state").equals("READY"));
+    if (output == OutputFormat.JSON) {
+      t().out().println(new JsonObject().put("nodes", new JsonArray(new ArrayList<>(mine))).put("ready", allReady)
+          .encodePrettily());
+    } else {
+      NodesCommand.table(t(), mine);
+      if (!allReady) {
+        t().out().println(t().red("Not every node is READY") + (System.currentTimeMillis() >= deadline
+            ? " after " + waitSeconds + " s" : "") + "; \"controller nodes NAME\" shows a node's timeline.");
+      }
+    }
+    return allReady ? ExitCodes.OK : ExitCodes.FAILED;
   }
 }

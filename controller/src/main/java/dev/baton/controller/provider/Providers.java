@@ -15,12 +15,44 @@ public final class Providers {
    * @param home the Baton home (state of the local cloud, locks)
    * @param endpointUrl an AWS-compatible endpoint, or null
    */
-  public static CloudProvider create(Vertx vertx, Platform platform, Path home, String endpointUrl) {
+  public static CloudProvider create(Vertx vertx, Platform platform, Path home, String endpointUrl,
+      dev.baton.controller.provider.local.NodeLauncher launcher) {
     return switch (platform.spec().provider()) {
-      case LOCAL -> new LocalCloudProvider(vertx, home);
+      case LOCAL -> launcher == null ? new LocalCloudProvider(vertx, home)
+          : new LocalCloudProvider(vertx, home, launcher, agentJar());
       case AWS -> throw new BatonException(ErrorCode.FAILED_PRECONDITION, "provider aws: not part of this build yet;"
           + " the local provider works (provider: local in platform.yaml)");
     };
+  }
+
+  /**
+   * The agent jar: the {@code baton.agent.jar} property, {@code BATON_AGENT_JAR}, or the one
+   * built beside this controller ({@code agent/target/baton-agent.jar}).
+   */
+  public static Path agentJar() {
+    String p = System.getProperty("baton.agent.jar", System.getenv("BATON_AGENT_JAR"));
+    if (p != null && !p.isBlank()) {
+      return Path.of(p);
+    }
+    Path self = controllerJar();
+    if (self != null) {
+      Path beside = self.getParent().resolve("../../agent/target/baton-agent.jar").normalize();
+      if (java.nio.file.Files.exists(beside)) {
+        return beside;
+      }
+    }
+    Path repo = Path.of(System.getProperty("baton.repo.root", ".")).resolve("agent/target/baton-agent.jar");
+    return repo.toAbsolutePath().normalize();
+  }
+
+  /** The jar this controller runs from, or null when it runs from classes (tests). */
+  public static Path controllerJar() {
+    try {
+      Path p = Path.of(Providers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return p.toString().endsWith(".jar") ? p : null;
+    } catch (java.net.URISyntaxException | SecurityException e) {
+      return null;
+    }
   }
 
   /** The {@code baton.home} system property, else {@code BATON_HOME}, else {@code ~/.baton}. */

@@ -51,10 +51,20 @@ public final class LocalCloudProvider implements CloudProvider {
   private final CallStats stats = new CallStats();
   private final SecureRandom random = new SecureRandom();
   private final Object writeLock = new Object();
+  private final NodeLauncher launcher;
+  private final Path agentJar;
 
+  /** A local cloud whose instances are records only (no controller to register with). */
   public LocalCloudProvider(Vertx vertx, Path home) {
+    this(vertx, home, null, null);
+  }
+
+  /** A local cloud whose instances are agent processes started from {@code agentJar}. */
+  public LocalCloudProvider(Vertx vertx, Path home, NodeLauncher launcher, Path agentJar) {
     this.vertx = vertx;
     this.root = home.resolve("local-cloud");
+    this.launcher = launcher;
+    this.agentJar = agentJar;
   }
 
   @Override
@@ -91,6 +101,12 @@ public final class LocalCloudProvider implements CloudProvider {
         CloudId id = new CloudId(PREFIX.get(kind) + "-" + HexFormat.of().formatHex(random.generateSeed(8)));
         LiveResource live = new LiveResource(kind, uuid, id, attributes, tags, initialState(kind));
         write(live);
+        if (kind == ResourceKind.INSTANCE && launcher != null) {
+          // like RunInstances: the instance boots with its user data, which starts the agent
+          String cloudConfig = launcher.userData(scope, uuid, id.id(),
+              String.valueOf(attributes.getOrDefault("image_family", "debian")));
+          LocalInstances.launch(root, id.id(), dev.baton.cloudinit.UserData.agentConfigOf(cloudConfig), agentJar);
+        }
         return live;
       }
     });
@@ -143,6 +159,12 @@ public final class LocalCloudProvider implements CloudProvider {
             }
           }
         }
+        if (live.kind() == ResourceKind.INSTANCE) {
+          LocalInstances.terminate(root, live.id().id());
+          if (launcher != null) {
+            launcher.terminated(live.id().id());
+          }
+        }
         Files.deleteIfExists(file(live.kind(), live.id().id()));
         return null;
       }
@@ -150,6 +172,14 @@ public final class LocalCloudProvider implements CloudProvider {
   }
 
   // ------------------------------------------------------------ storage
+
+  /** An instance's state: running while its agent process lives (records-only instances always run). */
+  private String stateOf(ResourceKind kind, String id, String recorded) {
+    if (kind != ResourceKind.INSTANCE || launcher == null) {
+      return recorded;
+    }
+    return LocalInstances.alive(root, id) ? "running" : "stopped";
+  }
 
   private String initialState(ResourceKind kind) {
     return switch (kind) {
@@ -210,7 +240,8 @@ public final class LocalCloudProvider implements CloudProvider {
       o.getJsonObject("tags").forEach(e -> tags.put(e.getKey(), String.valueOf(e.getValue())));
       @SuppressWarnings("unchecked")
       Map<String, Object> attrs = (Map<String, Object>) decode(o.getJsonObject("attributes"));
-      return new LiveResource(kind, o.getString("uuid"), new CloudId(id), attrs, tags, o.getString("state", ""));
+      return new LiveResource(kind, o.getString("uuid"), new CloudId(id), attrs, tags,
+          stateOf(kind, id, o.getString("state", "")));
     } catch (NoSuchFileException e) {
       return null;
     }

@@ -1,0 +1,158 @@
+package dev.baton.agent;
+
+import dev.baton.agent.bridge.BridgeClient;
+import dev.baton.agent.evidence.Evidence;
+import dev.baton.agent.handoff.CommandRunner;
+import dev.baton.agent.state.AgentState;
+import dev.baton.common.bus.Addresses;
+import dev.baton.common.crypto.Csrs;
+import dev.baton.common.crypto.Fingerprints;
+import dev.baton.common.crypto.Pem;
+import dev.baton.common.msg.AgentConfig;
+import dev.baton.common.msg.NodeCommands;
+import dev.baton.common.msg.Registration;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The node-side agent. Registers once with its join token and evidence, keeps the identity the
+ * controller issues, then stays connected with that identity (mutual TLS): listens on its own
+ * address, says hello, runs the hand-off commands it is sent. Reconnects with exponential
+ * backoff and jitter, trying every controller endpoint in turn. A restarted agent uses the
+ * identity it kept and never presents its (single-use) token again.
+ */
+public final class Agent {
+  private static final Logger LOG = Logger.getLogger("baton.agent");
+  private static final long MAX_BACKOFF = 30_000;
+
+  private final Vertx vertx;
+  private final AgentConfig config;
+  private final AgentState state;
+  private final CommandRunner runner;
+  private final SecureRandom random = new SecureRandom();
+  private final String version;
+  private int attempt;
+  private int endpoint;
+  private BridgeClient session;
+  private volatile boolean stopped;
+
+  public Agent(Vertx vertx, AgentConfig config, AgentState state, String version) {
+    this.vertx = vertx;
+    this.config = config;
+    this.state = state;
+    this.runner = new CommandRunner(state.dir());
+    this.version = version;
+  }
+
+  /** Checks the pinned CA and starts; the future completes once the first session is up. */
+  public Future<Void> start() {
+    String fingerprint = Fingerprints.sha256(Pem.certificate(config.caPem()));
+    if (config.caSha256() != null && !config.caSha256().equalsIgnoreCase(fingerprint)) {
+      return Future.failedFuture("the controller CA certificate does not match its pinned fingerprint "
+          + config.caSha256());
+    }
+    io.vertx.core.Promise<Void> up = io.vertx.core.Promise.promise();
+    loop(up);
+    return up.future();
+  }
+
+  public void stop() {
+    stopped = true;
+    if (session != null) {
+      session.close();
+    }
+  }
+
+  private void loop(io.vertx.core.Promise<Void> up) {
+    if (stopped) {
+      return;
+    }
+    String ep = config.endpoints().get(endpoint % config.endpoints().size());
+    Future<AgentState.Identity> identity;
+    try {
+      identity = state.identity().map(Future::succeededFuture).orElseGet(() -> register(ep));
+    } catch (java.io.IOException e) {
+      identity = Future.failedFuture(e);
+    }
+    identity.compose(id -> connect(ep, id)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        attempt = 0;
+        up.tryComplete();
+        return;
+      }
+      LOG.warning("agent: " + ep + ": " + ar.cause().getMessage());
+      endpoint++;
+      retryLater(up);
+    });
+  }
+
+  private void retryLater(io.vertx.core.Promise<Void> up) {
+    long ceiling = Math.min(MAX_BACKOFF, 500L << Math.min(attempt++, 10));
+    long delay = 200 + (long) (random.nextDouble() * ceiling);
+    vertx.setTimer(delay, id -> loop(up));
+  }
+
+  private Future<AgentState.Identity> register(String ep) {
+    BridgeClient c = new BridgeClient(vertx, config.caPem(), null, null);
+    return Evidence.collect(vertx, config).compose(proof -> vertx.executeBlocking(() -> {
+      var keys = state.keys();
+      String csr = Csrs.create(keys, proof.instanceId(), Map.of(), null);
+      return new Registration.Request(config.token(), config.evidence(), proof.instanceId(), csr, proof.document(),
+          proof.signature(), version);
+    }, false)).compose(req -> c.connect(ep).compose(v -> c.request(Addresses.REGISTER, req.toJson(), 60_000)))
+        .compose(body -> vertx.executeBlocking(() -> {
+          Registration.Response r = Registration.Response.fromJson(body);
+          AgentState.Identity id = new AgentState.Identity(r.nodeId(), r.name(), r.certificate());
+          state.saveIdentity(id);
+          LOG.info("agent: registered as node " + r.nodeId() + " (" + r.name() + ")");
+          return id;
+        }, false))
+        .andThen(ar -> c.close());
+  }
+
+  private Future<Void> connect(String ep, AgentState.Identity id) {
+    String keyPem;
+    try {
+      keyPem = state.keyPem();
+    } catch (java.io.IOException e) {
+      return Future.failedFuture(e);
+    }
+    BridgeClient c = new BridgeClient(vertx, config.caPem(), id.certificatePem(), keyPem);
+    return c.connect(ep).map(v -> {
+      session = c;
+      String in = Addresses.nodeIn(id.nodeId());
+      c.onMessage(m -> handle(c, m));
+      c.register(in);
+      c.send(Addresses.nodeOut(id.nodeId()), NodeCommands.hello(version));
+      long ping = vertx.setPeriodic(20_000, t -> c.ping());
+      c.onClose(x -> {
+        vertx.cancelTimer(ping);
+        if (!stopped) {
+          LOG.warning("agent: connection to " + ep + " closed; reconnecting");
+          retryLater(io.vertx.core.Promise.promise());
+        }
+      });
+      LOG.info("agent: connected to " + ep + " as node " + id.nodeId());
+      return null;
+    });
+  }
+
+  private void handle(BridgeClient c, JsonObject frame) {
+    JsonObject body = frame.getJsonObject("body", new JsonObject());
+    String reply = frame.getString("replyAddress");
+    if ("run".equals(body.getString("type"))) {
+      String command = body.getString("command", "");
+      int timeout = body.getInteger("timeout_seconds", 600);
+      LOG.info("agent: running " + body.getString("phase") + " command");
+      vertx.executeBlocking(() -> runner.run(command, timeout), false).onComplete(ar -> {
+        if (reply != null) {
+          c.send(reply, ar.succeeded() ? ar.result() : NodeCommands.result(1, String.valueOf(ar.cause()), 0));
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.baton.agent.evidence;
+
+import dev.baton.common.msg.AgentConfig;
+import dev.baton.common.msg.Registration;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What the agent presents to prove which instance it is. On AWS: the instance identity
+ * document and its rsa2048 signature, read through IMDSv2 (a session token first, so a
+ * request forwarded from a container or a proxy does not get through). Locally: the instance
+ * ID the local cloud gave it.
+ */
+public final class Evidence {
+  private Evidence() {}
+
+  /** The instance ID and signature to present (document, signature null for local evidence). */
+  public record Proof(String instanceId, String document, String signature) {}
+
+  public static Future<Proof> collect(Vertx vertx, AgentConfig config) {
+    if (Registration.EVIDENCE_LOCAL.equals(config.evidence())) {
+      return Future.succeededFuture(new Proof(config.instanceId(), null, null));
+    }
+    java.net.URI imds = java.net.URI.create(config.imds());
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000));
+    RequestOptions base = new RequestOptions().setHost(imds.getHost())
+        .setPort(imds.getPort() < 0 ? 80 : imds.getPort()).setTimeout(5000);
+    return http.request(new RequestOptions(base).setMethod(HttpMethod.PUT).setURI("/latest/api/token")
+            .putHeader("X-aws-ec2-metadata-token-ttl-seconds", "300"))
+        .compose(req -> req.send().compose(resp -> resp.body()))
+        .compose(token -> {
+          String t = token.toString().trim();
+          Future<String> doc = get(http, base, "/latest/dynamic/instance-identity/document", t);
+          Future<String> sig = get(http, base, "/latest/dynamic/instance-identity/rsa2048", t);
+          return Future.all(doc, sig).map(cf -> {
+            String document = cf.resultAt(0);
+            return new Proof(new JsonObject(document).getString("instanceId"), document, cf.resultAt(1));
+          });
+        }).andThen(ar -> http.close());
+  }
+
+  private static Future<String> get(HttpClient http, RequestOptions base, String path, String token) {
+    return http.request(new RequestOptions(base).setMethod(HttpMethod.GET).setURI(path)
+            .putHeader("X-aws-ec2-metadata-token", token))
+        .compose(req -> req.send().compose(resp -> {
+          if (resp.statusCode() != 200) {
+            return Future.failedFuture("instance metadata " + path + " answered " + resp.statusCode());
+          }
+          return resp.body().map(b -> b.toString());
+        }));
+  }
+}

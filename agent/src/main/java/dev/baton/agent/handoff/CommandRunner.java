@@ -1,0 +1,65 @@
+package dev.baton.agent.handoff;
+
+import dev.baton.common.msg.NodeCommands;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a command the controller sends for a hand-off phase ({@code sh -c}, in the agent's work
+ * directory, with a timeout), and answers with its exit code and the last lines it printed.
+ * The commands come from the platform's definitions, never from the node.
+ */
+public final class CommandRunner {
+  private static final int TAIL_LINES = 20;
+  private final Path workDir;
+
+  public CommandRunner(Path workDir) {
+    this.workDir = workDir;
+  }
+
+  /** Blocking: call from a worker thread. */
+  public JsonObject run(String command, int timeoutSeconds) {
+    long t0 = System.currentTimeMillis();
+    Deque<String> tail = new ArrayDeque<>();
+    try {
+      Process p = new ProcessBuilder("sh", "-c", command).directory(workDir.toFile()).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      Thread reader = new Thread(() -> {
+        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = r.readLine()) != null) {
+            synchronized (tail) {
+              tail.addLast(line.length() > 400 ? line.substring(0, 400) : line);
+              if (tail.size() > TAIL_LINES) {
+                tail.removeFirst();
+              }
+            }
+          }
+        } catch (IOException e) {
+          // the process ended
+        }
+      }, "command-output");
+      reader.setDaemon(true);
+      reader.start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        return NodeCommands.result(124, "timed out after " + timeoutSeconds + " s", System.currentTimeMillis() - t0);
+      }
+      reader.join(2000);
+      synchronized (tail) {
+        return NodeCommands.result(p.exitValue(), String.join("\n", tail), System.currentTimeMillis() - t0);
+      }
+    } catch (IOException e) {
+      return NodeCommands.result(127, "cannot run the command: " + e.getMessage(), System.currentTimeMillis() - t0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return NodeCommands.result(130, "interrupted", System.currentTimeMillis() - t0);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package dev.baton.cloudinit;
+
+import dev.baton.common.error.BatonException;
+import dev.baton.common.msg.AgentConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Renders the user data that starts the Baton agent on an instance: MIME multipart with a
+ * {@code #cloud-config} part (install a Java runtime for the image's family, write the agent's
+ * configuration, the controller CA certificate and a systemd unit that restarts the agent on
+ * failure) and a shell part (download the agent jar from the controller over HTTPS with the
+ * pinned CA, check its SHA-256, start the unit). Gzipped when over EC2's 16 KB limit; an error
+ * when even that does not fit. It carries no long-lived secret: the join token is single-use
+ * and expires.
+ */
+public final class UserData {
+  /** EC2's limit on user data, before base64. */
+  public static final int MAX_BYTES = 16 * 1024;
+  public static final String AGENT_CONFIG_PATH = "/etc/baton/agent.json";
+  static final String BOUNDARY = "==BATON-USER-DATA==";
+  private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
+
+  private UserData() {}
+
+  /** The image families cloud-init knows how to put Java on. */
+  public enum Family {
+    DEBIAN(List.of("openjdk-17-jre-headless", "curl", "ca-certificates")),
+    UBUNTU(List.of("openjdk-17-jre-headless", "curl", "ca-certificates")),
+    AMAZON_LINUX(List.of("java-17-amazon-corretto-headless", "curl-minimal"));
+
+    private final List<String> packages;
+
+    Family(List<String> packages) {
+      this.packages = packages;
+    }
+
+    public List<String> packages() {
+      return packages;
+    }
+
+    public static Family of(String yaml) {
+      return valueOf(yaml.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
+  /**
+   * @param agentJarUrl HTTPS URL of the agent jar on the controller
+   * @param agentSha256 the jar's SHA-256, checked before it runs
+   */
+  public record Input(AgentConfig agent, Family family, String agentJarUrl, String agentSha256) {}
+
+  /** The user data: {@code bytes} as sent to the cloud (gzipped or not), and its parts as text. */
+  public record Rendered(byte[] bytes, boolean gzipped, String cloudConfig, String script, String mime) {}
+
+  public static Rendered render(Input in) {
+    if (!in.agentJarUrl().startsWith("https://")) {
+      throw BatonException.invalid("cloud-init: the agent is downloaded over HTTPS only, not " + in.agentJarUrl());
+    }
+    if (!SHA256.matcher(in.agentSha256()).matches()) {
+      throw BatonException.invalid("cloud-init: the agent's SHA-256 must be 64 hex digits");
+    }
+    String cloudConfig = cloudConfig(in);
+    String script = script(in);
+    String mime = "Content-Type: multipart/mixed; boundary=\"" + BOUNDARY + "\"\n"
+        + "MIME-Version: 1.0\n\n"
+        + part("text/cloud-config", "baton.cfg", cloudConfig)
+        + part("text/x-shellscript", "baton-agent.sh", script)
+        + "--" + BOUNDARY + "--\n";
+    byte[] plain = mime.getBytes(StandardCharsets.UTF_8);
+    if (plain.length <= MAX_BYTES) {
+      return new Rendered(plain, false, cloudConfig, script, mime);
+    }
+    byte[] gz = gzip(plain);
+    if (gz.length > MAX_BYTES) {
+      throw BatonException.invalid("cloud-init: the user data is " + gz.length + " bytes even gzipped, over EC2's limit of "
+          + MAX_BYTES + "; shorten the agent configuration");
+    }
+    return new Rendered(gz, true, cloudConfig, script, mime);
+  }
+
+  private static String part(String type, String filename, String body) {
+    return "--" + BOUNDARY + "\n"
+        + "Content-Type: " + type + "; charset=\"utf-8\"\n"
+        + "MIME-Version: 1.0\n"
+        + "Content-Transfer-Encoding: 7bit\n"
+        + "Content-Disposition: attachment; filename=\"" + filename + "\"\n\n"
+        + body + (body.endsWith("\n") ? "" : "\n");
+  }
+
+  static String cloudConfig(Input in) {
+    StringBuilder y = new StringBuilder("#cloud-config\n");
+    y.append("# Written by Baton: installs Java and starts the Baton agent, which registers with the controller.\n");
+    y.append("package_update: true\n");
+    y.append("packages:\n");
+    in.family().packages().forEach(p -> y.append("  - ").append(p).append('\n'));
+    y.append("write_files:\n");
+    file(y, AGENT_CONFIG_PATH, "0600", in.agent().toJson().encodePrettily());
+    file(y, "/etc/baton/ca.pem", "0644", in.agent().caPem());
+    file(y, "/etc/systemd/system/baton-agent.service", "0644", """
+        [Unit]
+        Description=Baton agent: registers this node and hands it off to configuration management
+        After=network-online.target
+        Wants=network-online.target
+
+        [Service]
+        ExecStart=/usr/bin/java -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar /opt/baton/baton-agent.jar --config /etc/baton/agent.json --state /var/lib/baton
+        Restart=on-failure
+        RestartSec=5
+        User=root
+
+        [Install]
+        WantedBy=multi-user.target
+        """);
+    return y.toString();
+  }
+
+  private static void file(StringBuilder y, String path, String mode, String content) {
+    y.append("  - path: ").append(path).append('\n');
+    y.append("    owner: root:root\n");
+    y.append("    permissions: '").append(mode).append("'\n");
+    y.append("    content: |\n");
+    String body = content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+    for (String line : body.split("\n", -1)) {
+      y.append(line.isEmpty() ? "" : "      " + line).append('\n');
+    }
+  }
+
+  static String script(Input in) {
+    return "#!/bin/sh\n"
+        + "# Written by Baton: fetch the agent from the controller, check it, start it.\n"
+        + "set -eu\n"
+        + "mkdir -p /opt/baton /var/lib/baton\n"
+        + "chmod 0700 /var/lib/baton\n"
+        + "curl -fsS --retry 10 --retry-delay 3 --cacert /etc/baton/ca.pem -o /opt/baton/baton-agent.jar.new '"
+        + in.agentJarUrl().replace("'", "") + "'\n"
+        + "echo '" + in.agentSha256() + "  /opt/baton/baton-agent.jar.new' | sha256sum -c -\n"
+        + "mv /opt/baton/baton-agent.jar.new /opt/baton/baton-agent.jar\n"
+        + "systemctl daemon-reload\n"
+        + "systemctl enable --now baton-agent.service\n";
+  }
+
+  private static byte[] gzip(byte[] data) {
+    try (ByteArrayOutputStream out = new ByteArrayOutputStream(); GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(data);
+      gz.finish();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The agent configuration a rendered cloud-config writes (what the local provider launches with). */
+  @SuppressWarnings("unchecked")
+  public static String agentConfigOf(String cloudConfig) {
+    Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(cloudConfig);
+    for (Object f : (List<Object>) ((Map<String, Object>) doc).get("write_files")) {
+      Map<String, Object> file = (Map<String, Object>) f;
+      if (AGENT_CONFIG_PATH.equals(file.get("path"))) {
+        return (String) file.get("content");
+      }
+    }
+    throw new IllegalStateException("no " + AGENT_CONFIG_PATH + " in the cloud-config");
+  }
+}

@@ -1,0 +1,121 @@
+package dev.baton.controller.attest;
+
+import dev.baton.common.bus.Addresses;
+import dev.baton.common.crypto.CertificateAuthority;
+import dev.baton.common.crypto.Csrs;
+import dev.baton.common.crypto.Fingerprints;
+import dev.baton.common.crypto.Pem;
+import dev.baton.common.error.BatonException;
+import dev.baton.common.msg.Registration;
+import dev.baton.controller.bridge.Refusals;
+import dev.baton.controller.registry.NodeRecord;
+import dev.baton.controller.registry.NodeRegistry;
+import dev.baton.controller.registry.NodeState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Answers {@link Addresses#REGISTER}: checks an agent's evidence, uses its join token, has the
+ * cloud confirm the instance, checks the certificate request (signed by the key it carries,
+ * CN = the instance ID), and returns an identity certificate. The node record goes
+ * REGISTERED, then ATTESTED; every refusal is logged, counted and answered with its reason.
+ */
+public final class Registrar {
+  private static final Logger LOG = Logger.getLogger("baton.attest");
+  /** How long a node identity certificate lasts. */
+  public static final Duration IDENTITY_VALIDITY = Duration.ofDays(90);
+
+  private final Vertx vertx;
+  private final TokenStore tokens;
+  private final Map<String, Attestor> attestors;
+  private final CertificateAuthority ca;
+  private final NodeRegistry registry;
+  private final Refusals refusals;
+  private final Consumer<NodeRecord> onAttested;
+
+  public Registrar(Vertx vertx, TokenStore tokens, List<Attestor> attestors, CertificateAuthority ca,
+      NodeRegistry registry, Refusals refusals, Consumer<NodeRecord> onAttested) {
+    this.vertx = vertx;
+    this.tokens = tokens;
+    this.attestors = attestors.stream().collect(java.util.stream.Collectors.toMap(Attestor::evidence, a -> a));
+    this.ca = ca;
+    this.registry = registry;
+    this.refusals = refusals;
+    this.onAttested = onAttested;
+  }
+
+  public Future<Void> start() {
+    return vertx.eventBus().<JsonObject>consumer(Addresses.REGISTER, this::handle).completion();
+  }
+
+  private void handle(Message<JsonObject> m) {
+    String remote = m.headers().get("baton-remote");
+    Registration.Request req;
+    try {
+      req = Registration.Request.fromJson(m.body() == null ? new JsonObject() : m.body());
+    } catch (ClassCastException e) {
+      refuse(m, new Refused("malformed_evidence", "the registration is not well formed"), remote);
+      return;
+    }
+    Attestor attestor = attestors.get(req.evidence());
+    if (attestor == null) {
+      refuse(m, new Refused("unknown_evidence", "unknown evidence type " + req.evidence()), remote);
+      return;
+    }
+    if (req.csr() == null || req.csr().length() > 8192) {
+      refuse(m, new Refused("malformed_evidence", "no certificate request in the registration"), remote);
+      return;
+    }
+    attestor.prove(req).compose(instanceId -> {
+      TokenStore.Token token = tokens.consume(req.token(), instanceId);
+      return attestor.confirm(instanceId, token).map(v -> new Proven(instanceId, token));
+    }).compose(p -> vertx.executeBlocking(() -> issue(req, p), false)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        m.reply(ar.result().toJson());
+      } else if (ar.cause() instanceof Refused r) {
+        refuse(m, r, remote);
+      } else if (ar.cause() instanceof BatonException b) {
+        refuse(m, new Refused("invalid_evidence", b.getMessage()), remote);
+      } else {
+        LOG.warning("registration failed: " + ar.cause());
+        m.fail(500, "the controller could not register this node; it retries");
+      }
+    });
+  }
+
+  private record Proven(String instanceId, TokenStore.Token token) {}
+
+  private Registration.Response issue(Registration.Request req, Proven p) {
+    Csrs.Request csr = Csrs.read(req.csr());
+    if (!csr.commonName().equals(p.instanceId())) {
+      throw new Refused("wrong_csr_name", "the certificate request is for \"" + csr.commonName() + "\", not the attested"
+          + " instance " + p.instanceId());
+    }
+    TokenStore.Token t = p.token();
+    String fingerprint = Fingerprints.sha256(csr.publicKey().getEncoded());
+    NodeRecord existing = registry.get(p.instanceId()).orElse(null);
+    NodeRecord record = existing != null ? existing
+        : new NodeRecord(p.instanceId(), t.name(), t.uuid(), t.platform(), t.customer(), t.env(), NodeState.LAUNCHED,
+            null, List.of(), null, registry.now());
+    registry.put(record.advance(NodeState.REGISTERED, "launched", null, registry.now()));
+    var cert = ca.issueClient(csr.publicKey(), p.instanceId(), IDENTITY_VALIDITY, Map.of());
+    NodeRecord attested = registry.update(p.instanceId(), r -> r.advance(NodeState.ATTESTED, "ok", null, registry.now())
+        .withKey(fingerprint));
+    LOG.info(() -> "attested node=" + p.instanceId() + " name=" + t.name() + " platform=" + t.platform()
+        + " evidence=" + req.evidence());
+    onAttested.accept(attested);
+    return new Registration.Response(p.instanceId(), t.name(), Pem.encode(cert));
+  }
+
+  private void refuse(Message<JsonObject> m, Refused r, String remote) {
+    refusals.refuse(r.reason(), "registration from " + remote + ": " + r.getMessage());
+    m.fail(403, r.reason() + ": " + r.getMessage());
+  }
+}

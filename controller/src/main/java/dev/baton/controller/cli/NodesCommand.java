@@ -1,0 +1,103 @@
+package dev.baton.controller.cli;
+
+import dev.baton.common.error.BatonException;
+import dev.baton.common.error.ErrorCode;
+import dev.baton.controller.provider.Providers;
+import dev.baton.controller.serve.ControllerClient;
+import dev.baton.controller.serve.ControllerHome;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code controller nodes [NAME]}: nodes and their phases, from the controller's API. */
+@Command(name = "nodes", mixinStandardHelpOptions = true,
+    description = {"List the nodes the controller knows, with their state and phase timings; with NAME, one node's"
+        + " whole timeline. A failed node says why in one line."})
+final class NodesCommand implements Callable<Integer> {
+  @ParentCommand
+  ControllerMain main;
+
+  @Parameters(arity = "0..1", paramLabel = "NAME", description = "A node's name or instance ID.")
+  String name;
+
+  @Option(names = "--platform", paramLabel = "NAME", description = "Only this platform's nodes.")
+  String platform;
+
+  @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json.")
+  OutputFormat output;
+
+  @Override
+  public Integer call() {
+    ControllerClient client = ControllerClient.find(ControllerHome.of(Providers.home()))
+        .orElseThrow(() -> new BatonException(ErrorCode.UNAVAILABLE, "no controller is running (start one with"
+            + " \"controller serve\", or run \"controller provision\")"));
+    Terminal t = main.terminal;
+    if (name != null) {
+      JsonObject n = client.get("/api/v1/nodes/" + name);
+      if (output == OutputFormat.JSON) {
+        t.out().println(n.encodePrettily());
+      } else {
+        printOne(t, n);
+      }
+      return ExitCodes.OK;
+    }
+    JsonArray nodes = client.get("/api/v1/nodes" + (platform == null ? "" : "?platform=" + platform))
+        .getJsonArray("nodes");
+    if (output == OutputFormat.JSON) {
+      t.out().println(new JsonObject().put("nodes", nodes).encodePrettily());
+    } else {
+      table(t, nodes.stream().map(JsonObject.class::cast).toList());
+    }
+    return ExitCodes.OK;
+  }
+
+  /** The table provision prints at the end too. */
+  static void table(Terminal t, List<JsonObject> nodes) {
+    if (nodes.isEmpty()) {
+      t.out().println("No nodes.");
+      return;
+    }
+    t.out().println(String.format("%-14s %-22s %-18s %-10s %s", "NODE", "INSTANCE", "PLATFORM", "STATE", "PHASES"));
+    for (JsonObject n : nodes) {
+      String state = n.getString("state");
+      String colored = state.equals("READY") ? t.green(pad(state)) : state.equals("FAILED") ? t.red(pad(state)) : pad(state);
+      StringBuilder phases = new StringBuilder();
+      for (Object o : n.getJsonArray("timeline", new JsonArray())) {
+        JsonObject p = (JsonObject) o;
+        if (p.getValue("millis") != null && !p.getString("phase").equals(state)) {
+          phases.append(p.getString("phase").toLowerCase()).append(' ').append(PlanPrinter.duration(p.getLong("millis")))
+              .append("  ");
+        }
+      }
+      String env = n.getString("environment");
+      t.out().println(String.format("%-14s %-22s %-18s ", n.getString("name"), n.getString("id"),
+          n.getString("platform") + (env == null ? "" : "/" + env)) + colored + " " + phases.toString().trim());
+      if (n.getString("reason") != null) {
+        t.out().println("               why: " + n.getString("reason"));
+      }
+    }
+  }
+
+  private static String pad(String s) {
+    return String.format("%-10s", s);
+  }
+
+  private static void printOne(Terminal t, JsonObject n) {
+    t.out().println(t.bold(n.getString("name")) + " (" + n.getString("id") + ") of " + n.getString("platform") + ": "
+        + n.getString("state"));
+    if (n.getString("reason") != null) {
+      t.out().println("  why: " + n.getString("reason"));
+    }
+    for (Object o : n.getJsonArray("timeline", new JsonArray())) {
+      JsonObject p = (JsonObject) o;
+      Long ms = p.getLong("millis");
+      t.out().println(String.format("  %-15s %s  %s%s", p.getString("phase"), p.getString("start"),
+          ms == null ? "running" : PlanPrinter.duration(ms), p.getString("outcome") == null ? "" : "  " + p.getString("outcome")));
+    }
+  }
+}

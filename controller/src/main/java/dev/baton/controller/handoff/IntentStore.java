@@ -1,0 +1,48 @@
+package dev.baton.controller.handoff;
+
+import dev.baton.common.crypto.CertificateAuthority;
+import dev.baton.common.error.BatonException;
+import dev.baton.common.error.ErrorCode;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What each node of a platform is to become — its name and hand-off settings from the
+ * definitions — registered by {@code provision} before instances launch, so that the
+ * controller knows how to hand off a node that registers at any hour. Keyed by platform,
+ * environment and resource UUID; written atomically.
+ */
+public final class IntentStore {
+  private final Path file;
+  private final JsonObject intents;
+
+  public IntentStore(Path file) {
+    this.file = file;
+    try {
+      intents = Files.exists(file) ? new JsonObject(Files.readString(file)) : new JsonObject();
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "intents: cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static String key(String customer, String platform, String env, String uuid) {
+    return customer + "/" + platform + "/" + (env == null ? "-" : env) + "/" + uuid;
+  }
+
+  /** @param intent {@code {name, kind, handoff: {...}}} */
+  public synchronized void put(String key, JsonObject intent) {
+    intents.put(key, intent);
+    try {
+      CertificateAuthority.writeAtomically(file, intents.encodePrettily(), false);
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "intents: cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public synchronized Optional<JsonObject> get(String key) {
+    return Optional.ofNullable(intents.getJsonObject(key)).map(JsonObject::copy);
+  }
+}

@@ -1,0 +1,151 @@
+package dev.baton.controller.http;
+
+import dev.baton.common.crypto.Fingerprints;
+import dev.baton.controller.attest.TokenStore;
+import dev.baton.controller.bridge.Refusals;
+import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.registry.NodeRecord;
+import dev.baton.controller.registry.NodeRegistry;
+import dev.baton.controller.registry.NodeState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The controller's HTTP API, bound to loopback by default. Every {@code /api/} route needs
+ * {@code Authorization: Bearer OPERATOR_TOKEN}; {@code /healthz} does not. Documented in
+ * docs/api.md.
+ */
+public final class ApiServer {
+  private final Vertx vertx;
+  private final String operatorToken;
+  private final NodeRegistry registry;
+  private final TokenStore tokens;
+  private final IntentStore intents;
+  private final Refusals refusals;
+  private final Supplier<JsonObject> bootstrap;
+  private HttpServer server;
+
+  public ApiServer(Vertx vertx, String operatorToken, NodeRegistry registry, TokenStore tokens, IntentStore intents,
+      Refusals refusals, Supplier<JsonObject> bootstrap) {
+    this.vertx = vertx;
+    this.operatorToken = operatorToken;
+    this.registry = registry;
+    this.tokens = tokens;
+    this.intents = intents;
+    this.refusals = refusals;
+    this.bootstrap = bootstrap;
+  }
+
+  public Future<Integer> listen(String host, int port) {
+    Router r = Router.router(vertx);
+    r.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")
+        .put("nodes", registry.all().size())));
+    r.route("/api/*").handler(this::authenticate);
+    r.route("/api/*").handler(BodyHandler.create().setBodyLimit(1024 * 1024));
+    r.get("/api/v1/nodes").handler(this::nodes);
+    r.get("/api/v1/nodes/:name").handler(ctx -> registry.byName(ctx.pathParam("name"))
+        .ifPresentOrElse(n -> json(ctx, 200, n.toJson()), () -> error(ctx, 404, "no node " + ctx.pathParam("name"))));
+    r.post("/api/v1/nodes/:id/terminate").handler(this::terminate);
+    r.post("/api/v1/intents").handler(this::intents);
+    r.post("/api/v1/tokens").handler(this::issueToken);
+    r.get("/api/v1/bootstrap").handler(ctx -> json(ctx, 200, bootstrap.get()));
+    r.get("/api/v1/refusals").handler(ctx -> json(ctx, 200, new JsonObject(new java.util.LinkedHashMap<>(
+        refusals.snapshot()))));
+    server = vertx.createHttpServer().requestHandler(r);
+    return server.listen(port, host).map(HttpServer::actualPort);
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    String h = ctx.request().getHeader("Authorization");
+    String presented = h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : "";
+    if (!MessageDigest.isEqual(Fingerprints.sha256(presented.getBytes(StandardCharsets.UTF_8)).getBytes(),
+        Fingerprints.sha256(operatorToken.getBytes(StandardCharsets.UTF_8)).getBytes())) {
+      refusals.refuse("api_unauthenticated", ctx.request().method() + " " + ctx.request().path() + " from "
+          + ctx.request().remoteAddress());
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      error(ctx, 401, "an operator token is required (Authorization: Bearer ...)");
+      return;
+    }
+    ctx.next();
+  }
+
+  private void nodes(RoutingContext ctx) {
+    String platform = ctx.queryParams().get("platform");
+    String env = ctx.queryParams().get("env");
+    JsonArray a = new JsonArray();
+    for (NodeRecord n : registry.all()) {
+      if ((platform == null || platform.equals(n.platform())) && (env == null || env.equals(n.env()))) {
+        a.add(n.toJson());
+      }
+    }
+    json(ctx, 200, new JsonObject().put("nodes", a));
+  }
+
+  private void terminate(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (registry.get(id).isEmpty()) {
+      error(ctx, 404, "no node " + id);
+      return;
+    }
+    json(ctx, 200, registry.advance(id, NodeState.TERMINATED, "terminated", null).toJson());
+  }
+
+  private void intents(RoutingContext ctx) {
+    JsonObject b = ctx.body().asJsonObject();
+    if (b == null || b.getString("platform") == null || b.getString("customer") == null) {
+      error(ctx, 400, "expected {customer, platform, env, nodes: [...]}");
+      return;
+    }
+    for (Object o : b.getJsonArray("nodes", new JsonArray())) {
+      JsonObject n = (JsonObject) o;
+      intents.put(IntentStore.key(b.getString("customer"), b.getString("platform"), b.getString("env"),
+          n.getString("uuid")), n);
+    }
+    ctx.response().setStatusCode(204).end();
+  }
+
+  private void issueToken(RoutingContext ctx) {
+    JsonObject b = ctx.body().asJsonObject();
+    if (b == null || b.getString("uuid") == null || b.getString("platform") == null) {
+      error(ctx, 400, "expected {customer, platform, env, uuid, instance_id}");
+      return;
+    }
+    String customer = b.getString("customer");
+    String platform = b.getString("platform");
+    String env = b.getString("env");
+    String uuid = b.getString("uuid");
+    String instance = b.getString("instance_id");
+    String name = intents.get(IntentStore.key(customer, platform, env, uuid)).map(i -> i.getString("name"))
+        .orElse(b.getString("name", uuid));
+    Duration ttl = Duration.ofSeconds(b.getLong("ttl_seconds", TokenStore.DEFAULT_TTL.toSeconds()));
+    String token = tokens.issue(platform, customer, env, name, uuid, instance, ttl);
+    if (instance != null) {
+      registry.put(new NodeRecord(instance, name, uuid, platform, customer, env, NodeState.LAUNCHED, null,
+          List.of(new NodeRecord.Phase(NodeState.LAUNCHED.name(), registry.now(), null, null)), null, registry.now()));
+    }
+    json(ctx, 201, new JsonObject().put("token", token).put("name", name).put("expires_in_seconds", ttl.toSeconds()));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    json(ctx, status, new JsonObject().put("error", message));
+  }
+}

@@ -1,0 +1,96 @@
+package dev.baton.controller.provider.local;
+
+import dev.baton.common.crypto.CertificateAuthority;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Instances of the local cloud are real agent processes. Each has a directory
+ * ({@code local-cloud/instance-data/ID}) with the agent configuration its user data wrote, the
+ * agent's state and log, and its process ID. A process is only ever taken to be an instance's
+ * when its command line names that directory, so a reused process ID is never mistaken for it.
+ */
+public final class LocalInstances {
+  /** JVM options of a local agent: small heap, one compiler tier, serial GC. */
+  public static final List<String> AGENT_JVM = List.of("-Xmx24m", "-Xss512k", "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m",
+      "-XX:MaxMetaspaceSize=64m", "-XX:MaxDirectMemorySize=16m", "-Dio.netty.allocator.type=unpooled");
+
+  private LocalInstances() {}
+
+  public static Path dir(Path root, String id) {
+    return root.resolve("instance-data").resolve(id);
+  }
+
+  /** Starts the agent of instance {@code id} with the configuration its user data writes. */
+  public static long launch(Path root, String id, String agentConfigJson, Path agentJar) throws IOException {
+    Path dir = dir(root, id);
+    Files.createDirectories(dir.resolve("state"));
+    CertificateAuthority.writeAtomically(dir.resolve("agent.json"), agentConfigJson, true);
+    List<String> cmd = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      cmd.add("/usr/bin/setsid"); // its own session: a Ctrl-C at the controller's terminal does not reach it
+    }
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(AGENT_JVM);
+    cmd.addAll(List.of("-Dbaton.instance=" + id, "-jar", agentJar.toString(), "--config",
+        dir.resolve("agent.json").toString(), "--state", dir.resolve("state").toString()));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    CertificateAuthority.writeAtomically(dir.resolve("pid"), Long.toString(p.pid()), false);
+    return p.pid();
+  }
+
+  /** The running process of instance {@code id}, if any. */
+  public static Optional<ProcessHandle> process(Path root, String id) {
+    Path pidFile = dir(root, id).resolve("pid");
+    try {
+      if (!Files.exists(pidFile)) {
+        return Optional.empty();
+      }
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> {
+        // setsid execs java in place; the command line names the instance's configuration
+        try {
+          String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+          return cmdline.contains("-Dbaton.instance=" + id);
+        } catch (IOException e) {
+          return h.info().arguments().map(a -> String.join(" ", a).contains(id)).orElse(false);
+        }
+      });
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  public static boolean alive(Path root, String id) {
+    return process(root, id).isPresent();
+  }
+
+  /** Stops the instance's process (TERM, then KILL after 5 s) and removes its directory. */
+  public static void terminate(Path root, String id) throws IOException {
+    process(root, id).ifPresent(h -> {
+      h.destroy();
+      try {
+        h.onExit().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        h.destroyForcibly();
+      }
+    });
+    Path dir = dir(root, id);
+    if (Files.exists(dir)) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+}

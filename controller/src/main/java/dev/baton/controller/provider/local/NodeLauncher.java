@@ -1,0 +1,16 @@
+package dev.baton.controller.provider.local;
+
+import dev.baton.controller.provider.Scope;
+import java.io.IOException;
+
+/**
+ * What the local provider needs from a controller to launch an instance: the user data a real
+ * instance would get (with a join token bound to the new instance), and to hear when one ends.
+ */
+public interface NodeLauncher {
+  /** The {@code #cloud-config} part of the instance's user data. Blocking. */
+  String userData(Scope scope, String uuid, String instanceId, String imageFamily) throws IOException;
+
+  /** Tells the controller the instance is gone. Blocking; best effort. */
+  void terminated(String instanceId);
+}

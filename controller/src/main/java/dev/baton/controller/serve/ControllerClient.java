@@ -1,0 +1,138 @@
+package dev.baton.controller.serve;
+
+import dev.baton.common.error.BatonException;
+import dev.baton.common.error.ErrorCode;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The CLI's way to a controller: its HTTP API on loopback, found through
+ * {@code controller.json} and authenticated with the operator token. Starts a controller in
+ * the background when none runs ({@link #ensureRunning}).
+ */
+public final class ControllerClient {
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final String base;
+  private final String token;
+
+  private ControllerClient(String base, String token) {
+    this.base = base;
+    this.token = token;
+  }
+
+  /** A client for the controller that {@code home} says is running, if it answers. */
+  public static Optional<ControllerClient> find(ControllerHome home) {
+    Optional<JsonObject> rt = home.running();
+    if (rt.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      ControllerClient c = new ControllerClient("http://" + rt.get().getString("api_host", "127.0.0.1") + ":"
+          + rt.get().getInteger("api_port"), home.operatorToken());
+      return c.healthy() ? Optional.of(c) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The running controller, or a new one started in the background (its own session, so it
+   * outlives this command; log in {@code controller.log}).
+   *
+   * @param jar the controller jar to run
+   * @param onStart told when a controller has to be started
+   */
+  public static ControllerClient ensureRunning(ControllerHome home, Path jar, Runnable onStart) {
+    Optional<ControllerClient> found = find(home);
+    if (found.isPresent()) {
+      return found.get();
+    }
+    if (jar == null || !Files.isRegularFile(jar)) {
+      throw new BatonException(ErrorCode.FAILED_PRECONDITION, "no controller is running and there is no controller jar"
+          + " to start one; run \"controller serve\" first");
+    }
+    onStart.run();
+    try {
+      Files.createDirectories(home.dir());
+      Files.deleteIfExists(home.runtime());
+      List<String> cmd = new ArrayList<>();
+      if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+        cmd.add("/usr/bin/setsid");
+      }
+      cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+          "-Dbaton.home=" + home.dir().getParent(), "-jar", jar.toString(), "serve"));
+      new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(home.log().toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+      while (System.nanoTime() < deadline) {
+        Thread.sleep(250);
+        Optional<ControllerClient> c = find(home);
+        if (c.isPresent()) {
+          return c.get();
+        }
+      }
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "cannot start the controller: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new BatonException(ErrorCode.UNAVAILABLE, "the controller did not start within 40 s; see " + home.log());
+  }
+
+  public boolean healthy() {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/healthz"))
+          .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public JsonObject get(String path) {
+    return call(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  public JsonObject post(String path, JsonObject body) {
+    return call(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
+  private JsonObject call(HttpRequest.Builder b) {
+    try {
+      HttpResponse<String> r = http.send(b.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 204) {
+        return new JsonObject();
+      }
+      JsonObject o = r.body().isBlank() ? new JsonObject() : new JsonObject(r.body());
+      if (r.statusCode() == 404) {
+        throw BatonException.notFound(o.getString("error", "not found"));
+      }
+      if (r.statusCode() >= 300) {
+        throw new BatonException(ErrorCode.UNAVAILABLE, "controller API: " + r.statusCode() + " " + o.getString("error", ""));
+      }
+      return o;
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "controller API unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BatonException(ErrorCode.UNAVAILABLE, "interrupted");
+    }
+  }
+}

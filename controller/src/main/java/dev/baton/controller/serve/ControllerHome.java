@@ -1,0 +1,63 @@
+package dev.baton.controller.serve;
+
+import dev.baton.common.crypto.CertificateAuthority;
+import dev.baton.common.crypto.Keys;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The controller's durable files under {@code BATON_HOME/controller}: its CA, join tokens,
+ * node records, intents, the operator token the CLI uses, and {@code controller.json} (where a
+ * running controller listens, and its process ID).
+ */
+public record ControllerHome(Path dir) {
+
+  public static ControllerHome of(Path batonHome) {
+    return new ControllerHome(batonHome.resolve("controller"));
+  }
+
+  public Path ca() {
+    return dir.resolve("ca");
+  }
+
+  public Path tokens() {
+    return dir.resolve("tokens.json");
+  }
+
+  public Path nodes() {
+    return dir.resolve("nodes.json");
+  }
+
+  public Path intents() {
+    return dir.resolve("intents.json");
+  }
+
+  public Path log() {
+    return dir.resolve("controller.log");
+  }
+
+  public Path runtime() {
+    return dir.resolve("controller.json");
+  }
+
+  /** The operator token, made on first use (readable by its owner only). */
+  public String operatorToken() throws IOException {
+    Path f = dir.resolve("operator-token");
+    if (!Files.exists(f)) {
+      CertificateAuthority.writeAtomically(f, Keys.randomToken(32), true);
+    }
+    return Files.readString(f).trim();
+  }
+
+  /** Where a running controller said it listens, if it did. */
+  public Optional<JsonObject> running() {
+    try {
+      return Files.exists(runtime()) ? Optional.of(new JsonObject(Files.readString(runtime()))) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

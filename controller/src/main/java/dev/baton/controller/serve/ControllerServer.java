@@ -1,0 +1,192 @@
+package dev.baton.controller.serve;
+
+import dev.baton.common.crypto.CertificateAuthority;
+import dev.baton.common.crypto.Keys;
+import dev.baton.common.crypto.Pem;
+import dev.baton.controller.attest.AwsAttestor;
+import dev.baton.controller.attest.AwsIdentityVerifier;
+import dev.baton.controller.attest.InstanceDirectory;
+import dev.baton.controller.attest.LocalAttestor;
+import dev.baton.controller.attest.Registrar;
+import dev.baton.controller.attest.TokenStore;
+import dev.baton.controller.bridge.BridgeServer;
+import dev.baton.controller.bridge.Refusals;
+import dev.baton.controller.handoff.HandoffOrchestrator;
+import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.http.ApiServer;
+import dev.baton.controller.provider.local.LocalInstanceDirectory;
+import dev.baton.controller.registry.NodeRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The long-running controller: its CA, the TLS event-bus bridge agents connect to, the
+ * registrar, the hand-off orchestration, and the HTTP API. Everything durable is under
+ * {@link ControllerHome}; a restart picks up every token and node record.
+ */
+public final class ControllerServer {
+  /** Where it listens. {@code advertise}: HOST:PORT endpoints given to agents (default: bind host). */
+  public record Options(Path batonHome, String bindHost, int bridgePort, int apiPort, int downloadPort,
+      List<String> advertise, BridgeServer.Limits limits, Path agentJar) {}
+
+  /** Ports actually bound (0 in the options picks free ones). */
+  public record Started(int bridgePort, int apiPort, int downloadPort) {}
+
+  private final Vertx vertx;
+  private final Options options;
+  private final ControllerHome home;
+  private final Refusals refusals = new Refusals();
+  private CertificateAuthority ca;
+  private NodeRegistry registry;
+  private TokenStore tokens;
+  private BridgeServer bridge;
+  private ApiServer api;
+  private List<String> endpoints;
+  private int downloadPort;
+  private String agentSha256;
+  private io.vertx.core.http.HttpServer downloadServer;
+
+  public ControllerServer(Vertx vertx, Options options) {
+    this.vertx = vertx;
+    this.options = options;
+    this.home = ControllerHome.of(options.batonHome());
+  }
+
+  public Refusals refusals() {
+    return refusals;
+  }
+
+  public NodeRegistry registry() {
+    return registry;
+  }
+
+  public TokenStore tokens() {
+    return tokens;
+  }
+
+  public CertificateAuthority ca() {
+    return ca;
+  }
+
+  public ControllerHome home() {
+    return home;
+  }
+
+  public Future<Started> start() {
+    return vertx.executeBlocking(() -> {
+      ca = CertificateAuthority.openOrCreate(home.ca(), "Baton controller CA");
+      registry = new NodeRegistry(home.nodes(), Instant::now);
+      tokens = new TokenStore(home.tokens(), Instant::now);
+      tokens.prune();
+      return home.operatorToken();
+    }, false).compose(operatorToken -> {
+      IntentStore intents = new IntentStore(home.intents());
+      HandoffOrchestrator handoff = new HandoffOrchestrator(vertx, registry, intents);
+      InstanceDirectory local = new LocalInstanceDirectory(vertx, options.batonHome());
+      InstanceDirectory noAws = id -> Future.succeededFuture(Optional.empty());
+      Registrar registrar = new Registrar(vertx, tokens, List.of(new LocalAttestor(local),
+          new AwsAttestor(AwsIdentityVerifier.withAwsCertificates(), AwsIdentityVerifier.Policy.of(Set.of(), null),
+              noAws, Instant::now)), ca, registry, refusals, n -> handoff.listen(n.id()));
+      KeyPair serverKey = Keys.ec();
+      Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
+      try {
+        names.add(InetAddress.getLocalHost().getHostName());
+      } catch (java.io.IOException e) {
+        // no host name: loopback names only
+      }
+      if (!options.bindHost().equals("0.0.0.0")) {
+        names.add(options.bindHost());
+      }
+      for (String a : options.advertise()) {
+        names.add(a.substring(0, a.lastIndexOf(':')));
+      }
+      var cert = ca.issueServer(serverKey.getPublic(), "baton-controller", new ArrayList<>(names), Duration.ofDays(30));
+      bridge = new BridgeServer(vertx, ca, refusals, options.limits());
+      api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap);
+      handoff.resumeAll();
+      String certPem = Pem.encode(cert);
+      String keyPem = Pem.encode(serverKey.getPrivate());
+      return registrar.start()
+          .compose(v -> bridge.listen(options.bindHost(), options.bridgePort(), certPem, keyPem))
+          .compose(bridgePort -> api.listen(apiHost(), options.apiPort())
+              .compose(apiPort -> downloads(certPem, keyPem).map(dl -> new Started(bridgePort, apiPort, dl))));
+    }).compose(started -> {
+      downloadPort = started.downloadPort();
+      endpoints = options.advertise().isEmpty()
+          ? List.of((options.bindHost().equals("0.0.0.0") ? "127.0.0.1" : options.bindHost()) + ":" + started.bridgePort())
+          : options.advertise();
+      JsonObject runtime = new JsonObject().put("pid", ProcessHandle.current().pid()).put("api_port", started.apiPort())
+          .put("api_host", apiHost()).put("bridge_port", started.bridgePort()).put("download_port", started.downloadPort())
+          .put("endpoints", new JsonArray(endpoints))
+          .put("started", Instant.now().toString());
+      return vertx.executeBlocking(() -> {
+        CertificateAuthority.writeAtomically(home.runtime(), runtime.encodePrettily(), false);
+        return started;
+      }, false);
+    });
+  }
+
+  private String apiHost() {
+    return "127.0.0.1";
+  }
+
+  /** What a node needs to reach and trust the controller (no secret). */
+  public JsonObject bootstrap() {
+    String host = endpoints.get(0).substring(0, endpoints.get(0).lastIndexOf(':'));
+    return new JsonObject().put("ca_pem", ca.certificatePem()).put("ca_sha256", ca.fingerprint())
+        .put("endpoints", new JsonArray(new ArrayList<>(endpoints)))
+        .put("agent_url", "https://" + host + ":" + downloadPort + "/agent/baton-agent.jar")
+        .put("agent_sha256", agentSha256);
+  }
+
+  /** HTTPS for nodes: the agent jar (and its SHA-256) that cloud-init downloads. */
+  private Future<Integer> downloads(String certPem, String keyPem) {
+    Path jar = options.agentJar();
+    io.vertx.ext.web.Router r = io.vertx.ext.web.Router.router(vertx);
+    r.get("/agent/baton-agent.jar").handler(ctx -> {
+      if (jar == null || !java.nio.file.Files.isRegularFile(jar)) {
+        ctx.response().setStatusCode(404).end("no agent jar on this controller");
+      } else {
+        ctx.response().putHeader("Content-Type", "application/java-archive").sendFile(jar.toString());
+      }
+    });
+    r.get("/agent/baton-agent.jar.sha256").handler(ctx -> ctx.response().end(agentSha256 == null ? "" : agentSha256));
+    return vertx.executeBlocking(() -> {
+      if (jar != null && java.nio.file.Files.isRegularFile(jar)) {
+        agentSha256 = dev.baton.common.crypto.Fingerprints.sha256(java.nio.file.Files.readAllBytes(jar));
+      }
+      return null;
+    }, false).compose(v -> {
+      downloadServer = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+          .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().addCertValue(io.vertx.core.buffer.Buffer.buffer(certPem))
+              .addKeyValue(io.vertx.core.buffer.Buffer.buffer(keyPem)))).requestHandler(r);
+      return downloadServer.listen(options.downloadPort(), options.bindHost()).map(io.vertx.core.http.HttpServer::actualPort);
+    });
+  }
+
+  public Future<Void> stop() {
+    List<Future<Void>> all = new ArrayList<>();
+    if (bridge != null) {
+      all.add(bridge.close());
+    }
+    if (api != null) {
+      all.add(api.close());
+    }
+    if (downloadServer != null) {
+      all.add(downloadServer.close());
+    }
+    return Future.join(all).mapEmpty();
+  }
+}
