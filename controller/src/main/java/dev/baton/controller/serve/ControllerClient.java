@@ -72,12 +72,21 @@ public final class ControllerClient {
       }
       cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
           "-Dbaton.home=" + home.dir().getParent(), "-jar", jar.toString(), "serve"));
-      new ProcessBuilder(cmd).redirectErrorStream(true)
+      long logStart = Files.exists(home.log()) ? Files.size(home.log()) : 0;
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(home.log().toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
       while (System.nanoTime() < deadline) {
         Thread.sleep(250);
+        if (!p.isAlive()) {
+          String log = Files.readString(home.log());
+          String why = log.substring((int) Math.min(logStart, log.length())).strip();
+          throw new BatonException(ErrorCode.UNAVAILABLE, "the controller stopped at start: "
+              + (why.isEmpty() ? "no output" : why.lines().reduce((x, y) -> y).orElse(why))
+              + (why.contains("Address already in use") ? " (is another controller running with another BATON_HOME?"
+                  + " stop it, or give this one other ports with \"controller serve --bridge-port/--api-port\")" : ""));
+        }
         Optional<ControllerClient> c = find(home);
         if (c.isPresent()) {
           return c.get();

@@ -15,10 +15,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /** Makes PKCS#7 signatures like AWS's, with keys of the test's own, to forge documents. */
-final class Pkcs7 {
+public final class Pkcs7 {
   private Pkcs7() {}
 
-  static String sign(byte[] content, Path keyPem, X509Certificate cert) throws Exception {
+  public static String sign(byte[] content, Path keyPem, X509Certificate cert) throws Exception {
     PrivateKey key = Pem.privateKey(Files.readString(keyPem));
     CMSSignedDataGenerator g = new CMSSignedDataGenerator();
     g.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())

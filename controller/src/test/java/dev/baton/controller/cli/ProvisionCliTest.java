@@ -17,16 +17,38 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** plan, provision, audit and destroy on the local provider, as a user runs them. */
+/**
+ * plan, provision, audit and destroy on the local provider, as a user runs them, on the local
+ * demo's network (its instances, which are agent processes, are exercised by LocalDemoIT).
+ */
 class ProvisionCliTest {
-  static final Path DEMO = Path.of(System.getProperty("baton.repo.root", "..")).resolve("examples/local-demo");
+  static final Path SOURCE = Path.of(System.getProperty("baton.repo.root", "..")).resolve("examples/local-demo");
 
   @TempDir
   Path home;
+  @TempDir
+  Path DEMO;
 
   @BeforeEach
-  void useTemporaryHome() {
+  void useTemporaryHome() throws IOException {
     System.setProperty("baton.home", home.toString());
+    Files.copy(SOURCE.resolve("platform.yaml"), DEMO.resolve("platform.yaml"));
+    Files.copy(SOURCE.resolve("network.yaml"), DEMO.resolve("network.yaml"));
+    Files.writeString(DEMO.resolve("storage.yaml"), """
+        kind: volume
+        name: data
+        uuid: 00000000-0000-4000-8000-0000000000d1
+        az: local-1a
+        size_gb: 10
+        ---
+        kind: elastic_ip
+        name: web
+        uuid: 00000000-0000-4000-8000-0000000000d2
+        ---
+        kind: elastic_ip
+        name: app
+        uuid: 00000000-0000-4000-8000-0000000000d3
+        """);
   }
 
   @AfterEach

@@ -141,6 +141,14 @@ public final class LocalCloudProvider implements CloudProvider {
   @Override
   public Future<Void> delete(LiveResource live) {
     return blocking("Delete/" + live.kind().yaml(), () -> {
+      if (live.kind() == ResourceKind.INSTANCE) {
+        // like TerminateInstances: nothing blocks it; stopping the process may take a moment,
+        // so it happens outside the lock and several instances stop at once
+        LocalInstances.terminate(root, live.id().id());
+        if (launcher != null) {
+          launcher.terminated(live.id().id());
+        }
+      }
       synchronized (writeLock) {
         if (live.kind() == ResourceKind.SECURITY_GROUP) {
           LiveResource self = read(live.kind(), live.id().id());
@@ -157,12 +165,6 @@ public final class LocalCloudProvider implements CloudProvider {
               throw new BatonException(ErrorCode.FAILED_PRECONDITION, "DependencyViolation: " + live.id()
                   + " is used by " + other.kind().yaml() + " " + other.id(), true, null);
             }
-          }
-        }
-        if (live.kind() == ResourceKind.INSTANCE) {
-          LocalInstances.terminate(root, live.id().id());
-          if (launcher != null) {
-            launcher.terminated(live.id().id());
           }
         }
         Files.deleteIfExists(file(live.kind(), live.id().id()));

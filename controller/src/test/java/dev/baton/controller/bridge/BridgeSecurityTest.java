@@ -1,0 +1,272 @@
+package dev.baton.controller.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.agent.bridge.BridgeClient;
+import dev.baton.common.bus.Addresses;
+import dev.baton.common.bus.Frames;
+import dev.baton.common.crypto.CertificateAuthority;
+import dev.baton.common.crypto.Csrs;
+import dev.baton.common.crypto.Keys;
+import dev.baton.common.crypto.Pem;
+import dev.baton.common.msg.Registration;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every way to be refused by the bridge and the registrar, against a real controller over real
+ * TLS, with the agent's own bridge client. Each refusal is answered with its reason and counted
+ * under it (and logged).
+ */
+class BridgeSecurityTest {
+  static final String LAUNCHED_UUID = "00000000-0000-4000-8000-00000000c0de";
+
+  @TempDir
+  Path home;
+  ControllerFixture controller;
+
+  @BeforeEach
+  void start() {
+    controller = new ControllerFixture(home, new BridgeServer.Limits(Frames.MAX_FRAME, 3, 10_000));
+  }
+
+  final List<Process> processes = new java.util.ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    controller.close();
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  /** An instance of the local cloud, as the local provider writes it (its process is this test). */
+  String launchLocalInstance(String id) throws IOException {
+    Path f = home.resolve("local-cloud/instance/" + id + ".json");
+    Files.createDirectories(f.getParent());
+    Files.writeString(f, new JsonObject().put("id", id).put("kind", "instance").put("uuid", LAUNCHED_UUID)
+        .put("state", "running").put("attributes", new JsonObject())
+        .put("tags", new JsonObject().put("baton:uuid", LAUNCHED_UUID).put("baton:platform", "shop")
+            .put("baton:customer", "acme")).encode());
+    Path dir = home.resolve("local-cloud/instance-data/" + id);
+    Files.createDirectories(dir);
+    // the local cloud takes an instance to be running while a process naming it lives
+    Process p = new ProcessBuilder("/bin/sh", "-c", "sleep 120", "-Dbaton.instance=" + id).start();
+    processes.add(p);
+    Files.writeString(dir.resolve("pid"), Long.toString(p.pid()));
+    return id;
+  }
+
+  String token(String instanceId) {
+    return controller.server.tokens().issue("shop", "acme", null, "web-1", LAUNCHED_UUID, instanceId, Duration.ofHours(1));
+  }
+
+  BridgeClient anonymous() {
+    BridgeClient c = new BridgeClient(controller.vertx, controller.server.ca().certificatePem(), null, null);
+    ControllerFixture.await(c.connect(controller.endpoint()));
+    return c;
+  }
+
+  Future<JsonObject> register(BridgeClient c, String token, String instanceId, String csrName) {
+    KeyPair kp = Keys.ec();
+    String csr = Csrs.create(kp, csrName, Map.of(), null);
+    return c.request(Addresses.REGISTER, new Registration.Request(token, Registration.EVIDENCE_LOCAL, instanceId, csr,
+        null, null, "test").toJson(), 20_000);
+  }
+
+  static String failure(Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return "succeeded";
+    } catch (Exception e) {
+      return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+    }
+  }
+
+  long refused(String reason) {
+    return controller.server.refusals().count(reason);
+  }
+
+  // ------------------------------------------------------------ tests
+
+  @Test
+  void aGenuineRegistrationSucceedsAndItsTokenCannotBeReplayed() throws IOException {
+    String id = launchLocalInstance("i-0123456789abcdef0");
+    String t = token(id);
+    JsonObject ok = ControllerFixture.await(register(anonymous(), t, id, id));
+    assertEquals(id, ok.getString("node_id"));
+    assertTrue(controller.server.ca().trusts(Pem.certificate(ok.getString("certificate"))));
+    String replay = failure(register(anonymous(), t, id, id));
+    assertTrue(replay.contains("replayed_token"), replay);
+    assertEquals(1, refused("replayed_token"));
+  }
+
+  @Test
+  void unknownExpiredAndForeignTokensAreRefused() throws Exception {
+    String id = launchLocalInstance("i-0123456789abcdef1");
+    String other = launchLocalInstance("i-0123456789abcdef2");
+    assertTrue(failure(register(anonymous(), "not-a-token", id, id)).contains("unknown_token"));
+    String shortLived = controller.server.tokens().issue("shop", "acme", null, "web-1", LAUNCHED_UUID, id,
+        Duration.ofMillis(1));
+    Thread.sleep(20);
+    assertTrue(failure(register(anonymous(), shortLived, id, id)).contains("expired_token"));
+    String forOther = token(other);
+    assertTrue(failure(register(anonymous(), forOther, id, id)).contains("token_of_another_instance"));
+    assertEquals(1, refused("unknown_token"));
+    assertEquals(1, refused("expired_token"));
+    assertEquals(1, refused("token_of_another_instance"));
+  }
+
+  @Test
+  void aCertificateRequestForAnotherNameIsRefused() throws IOException {
+    String id = launchLocalInstance("i-0123456789abcdef3");
+    String why = failure(register(anonymous(), token(id), id, "i-ffffffffffffffff0"));
+    assertTrue(why.contains("wrong_csr_name"), why);
+    assertEquals(1, refused("wrong_csr_name"));
+  }
+
+  @Test
+  void aForgedOrStaleIdentityDocumentIsRefusedThroughTheBridge(@TempDir Path tmp) throws Exception {
+    String genuine = Files.readString(Path.of("src/test/resources/aws-iid/rsa2048.b64"));
+    KeyPair kp = Keys.ec();
+    JsonObject stale = new Registration.Request(token("i-0c5541936caf78c12"), Registration.EVIDENCE_AWS,
+        "i-0c5541936caf78c12", Csrs.create(kp, "i-0c5541936caf78c12", Map.of(), null), null, genuine, "t").toJson();
+    String staleWhy = failure(anonymous().request(Addresses.REGISTER, stale, 20_000));
+    assertTrue(staleWhy.contains("stale_document"), "a genuine document launched months ago: " + staleWhy);
+
+    CertificateAuthority impostor = CertificateAuthority.openOrCreate(tmp, "impostor");
+    String forgedSig = dev.baton.controller.attest.Pkcs7.sign(
+        Files.readAllBytes(Path.of("src/test/resources/aws-iid/document.json")), tmp.resolve("ca.key.pem"),
+        impostor.certificate());
+    JsonObject forged = stale.copy().put("signature", forgedSig).put("token", token("i-0c5541936caf78c12"));
+    String forgedWhy = failure(anonymous().request(Addresses.REGISTER, forged, 20_000));
+    assertTrue(forgedWhy.contains("forged_document"), forgedWhy);
+    assertEquals(1, refused("stale_document"));
+    assertEquals(1, refused("forged_document"));
+  }
+
+  @Test
+  void anUnauthenticatedConnectionMaySendOnlyToTheRegistrationAddress() {
+    BridgeClient c = anonymous();
+    String why = failure(c.request(Addresses.nodeOut("i-0123456789abcdef0"), new JsonObject().put("type", "hello"), 5000));
+    assertTrue(why.contains("access_denied"), why);
+    c.register(Addresses.nodeIn("i-0123456789abcdef0"));
+    waitFor(() -> refused("unauthenticated_register") == 1);
+    assertEquals(1, refused("unauthenticated_send"));
+  }
+
+  @Test
+  void aNodeCannotSendToNorListenOnAnotherNodesAddress() throws IOException {
+    String id = launchLocalInstance("i-0123456789abcdef4");
+    KeyPair kp = Keys.ec();
+    JsonObject reg = ControllerFixture.await(anonymous().request(Addresses.REGISTER, new Registration.Request(token(id),
+        Registration.EVIDENCE_LOCAL, id, Csrs.create(kp, id, Map.of(), null), null, null, "t").toJson(), 20_000));
+    BridgeClient node = new BridgeClient(controller.vertx, controller.server.ca().certificatePem(),
+        reg.getString("certificate"), Pem.encode(kp.getPrivate()));
+    ControllerFixture.await(node.connect(controller.endpoint()));
+    String other = "i-0123456789abcdef5";
+    String why = failure(node.request(Addresses.nodeOut(other), new JsonObject().put("type", "hello"), 5000));
+    assertTrue(why.contains("access_denied"), why);
+    node.register(Addresses.nodeIn(other));
+    String reg2 = failure(node.request(Addresses.REGISTER, new JsonObject(), 5000));
+    assertTrue(reg2.contains("access_denied"), "an attested node does not register again: " + reg2);
+    waitFor(() -> refused("foreign_address") == 3);
+    // and what it may do: its own address reaches the controller (with the node header the
+    // bridge sets), whose hand-off takes the node to READY (no configuration management here)
+    node.send(Addresses.nodeOut(id), dev.baton.common.msg.NodeCommands.hello("test"));
+    waitFor(() -> controller.server.registry().get(id).map(r -> r.state().name().equals("READY")).orElse(false));
+  }
+
+  @Test
+  void aCertificateFromAnotherCaIsNotAnIdentity(@TempDir Path tmp) throws Exception {
+    CertificateAuthority other = CertificateAuthority.openOrCreate(tmp, "another CA");
+    KeyPair kp = Keys.ec();
+    var cert = other.issueClient(kp.getPublic(), "i-0123456789abcdef6", Duration.ofDays(1), Map.of());
+    BridgeClient impostor = new BridgeClient(controller.vertx, controller.server.ca().certificatePem(),
+        Pem.encode(cert), Pem.encode(kp.getPrivate()));
+    String connect = failure(impostor.connect(controller.endpoint()).compose(v -> impostor.request(
+        Addresses.nodeOut("i-0123456789abcdef6"), new JsonObject(), 5000)));
+    assertFalse(connect.equals("succeeded"), connect);
+  }
+
+  @Test
+  void aClientThatDoesNotPinTheControllersCaCannotConnect(@TempDir Path tmp) {
+    CertificateAuthority other = CertificateAuthority.openOrCreate(tmp, "not the controller's CA");
+    BridgeClient c = new BridgeClient(controller.vertx, other.certificatePem(), null, null);
+    String why = failure(c.connect(controller.endpoint()));
+    assertFalse(why.equals("succeeded"), "TLS must fail against an unpinned CA");
+  }
+
+  @Test
+  void plaintextMalformedAndOversizedFramesCloseTheConnection() throws Exception {
+    // plaintext: the TLS handshake fails, nothing is read
+    NetSocket plain = ControllerFixture.await(controller.vertx.createNetClient().connect(controller.started.bridgePort(),
+        "127.0.0.1"));
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    plain.closeHandler(v -> closed.complete(null));
+    plain.write(Frames.encode(Frames.send(Addresses.REGISTER, new JsonObject(), "r")));
+    closed.get(15, TimeUnit.SECONDS);
+
+    NetSocket malformed = tls();
+    CompletableFuture<Void> c1 = new CompletableFuture<>();
+    malformed.closeHandler(v -> c1.complete(null));
+    malformed.write(Buffer.buffer().appendInt(9).appendString("not json!"));
+    c1.get(15, TimeUnit.SECONDS);
+    assertEquals(1, refused("malformed_frame"));
+
+    NetSocket oversized = tls();
+    CompletableFuture<Void> c2 = new CompletableFuture<>();
+    oversized.closeHandler(v -> c2.complete(null));
+    oversized.write(Buffer.buffer().appendInt(50 * 1024 * 1024).appendString("{"));
+    c2.get(15, TimeUnit.SECONDS);
+    assertEquals(1, refused("oversized_frame"));
+  }
+
+  @Test
+  void unauthenticatedConnectionsAreCapped() throws Exception {
+    List<NetSocket> held = List.of(tls(), tls(), tls());
+    NetSocket fourth = tls();
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    fourth.closeHandler(v -> closed.complete(null));
+    closed.get(15, TimeUnit.SECONDS);
+    assertEquals(1, refused("too_many_unauthenticated"));
+    assertEquals(3, held.size());
+  }
+
+  private NetSocket tls() {
+    return ControllerFixture.await(controller.vertx.createNetClient(new io.vertx.core.net.NetClientOptions().setSsl(true)
+        .setHostnameVerificationAlgorithm("HTTPS").setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(Buffer.buffer(
+            controller.server.ca().certificatePem())))).connect(controller.started.bridgePort(), "127.0.0.1"));
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier ok) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!ok.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("condition not met in 10 s");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
