@@ -15,11 +15,24 @@ public final class ControllerFixture implements AutoCloseable {
   public final Path home;
 
   public ControllerFixture(Path home, BridgeServer.Limits limits) {
+    this(home, limits, 0);
+  }
+
+  /** @param bridgePort a fixed port (a restarted controller keeps its agents' endpoint), or 0 */
+  public ControllerFixture(Path home, BridgeServer.Limits limits, int bridgePort) {
     this.home = home;
     Path agentJar = Path.of(System.getProperty("baton.agent.jar", "../agent/target/baton-agent.jar"));
-    server = new ControllerServer(vertx, new ControllerServer.Options(home, "127.0.0.1", 0, 0, 0, List.of(), limits,
-        agentJar));
+    server = new ControllerServer(vertx, new ControllerServer.Options(home, "127.0.0.1", bridgePort, 0, 0, List.of(),
+        limits, agentJar));
     started = await(server.start());
+  }
+
+  public static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   public String endpoint() {

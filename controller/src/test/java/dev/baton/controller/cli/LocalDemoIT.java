@@ -1,0 +1,133 @@
+package dev.baton.controller.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.controller.bridge.BridgeServer;
+import dev.baton.controller.bridge.ControllerFixture;
+import dev.baton.controller.provider.local.LocalInstances;
+import dev.baton.controller.registry.NodeRecord;
+import dev.baton.controller.registry.NodeState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded default end to end: the real CLI provisions examples/local-demo; its three
+ * instances are real agent processes that register over TLS, are attested, run their shell
+ * hand-off and become READY. Then: provisioning again changes nothing; an agent killed with
+ * -9 and restarted comes back with the identity it kept (its token is never presented again);
+ * a restarted controller keeps every node; destroy stops every process.
+ */
+class LocalDemoIT {
+  static final Path DEMO = Path.of(System.getProperty("baton.repo.root", "..")).resolve("examples/local-demo");
+
+  @TempDir
+  Path home;
+  ControllerFixture controller;
+  int bridgePort;
+
+  @BeforeEach
+  void start() {
+    System.setProperty("baton.home", home.toString());
+    bridgePort = ControllerFixture.freePort();
+    controller = new ControllerFixture(home, BridgeServer.Limits.defaults(), bridgePort);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    CliRun.of("destroy", "--yes", DEMO.toString());
+    if (controller != null) {
+      controller.close();
+    }
+    System.clearProperty("baton.home");
+  }
+
+  List<NodeRecord> nodes() {
+    return controller.server.registry().all().stream().filter(n -> n.state() != NodeState.TERMINATED).toList();
+  }
+
+  Path instanceRoot() {
+    return home.resolve("local-cloud");
+  }
+
+  List<String> instanceIds() throws Exception {
+    try (Stream<Path> s = Files.list(instanceRoot().resolve("instance-data"))) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void theLocalDemoComesUpReadyAndSurvivesRestarts() throws Exception {
+    CliRun run = CliRun.of("provision", DEMO.toString());
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertEquals(3, run.out().lines().filter(l -> l.contains(" READY ")).count(), run.out());
+    List<NodeRecord> nodes = nodes();
+    assertEquals(3, nodes.size());
+    for (NodeRecord n : nodes) {
+      assertEquals(NodeState.READY, n.state(), n.toString());
+      assertEquals(List.of("LAUNCHED", "REGISTERED", "ATTESTED", "BOOTSTRAP_RUN", "FINAL_RUN", "READY"),
+          n.timeline().stream().map(NodeRecord.Phase::name).toList());
+      assertTrue(LocalInstances.alive(instanceRoot(), n.id()), "the agent of " + n.name() + " runs");
+      // the bootstrap command ran on the node, in its own directory
+      String role = Files.readString(LocalInstances.dir(instanceRoot(), n.id()).resolve("state/node-role")).trim();
+      assertEquals(n.name().startsWith("web") ? "role=web" : "role=app", role);
+    }
+
+    CliRun again = CliRun.of("provision", DEMO.toString());
+    assertEquals(0, again.exitCode(), again.err());
+    assertTrue(again.out().contains("Nothing to change."), again.out());
+
+    // kill -9 an agent, then start it again as systemd would: it comes back with its own key
+    String id = instanceIds().get(0);
+    ProcessHandle agent = LocalInstances.process(instanceRoot(), id).orElseThrow();
+    agent.destroyForcibly();
+    agent.onExit().get();
+    Path dir = LocalInstances.dir(instanceRoot(), id);
+    LocalInstances.launch(instanceRoot(), id, Files.readString(dir.resolve("agent.json")), Path.of(
+        System.getProperty("baton.agent.jar")));
+    waitFor(() -> logHas(dir, 2, "connected to"));
+    assertEquals(0, controller.server.refusals().count("replayed_token"), "the restarted agent did not replay its token");
+    assertEquals(NodeState.READY, controller.server.registry().get(id).orElseThrow().state());
+
+    // restart the controller on the same home and port: every node and the CA are kept
+    String fingerprint = controller.server.ca().fingerprint();
+    controller.close();
+    controller = new ControllerFixture(home, BridgeServer.Limits.defaults(), bridgePort);
+    assertEquals(fingerprint, controller.server.ca().fingerprint());
+    assertEquals(3, nodes().size());
+    assertTrue(nodes().stream().allMatch(n -> n.state() == NodeState.READY));
+    waitFor(() -> logHas(dir, 3, "connected to"));
+
+    CliRun destroy = CliRun.of("destroy", "--yes", DEMO.toString());
+    assertEquals(0, destroy.exitCode(), destroy.err());
+    for (NodeRecord n : controller.server.registry().all()) {
+      assertFalse(LocalInstances.alive(instanceRoot(), n.id()));
+      assertEquals(NodeState.TERMINATED, n.state());
+    }
+  }
+
+  static boolean logHas(Path dir, int times, String text) {
+    try {
+      return Files.readString(dir.resolve("agent.log")).split(text, -1).length - 1 >= times;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  static void waitFor(java.util.function.BooleanSupplier ok) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!ok.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("condition not met in 60 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+}
