@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BridgeClient {
   private final Vertx vertx;
   private final NetClient client;
+  private final boolean ownsClient;
   private final Map<String, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
   private NetSocket socket;
   private Handler<JsonObject> onMessage = m -> { };
@@ -42,6 +43,17 @@ public final class BridgeClient {
       opts.setKeyCertOptions(new PemKeyCertOptions().addCertValue(Buffer.buffer(certPem)).addKeyValue(Buffer.buffer(keyPem)));
     }
     this.client = vertx.createNetClient(opts);
+    this.ownsClient = true;
+  }
+
+  /**
+   * A connection through an existing TLS client (its trust and identity), for a process that
+   * simulates many agents; each connection still makes its own TLS handshake.
+   */
+  public BridgeClient(Vertx vertx, NetClient shared) {
+    this.vertx = vertx;
+    this.client = shared;
+    this.ownsClient = false;
   }
 
   public BridgeClient onMessage(Handler<JsonObject> h) {
@@ -97,6 +109,9 @@ public final class BridgeClient {
   }
 
   public Future<Void> close() {
+    if (!ownsClient) {
+      return socket == null ? Future.succeededFuture() : socket.close();
+    }
     return client.close();
   }
 

@@ -57,6 +57,9 @@ public final class CertificateAuthority {
   private final PrivateKey key;
   private final X509Certificate certificate;
   private BigInteger nextSerial;
+  /** Serials below this are reserved on disk; a restart starts here, so none is ever reused. */
+  private BigInteger reservedUpTo;
+  private static final BigInteger BLOCK = BigInteger.valueOf(256);
   private final Set<BigInteger> revoked = new LinkedHashSet<>();
 
   private CertificateAuthority(Path dir, PrivateKey key, X509Certificate certificate, BigInteger nextSerial,
@@ -65,6 +68,7 @@ public final class CertificateAuthority {
     this.key = key;
     this.certificate = certificate;
     this.nextSerial = nextSerial;
+    this.reservedUpTo = nextSerial;
     this.revoked.addAll(revoked);
   }
 
@@ -154,7 +158,10 @@ public final class CertificateAuthority {
     try {
       BigInteger serial = nextSerial;
       nextSerial = nextSerial.add(BigInteger.ONE);
-      saveState();
+      if (nextSerial.compareTo(reservedUpTo) > 0) {
+        reservedUpTo = nextSerial.add(BLOCK);
+        saveState();
+      }
       Instant now = Instant.now();
       X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, cn).build();
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial,
@@ -190,7 +197,8 @@ public final class CertificateAuthority {
     revoked.forEach(s -> rev.add(s.toString(16)));
     try {
       writeAtomically(dir.resolve("ca.state.json"),
-          new JsonObject().put("next_serial", nextSerial.toString(16)).put("revoked", rev).encodePrettily(), false);
+          new JsonObject().put("next_serial", reservedUpTo.max(nextSerial).toString(16)).put("revoked", rev).encodePrettily(),
+          false);
     } catch (IOException e) {
       throw new BatonException(ErrorCode.UNAVAILABLE, "ca: cannot save its state: " + e.getMessage(), e);
     }

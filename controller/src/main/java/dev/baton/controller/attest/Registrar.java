@@ -76,7 +76,10 @@ public final class Registrar {
     attestor.prove(req).compose(instanceId -> {
       TokenStore.Token token = tokens.consume(req.token(), instanceId);
       return attestor.confirm(instanceId, token).map(v -> new Proven(instanceId, token));
-    }).compose(p -> vertx.executeBlocking(() -> issue(req, p), false)).onComplete(ar -> {
+    }).compose(p -> vertx.executeBlocking(() -> issue(req, p), false))
+        // answer only once the used token and the node record are on disk: a crash after the
+        // answer can neither let the token be replayed nor lose the node
+        .compose(resp -> Future.all(tokens.sync(), registry.sync()).map(v -> resp)).onComplete(ar -> {
       if (ar.succeeded()) {
         m.reply(ar.result().toJson());
       } else if (ar.cause() instanceof Refused r) {

@@ -1,6 +1,5 @@
 package dev.baton.controller.attest;
 
-import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.common.crypto.Fingerprints;
 import dev.baton.common.crypto.Keys;
 import dev.baton.common.error.BatonException;
@@ -52,13 +51,13 @@ public final class TokenStore {
     }
   }
 
-  private final Path file;
   private final Supplier<Instant> clock;
   private final Map<String, Token> tokens = new LinkedHashMap<>();
+  private final dev.baton.common.store.GroupCommitFile store;
 
   public TokenStore(Path file, Supplier<Instant> clock) {
-    this.file = file;
     this.clock = clock;
+    this.store = new dev.baton.common.store.GroupCommitFile(file, true, this::snapshot);
     try {
       if (Files.exists(file)) {
         new JsonArray(Files.readString(file, StandardCharsets.UTF_8))
@@ -138,13 +137,18 @@ public final class TokenStore {
     }
   }
 
+  /** Schedules a write of every token; the future completes once it is on disk. */
+  public io.vertx.core.Future<Void> sync() {
+    return store.save();
+  }
+
   private void save() {
+    store.save();
+  }
+
+  private synchronized String snapshot() {
     JsonArray a = new JsonArray();
     tokens.values().forEach(t -> a.add(t.toJson()));
-    try {
-      CertificateAuthority.writeAtomically(file, a.encodePrettily(), true);
-    } catch (IOException e) {
-      throw new BatonException(ErrorCode.UNAVAILABLE, "tokens: cannot write " + file + ": " + e.getMessage(), e);
-    }
+    return a.encode();
   }
 }

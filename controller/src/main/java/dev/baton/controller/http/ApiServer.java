@@ -138,7 +138,14 @@ public final class ApiServer {
       registry.put(new NodeRecord(instance, name, uuid, platform, customer, env, NodeState.LAUNCHED, null,
           List.of(new NodeRecord.Phase(NodeState.LAUNCHED.name(), registry.now(), null, null)), null, registry.now()));
     }
-    json(ctx, 201, new JsonObject().put("token", token).put("name", name).put("expires_in_seconds", ttl.toSeconds()));
+    JsonObject answer = new JsonObject().put("token", token).put("name", name).put("expires_in_seconds", ttl.toSeconds());
+    Future.all(tokens.sync(), registry.sync()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx, 201, answer);
+      } else {
+        error(ctx, 503, "the token could not be stored: " + ar.cause().getMessage());
+      }
+    });
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

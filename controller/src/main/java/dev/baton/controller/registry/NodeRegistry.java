@@ -1,6 +1,5 @@
 package dev.baton.controller.registry;
 
-import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
 import io.vertx.core.json.JsonArray;
@@ -25,14 +24,14 @@ import java.util.function.UnaryOperator;
  * controller restart keeps them. Listeners hear every change (the API's event stream).
  */
 public final class NodeRegistry {
-  private final Path file;
   private final Supplier<Instant> clock;
+  private final dev.baton.common.store.GroupCommitFile store;
   private final Map<String, NodeRecord> nodes = new LinkedHashMap<>();
   private final List<Consumer<NodeRecord>> listeners = new CopyOnWriteArrayList<>();
 
   public NodeRegistry(Path file, Supplier<Instant> clock) {
-    this.file = file;
     this.clock = clock;
+    this.store = new dev.baton.common.store.GroupCommitFile(file, false, this::snapshot);
     try {
       if (Files.exists(file)) {
         new JsonArray(Files.readString(file)).forEach(o -> {
@@ -100,13 +99,18 @@ public final class NodeRegistry {
     return update(id, r -> r.advance(next, outcome, reason, clock.get()));
   }
 
+  /** Schedules a write of every record; the future completes once it is on disk. */
+  public io.vertx.core.Future<Void> sync() {
+    return store.save();
+  }
+
   private void save() {
+    store.save();
+  }
+
+  private synchronized String snapshot() {
     JsonArray a = new JsonArray();
     nodes.values().forEach(n -> a.add(n.toJson()));
-    try {
-      CertificateAuthority.writeAtomically(file, a.encode(), false);
-    } catch (IOException e) {
-      throw new BatonException(ErrorCode.UNAVAILABLE, "nodes: cannot write " + file + ": " + e.getMessage(), e);
-    }
+    return a.encode();
   }
 }

@@ -1,0 +1,104 @@
+package dev.baton.controller.bridge;
+
+import dev.baton.agent.bridge.BridgeClient;
+import dev.baton.common.bus.Addresses;
+import dev.baton.common.crypto.Csrs;
+import dev.baton.common.crypto.Keys;
+import dev.baton.common.msg.Registration;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Figures for docs/benchmarks.md: a burst of simulated agents (in this process) registering with
+ * one controller: real TLS per agent, real attestation (token use, cloud confirmation against a
+ * live process, CSR check, certificate issued), durable writes. Run: bin/bench RegistrationBenchmark
+ */
+@Tag("benchmark")
+class RegistrationBenchmark {
+  static final int AGENTS = Integer.getInteger("agents", 1000);
+  static final int IN_FLIGHT = Integer.getInteger("inflight", 100);
+
+  @Test
+  void burstOfAgentsRegistering(@TempDir Path home) throws Exception {
+    try (ControllerFixture c = new ControllerFixture(home, new BridgeServer.Limits(64 * 1024, 2 * IN_FLIGHT, 60_000))) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < AGENTS; i++) {
+        ids.add(String.format("i-%017x", 0xb0000L + i));
+      }
+      // one live process stands for every instance: its command line names them all
+      List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "sleep 600"));
+      ids.forEach(id -> cmd.add("-Dbaton.instance=" + id));
+      Process holder = new ProcessBuilder(cmd).start();
+      try {
+        List<JsonObject> requests = new ArrayList<>();
+        for (String id : ids) {
+          Path f = home.resolve("local-cloud/instance/" + id + ".json");
+          Files.createDirectories(f.getParent());
+          Files.writeString(f, new JsonObject().put("id", id).put("uuid", "u-" + id).put("state", "running")
+              .put("attributes", new JsonObject()).put("tags", new JsonObject().put("baton:uuid", "u-" + id)
+                  .put("baton:platform", "bench").put("baton:customer", "bench")).encode());
+          Path d = home.resolve("local-cloud/instance-data/" + id);
+          Files.createDirectories(d);
+          Files.writeString(d.resolve("pid"), Long.toString(holder.pid()));
+          String token = c.server.tokens().issue("bench", "bench", null, "node-" + id, "u-" + id, id, Duration.ofHours(1));
+          requests.add(new Registration.Request(token, Registration.EVIDENCE_LOCAL, id,
+              Csrs.create(Keys.ec(), id, Map.of(), null), null, null, "bench").toJson());
+        }
+        long[] latency = new long[AGENTS];
+        Semaphore slots = new Semaphore(IN_FLIGHT);
+        AtomicInteger failed = new AtomicInteger();
+        List<Future<Void>> all = new ArrayList<>();
+        io.vertx.core.net.NetClient shared = c.vertx.createNetClient(new io.vertx.core.net.NetClientOptions().setSsl(true)
+            .setHostnameVerificationAlgorithm("HTTPS").setTrustOptions(new io.vertx.core.net.PemTrustOptions()
+                .addCertValue(io.vertx.core.buffer.Buffer.buffer(c.server.ca().certificatePem()))));
+        long cpu0 = ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < AGENTS; i++) {
+          slots.acquire();
+          int n = i;
+          long s = System.nanoTime();
+          BridgeClient client = new BridgeClient(c.vertx, shared);
+          all.add(client.connect(c.endpoint()).compose(v -> client.request(Addresses.REGISTER, requests.get(n), 60_000))
+              .<Void>map(r -> {
+                latency[n] = System.nanoTime() - s;
+                return null;
+              }).recover(e -> {
+                failed.incrementAndGet();
+                System.out.println("failed: " + e.getMessage());
+                return Future.succeededFuture();
+              }).andThen(ar -> {
+                client.close();
+                slots.release();
+              }));
+        }
+        Future.all(all).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long cpu = ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis() - cpu0;
+        System.out.printf("cpu: %.1f s of CPU in %.1f s (%.0f%% of the machine's 2 cores)%n", cpu / 1000.0, seconds,
+            cpu / 10.0 / seconds / 2);
+        Arrays.sort(latency);
+        System.out.printf("registrations: %d agents, %d in flight, %d failed; %.2f s; %.0f registrations/s;"
+            + " latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", AGENTS, IN_FLIGHT, failed.get(), seconds,
+            AGENTS / seconds, latency[AGENTS / 2] / 1e6, latency[AGENTS * 99 / 100] / 1e6, latency[AGENTS - 1] / 1e6);
+        if (failed.get() > 0) {
+          throw new AssertionError(failed.get() + " registrations failed");
+        }
+      } finally {
+        holder.destroyForcibly();
+      }
+    }
+  }
+}
