@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ControllerCliTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "validate", "new", "schema"})
+  @ValueSource(strings = {"", "validate", "plan", "provision", "audit", "destroy", "serve", "stop", "nodes", "new",
+      "schema"})
   void everyCommandHasHelp(String command) {
     CliRun run = command.isEmpty() ? CliRun.of("--help") : CliRun.of(command, "--help");
     assertEquals(0, run.exitCode());
