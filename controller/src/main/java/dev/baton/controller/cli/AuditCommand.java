@@ -56,6 +56,11 @@ final class AuditCommand extends PlatformCommand {
         t.out().println("  unmanaged  " + c.address() + " (" + c.live().id() + "): " + c.reason());
       }
     }
+    if (drift) {
+      announce(platform, "platform.drift", new JsonObject().put("summary", missing.size() + " missing, " + modified.size()
+          + " modified, " + unmanaged.size() + " unmanaged").put("missing", list(printer, missing))
+          .put("modified", list(printer, modified)).put("unmanaged", list(printer, unmanaged)));
+    }
     return drift ? ExitCodes.CHANGES : ExitCodes.OK;
   }
 

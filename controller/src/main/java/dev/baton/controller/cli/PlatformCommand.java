@@ -135,6 +135,19 @@ abstract class PlatformCommand implements Callable<Integer> {
     return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
+  /** Tells a running controller's hooks about the platform (best effort; no controller, no event). */
+  void announce(Platform platform, String type, io.vertx.core.json.JsonObject data) {
+    dev.baton.controller.serve.ControllerClient.find(dev.baton.controller.serve.ControllerHome.of(
+        dev.baton.controller.provider.Providers.home())).ifPresent(c -> {
+          try {
+            c.post("/api/v1/events", new io.vertx.core.json.JsonObject().put("type", type).put("platform", platform.name())
+                .put("customer", platform.spec().customer()).put("env", platform.env()).put("data", data));
+          } catch (RuntimeException e) {
+            t().err().println("(could not announce " + type + ": " + e.getMessage() + ")");
+          }
+        });
+  }
+
   Retry retry(Vertx vertx) {
     return new Retry(vertx, Retry.Policy.defaults(), new SecureRandom(), System::currentTimeMillis);
   }

@@ -103,6 +103,9 @@ final class ProvisionCommand extends PlatformCommand {
       code = confirmAndApply(vertx, provider, plan, "Provisioning", yes, parallelism, "Apply these changes?",
           "Nothing to change.", r -> r.count(Engine.Status.DONE) + " changes applied");
     }
+    if (code == ExitCodes.OK) {
+      announce(platform, "platform.provisioned", new JsonObject().put("summary", "the platform matches its definition"));
+    }
     if (code != ExitCodes.OK || controller == null || waitSeconds == 0) {
       return code;
     }

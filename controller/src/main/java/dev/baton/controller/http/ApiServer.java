@@ -34,10 +34,11 @@ public final class ApiServer {
   private final IntentStore intents;
   private final Refusals refusals;
   private final Supplier<JsonObject> bootstrap;
+  private final dev.baton.controller.notify.Outbox outbox;
   private HttpServer server;
 
   public ApiServer(Vertx vertx, String operatorToken, NodeRegistry registry, TokenStore tokens, IntentStore intents,
-      Refusals refusals, Supplier<JsonObject> bootstrap) {
+      Refusals refusals, Supplier<JsonObject> bootstrap, dev.baton.controller.notify.Outbox outbox) {
     this.vertx = vertx;
     this.operatorToken = operatorToken;
     this.registry = registry;
@@ -45,6 +46,7 @@ public final class ApiServer {
     this.intents = intents;
     this.refusals = refusals;
     this.bootstrap = bootstrap;
+    this.outbox = outbox;
   }
 
   public Future<Integer> listen(String host, int port) {
@@ -59,6 +61,7 @@ public final class ApiServer {
     r.post("/api/v1/nodes/:id/terminate").handler(this::terminate);
     r.post("/api/v1/intents").handler(this::intents);
     r.post("/api/v1/tokens").handler(this::issueToken);
+    r.post("/api/v1/events").handler(this::event);
     r.get("/api/v1/bootstrap").handler(ctx -> json(ctx, 200, bootstrap.get()));
     r.get("/api/v1/refusals").handler(ctx -> json(ctx, 200, new JsonObject(new java.util.LinkedHashMap<>(
         refusals.snapshot()))));
@@ -146,6 +149,20 @@ public final class ApiServer {
         error(ctx, 503, "the token could not be stored: " + ar.cause().getMessage());
       }
     });
+  }
+
+  /** Platform events from the CLI (platform.provisioned, platform.drift), for the hooks. */
+  private void event(RoutingContext ctx) {
+    JsonObject b = ctx.body().asJsonObject();
+    String type = b == null ? null : b.getString("type");
+    if (type == null || !type.startsWith("platform.") || !dev.baton.controller.notify.Event.TYPES.contains(type)) {
+      error(ctx, 400, "expected {type: platform.provisioned | platform.drift, platform, customer, env, data}");
+      return;
+    }
+    var e = dev.baton.controller.notify.Event.of(type, b.getString("platform"), b.getString("customer"),
+        b.getString("env"), b.getJsonObject("data", new JsonObject()));
+    outbox.enqueue(e).onComplete(ar -> json(ctx, ar.succeeded() ? 202 : 503, new JsonObject().put("id", e.id())
+        .put("hooks", ar.succeeded() ? ar.result() : 0)));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -27,7 +26,7 @@ public final class NodeRegistry {
   private final Supplier<Instant> clock;
   private final dev.baton.common.store.GroupCommitFile store;
   private final Map<String, NodeRecord> nodes = new LinkedHashMap<>();
-  private final List<Consumer<NodeRecord>> listeners = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.BiConsumer<NodeRecord, NodeRecord>> listeners = new CopyOnWriteArrayList<>();
 
   public NodeRegistry(Path file, Supplier<Instant> clock) {
     this.clock = clock;
@@ -48,7 +47,8 @@ public final class NodeRegistry {
     return clock.get();
   }
 
-  public void listen(Consumer<NodeRecord> l) {
+  /** Hears every change: the record before (null for a new one) and after. */
+  public void listen(java.util.function.BiConsumer<NodeRecord, NodeRecord> l) {
     listeners.add(l);
   }
 
@@ -69,19 +69,21 @@ public final class NodeRegistry {
 
   /** Creates or replaces a record. */
   public NodeRecord put(NodeRecord r) {
+    NodeRecord before;
     synchronized (this) {
-      nodes.put(r.id(), r);
+      before = nodes.put(r.id(), r);
       save();
     }
-    listeners.forEach(l -> l.accept(r));
+    listeners.forEach(l -> l.accept(before, r));
     return r;
   }
 
   /** Changes a record atomically; returns the new one. */
   public NodeRecord update(String id, UnaryOperator<NodeRecord> change) {
     NodeRecord next;
+    NodeRecord cur;
     synchronized (this) {
-      NodeRecord cur = nodes.get(id);
+      cur = nodes.get(id);
       if (cur == null) {
         throw BatonException.notFound("nodes: no node " + id);
       }
@@ -90,7 +92,8 @@ public final class NodeRegistry {
       save();
     }
     NodeRecord r = next;
-    listeners.forEach(l -> l.accept(r));
+    NodeRecord before = cur;
+    listeners.forEach(l -> l.accept(before, r));
     return r;
   }
 

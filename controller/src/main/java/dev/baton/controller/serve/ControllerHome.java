@@ -35,6 +35,11 @@ public record ControllerHome(Path dir) {
     return dir.resolve("intents.json");
   }
 
+  /** The notification hooks (docs/notifications.md). */
+  public Path hooks() {
+    return dir.resolve("hooks.yaml");
+  }
+
   public Path log() {
     return dir.resolve("controller.log");
   }

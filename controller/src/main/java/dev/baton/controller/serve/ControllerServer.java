@@ -54,6 +54,7 @@ public final class ControllerServer {
   private BridgeServer bridge;
   private ApiServer api;
   private List<String> endpoints;
+  private dev.baton.controller.notify.Outbox outbox;
   private int downloadPort;
   private String agentSha256;
   private io.vertx.core.http.HttpServer downloadServer;
@@ -93,6 +94,10 @@ public final class ControllerServer {
       return home.operatorToken();
     }, false).compose(operatorToken -> {
       IntentStore intents = new IntentStore(home.intents());
+      var hookConfig = dev.baton.controller.notify.HookConfig.load(home.hooks(), System::getenv);
+      outbox = new dev.baton.controller.notify.Outbox(vertx, home.dir().resolve("outbox"), hookConfig.hooks(),
+          dev.baton.controller.notify.Outbox.standardNotifiers(vertx), hookConfig.retry(), Instant::now);
+      registry.listen(this::nodeEvent);
       HandoffOrchestrator handoff = new HandoffOrchestrator(vertx, registry, intents);
       InstanceDirectory local = new LocalInstanceDirectory(vertx, options.batonHome());
       InstanceDirectory noAws = id -> Future.succeededFuture(Optional.empty());
@@ -114,11 +119,11 @@ public final class ControllerServer {
       }
       var cert = ca.issueServer(serverKey.getPublic(), "baton-controller", new ArrayList<>(names), Duration.ofDays(30));
       bridge = new BridgeServer(vertx, ca, refusals, options.limits());
-      api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap);
+      api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap, outbox);
       handoff.resumeAll();
       String certPem = Pem.encode(cert);
       String keyPem = Pem.encode(serverKey.getPrivate());
-      return registrar.start()
+      return outbox.start().compose(v -> registrar.start())
           .compose(v -> bridge.listen(options.bindHost(), options.bridgePort(), certPem, keyPem))
           .compose(bridgePort -> api.listen(apiHost(), options.apiPort())
               .compose(apiPort -> downloads(certPem, keyPem).map(dl -> new Started(bridgePort, apiPort, dl))));
@@ -136,6 +141,25 @@ public final class ControllerServer {
         return started;
       }, false);
     });
+  }
+
+  public dev.baton.controller.notify.Outbox outbox() {
+    return outbox;
+  }
+
+  /** A node's state change that hooks announce. */
+  private static final java.util.Map<dev.baton.controller.registry.NodeState, String> NODE_EVENTS = java.util.Map.of(
+      dev.baton.controller.registry.NodeState.REGISTERED, dev.baton.controller.notify.Event.NODE_REGISTERED,
+      dev.baton.controller.registry.NodeState.READY, dev.baton.controller.notify.Event.NODE_READY,
+      dev.baton.controller.registry.NodeState.FAILED, dev.baton.controller.notify.Event.NODE_FAILED,
+      dev.baton.controller.registry.NodeState.TERMINATED, dev.baton.controller.notify.Event.NODE_TERMINATED);
+
+  private void nodeEvent(dev.baton.controller.registry.NodeRecord before, dev.baton.controller.registry.NodeRecord after) {
+    String type = NODE_EVENTS.get(after.state());
+    if (type != null && (before == null || before.state() != after.state())) {
+      outbox.enqueue(dev.baton.controller.notify.Event.of(type, after.platform(), after.customer(), after.env(),
+          after.toJson()));
+    }
   }
 
   private String apiHost() {
@@ -186,6 +210,9 @@ public final class ControllerServer {
     }
     if (downloadServer != null) {
       all.add(downloadServer.close());
+    }
+    if (outbox != null) {
+      outbox.stop();
     }
     return Future.join(all).mapEmpty();
   }

@@ -34,8 +34,16 @@ class LocalDemoIT {
   int bridgePort;
 
   @BeforeEach
-  void start() {
+  void start() throws Exception {
     System.setProperty("baton.home", home.toString());
+    // a command hook that records every event the controller announces
+    Files.createDirectories(home.resolve("controller"));
+    Files.writeString(home.resolve("controller/hooks.yaml"), """
+        hooks:
+          - name: record
+            type: command
+            command: [/bin/sh, -c, "cat >> %s; echo >> %s"]
+        """.formatted(home.resolve("events.jsonl"), home.resolve("events.jsonl")));
     bridgePort = ControllerFixture.freePort();
     controller = new ControllerFixture(home, BridgeServer.Limits.defaults(), bridgePort);
   }
@@ -80,6 +88,10 @@ class LocalDemoIT {
       assertEquals(n.name().startsWith("web") ? "role=web" : "role=app", role);
     }
 
+    waitFor(() -> count(home.resolve("events.jsonl"), "\"node.ready\"") == 3
+        && count(home.resolve("events.jsonl"), "\"platform.provisioned\"") == 1);
+    assertEquals(3, count(home.resolve("events.jsonl"), "\"node.registered\""), "every new node is announced");
+
     CliRun again = CliRun.of("provision", DEMO.toString());
     assertEquals(0, again.exitCode(), again.err());
     assertTrue(again.out().contains("Nothing to change."), again.out());
@@ -110,6 +122,14 @@ class LocalDemoIT {
     for (NodeRecord n : controller.server.registry().all()) {
       assertFalse(LocalInstances.alive(instanceRoot(), n.id()));
       assertEquals(NodeState.TERMINATED, n.state());
+    }
+  }
+
+  static long count(Path file, String text) {
+    try {
+      return Files.readAllLines(file).stream().filter(l -> l.contains(text)).count();
+    } catch (java.io.IOException e) {
+      return 0;
     }
   }
 

@@ -1,0 +1,83 @@
+package dev.baton.controller.cli;
+
+import dev.baton.common.error.BatonException;
+import dev.baton.controller.notify.Event;
+import dev.baton.controller.notify.Hook;
+import dev.baton.controller.notify.HookConfig;
+import dev.baton.controller.notify.Outbox;
+import dev.baton.controller.provider.Providers;
+import dev.baton.controller.serve.ControllerHome;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code controller hooks list|test NAME}: the notification hooks. */
+@Command(name = "hooks", mixinStandardHelpOptions = true,
+    description = {"The notification hooks of BATON_HOME/controller/hooks.yaml (docs/notifications.md).",
+        "  list        the hooks and what they take",
+        "  test NAME   send a sample event through one hook now, and say how it went"},
+    footer = {"", "Exit codes: 0 done (delivered), 1 refused or not delivered, 64 wrong usage."})
+final class HooksCommand implements Callable<Integer> {
+  @ParentCommand
+  ControllerMain main;
+
+  @Parameters(index = "0", paramLabel = "ACTION", description = "list or test")
+  String action;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The hook to test.")
+  String name;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "The hooks file (default: BATON_HOME/controller/hooks.yaml).")
+  Path config;
+
+  @Option(names = "--event", paramLabel = "TYPE", defaultValue = "node.ready",
+      description = "The sample event's type (default: ${DEFAULT-VALUE}).")
+  String eventType;
+
+  @Override
+  public Integer call() throws Exception {
+    Path file = config != null ? config : ControllerHome.of(Providers.home()).hooks();
+    HookConfig.Config cfg = HookConfig.load(file, System::getenv);
+    Terminal t = main.terminal;
+    switch (action) {
+      case "list" -> {
+        if (cfg.hooks().isEmpty()) {
+          t.out().println("No hooks in " + file + ".");
+        }
+        for (Hook h : cfg.hooks()) {
+          t.out().println(String.format("%-16s %-8s events: %s%s", h.name(), h.type(),
+              h.events().isEmpty() ? "all" : String.join(", ", h.events()),
+              h.platforms().isEmpty() ? "" : "; platforms: " + String.join(", ", h.platforms())));
+        }
+        return ExitCodes.OK;
+      }
+      case "test" -> {
+        if (name == null) {
+          throw BatonException.invalid("hooks test needs the NAME of a hook");
+        }
+        Hook hook = cfg.hooks().stream().filter(h -> h.name().equals(name)).findFirst()
+            .orElseThrow(() -> BatonException.notFound("no hook \"" + name + "\" in " + file));
+        if (!Event.TYPES.contains(eventType)) {
+          throw BatonException.invalid("unknown event " + eventType + "; the events are " + Event.TYPES);
+        }
+        Event sample = Event.sample(eventType);
+        Vertx vertx = Vertx.vertx();
+        try {
+          PlatformCommand.await(Outbox.standardNotifiers(vertx).get(hook.type()).deliver(sample, hook));
+          t.out().println("Delivered a sample " + eventType + " event (id " + sample.id() + ") through " + hook.name() + ".");
+          return ExitCodes.OK;
+        } catch (Exception e) {
+          t.err().println("hooks test: " + hook.name() + " did not take the sample event: " + e.getMessage());
+          return ExitCodes.FAILED;
+        } finally {
+          vertx.close();
+        }
+      }
+      default -> throw BatonException.invalid("unknown action \"" + action + "\"; use list or test NAME");
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.baton.controller.notify;
+
+import dev.baton.common.crypto.CertificateAuthority;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Delivers events to hooks from an outbox on disk: each (event, hook) pair is a file until it
+ * is delivered, so a controller restart delivers what was pending. Failures are retried with
+ * exponential backoff and full jitter; after the last attempt the delivery goes to the
+ * dead-letter log ({@code dead-letter.jsonl}). Enqueueing never waits for a delivery: a slow or
+ * failing hook never slows a hand-off down.
+ */
+public final class Outbox {
+  private static final Logger LOG = Logger.getLogger("baton.notify");
+  private static final int CONCURRENCY = 8;
+
+  private final Vertx vertx;
+  private final Path dir;
+  private final Map<String, Hook> hooks;
+  private final Map<String, Notifier> notifiers;
+  private final HookConfig.Retry retry;
+  private final Supplier<Instant> clock;
+  private final Random random = new Random();
+  private final Map<String, JsonObject> pending = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+  private final AtomicInteger running = new AtomicInteger();
+  private final LongAdder delivered = new LongAdder();
+  private final LongAdder failedAttempts = new LongAdder();
+  private final LongAdder dead = new LongAdder();
+  private long timer = -1;
+
+  public Outbox(Vertx vertx, Path dir, List<Hook> hooks, Map<String, Notifier> notifiers, HookConfig.Retry retry,
+      Supplier<Instant> clock) {
+    this.vertx = vertx;
+    this.dir = dir;
+    this.hooks = new java.util.LinkedHashMap<>();
+    hooks.forEach(h -> this.hooks.put(h.name(), h));
+    this.notifiers = notifiers;
+    this.retry = retry;
+    this.clock = clock;
+  }
+
+  /** The notifiers of the four hook types. */
+  public static Map<String, Notifier> standardNotifiers(Vertx vertx) {
+    return Map.of("webhook", new HttpNotifiers.Webhook(vertx), "slack", new HttpNotifiers.Slack(vertx),
+        "email", new EmailNotifier(vertx), "command", new CommandNotifier(vertx));
+  }
+
+  /** Loads what was pending and starts delivering. */
+  public Future<Void> start() {
+    return vertx.executeBlocking(() -> {
+      Files.createDirectories(dir);
+      try (var files = Files.list(dir)) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+          JsonObject d = new JsonObject(Files.readString(f));
+          pending.put(d.getString("id"), d);
+        }
+      }
+      return null;
+    }, false).map(v -> {
+      timer = vertx.setPeriodic(200, t -> dispatch());
+      if (!pending.isEmpty()) {
+        LOG.info(() -> pending.size() + " deliveries pending from before the restart");
+      }
+      return null;
+    });
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** Queues {@code e} for every hook that takes it; completes once the deliveries are on disk. */
+  public Future<Integer> enqueue(Event e) {
+    List<Hook> takers = hooks.values().stream().filter(h -> h.accepts(e)).toList();
+    if (takers.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return vertx.executeBlocking(() -> {
+      for (Hook h : takers) {
+        String id = e.id() + "--" + h.name();
+        JsonObject d = new JsonObject().put("id", id).put("hook", h.name()).put("event", e.toJson()).put("attempts", 0)
+            .put("due", clock.get().toEpochMilli());
+        CertificateAuthority.writeAtomically(dir.resolve(id + ".json"), d.encode(), false);
+        pending.put(id, d);
+      }
+      return takers.size();
+    }, false);
+  }
+
+  public long delivered() {
+    return delivered.sum();
+  }
+
+  public long failedAttempts() {
+    return failedAttempts.sum();
+  }
+
+  public long dead() {
+    return dead.sum();
+  }
+
+  public int pendingCount() {
+    return pending.size();
+  }
+
+  private void dispatch() {
+    long now = clock.get().toEpochMilli();
+    for (JsonObject d : pending.values()) {
+      if (running.get() >= CONCURRENCY) {
+        return;
+      }
+      String id = d.getString("id");
+      if (d.getLong("due") > now || inFlight.putIfAbsent(id, true) != null) {
+        continue;
+      }
+      running.incrementAndGet();
+      attempt(d).onComplete(ar -> {
+        inFlight.remove(id);
+        running.decrementAndGet();
+      });
+    }
+  }
+
+  private Future<Void> attempt(JsonObject d) {
+    Hook h = hooks.get(d.getString("hook"));
+    String id = d.getString("id");
+    if (h == null) {
+      return finish(d, "the hook " + d.getString("hook") + " is no longer configured");
+    }
+    Event e = Event.fromJson(d.getJsonObject("event"));
+    return notifiers.get(h.type()).deliver(e, h).transform(ar -> {
+      if (ar.succeeded()) {
+        delivered.increment();
+        pending.remove(id);
+        return vertx.executeBlocking(() -> {
+          Files.deleteIfExists(dir.resolve(id + ".json"));
+          return null;
+        }, false);
+      }
+      failedAttempts.increment();
+      int attempts = d.getInteger("attempts") + 1;
+      String why = ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage();
+      if (attempts >= retry.maxAttempts()) {
+        return finish(d.put("attempts", attempts).put("last_error", why), why);
+      }
+      long ceiling = Math.min(retry.maxSeconds() * 1000, retry.baseSeconds() * 1000 * (1L << Math.min(attempts - 1, 20)));
+      long delay = Math.max(50, (long) (random.nextDouble() * ceiling));
+      JsonObject next = d.copy().put("attempts", attempts).put("due", clock.get().toEpochMilli() + delay)
+          .put("last_error", why);
+      LOG.info(() -> "delivery " + id + " to hook " + h.name() + " failed (attempt " + attempts + "): " + why);
+      return vertx.executeBlocking(() -> {
+        CertificateAuthority.writeAtomically(dir.resolve(id + ".json"), next.encode(), false);
+        pending.put(id, next);
+        return null;
+      }, false);
+    });
+  }
+
+  /** The last attempt failed: to the dead-letter log, out of the outbox. */
+  private Future<Void> finish(JsonObject d, String why) {
+    dead.increment();
+    String id = d.getString("id");
+    pending.remove(id);
+    LOG.warning(() -> "delivery " + id + " to hook " + d.getString("hook") + " given up after " + d.getInteger("attempts")
+        + " attempts: " + why);
+    return vertx.executeBlocking(() -> {
+      Files.writeString(dir.resolve("dead-letter.jsonl"), d.put("given_up", clock.get().toString()).encode() + "\n",
+          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.deleteIfExists(dir.resolve(id + ".json"));
+      return null;
+    }, false);
+  }
+}

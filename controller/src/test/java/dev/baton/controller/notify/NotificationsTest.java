@@ -1,0 +1,263 @@
+package dev.baton.controller.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.baton.common.error.BatonException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hooks deliver to real receivers: an HTTP server, a real SMTP server, a real command. */
+class NotificationsTest {
+  static final String SECRET = "s3cret-for-the-test";
+  final Vertx vertx = Vertx.vertx();
+  @TempDir
+  Path dir;
+
+  @AfterEach
+  void close() {
+    vertx.close();
+  }
+
+  record Received(String body, String timestamp, String signature, String delivery) {}
+
+  /** An HTTP receiver that answers 500 to the first {@code failures} requests, 200 after. */
+  HttpServer receiver(int port, int failures, List<Received> got) {
+    AtomicInteger n = new AtomicInteger();
+    return await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+      got.add(new Received(b.toString(), req.getHeader("X-Baton-Timestamp"), req.getHeader("X-Baton-Signature"),
+          req.getHeader("X-Baton-Delivery")));
+      req.response().setStatusCode(n.incrementAndGet() <= failures ? 500 : 200).end();
+    })).listen(port, "127.0.0.1"));
+  }
+
+  Outbox outbox(Path outboxDir, Hook hook, int maxAttempts) {
+    Outbox o = new Outbox(vertx, outboxDir, List.of(hook), Outbox.standardNotifiers(vertx),
+        new HookConfig.Retry(maxAttempts, 0, 1), Instant::now);
+    await(o.start());
+    return o;
+  }
+
+  static Hook webhook(String url) {
+    return new Hook("ops", "webhook", new JsonObject().put("url", url).put("secret", SECRET), List.of(), List.of(),
+        List.of(), null);
+  }
+
+  static Event ready() {
+    return Event.sample(Event.NODE_READY);
+  }
+
+  @Test
+  void aWebhookIsSignedRetriedWithBackoffAndDeliveredOnTheThirdAttempt() {
+    List<Received> got = new CopyOnWriteArrayList<>();
+    HttpServer server = receiver(0, 2, got);
+    Outbox o = outbox(dir, webhook("http://127.0.0.1:" + server.actualPort() + "/hook"), 8);
+    Event e = ready();
+    assertEquals(1, await(o.enqueue(e)));
+    waitFor(() -> o.delivered() == 1);
+    assertEquals(3, got.size(), "two failures, then delivered");
+    assertEquals(2, o.failedAttempts());
+    for (Received r : got) {
+      assertEquals(e.id(), r.delivery(), "the same event ID in every retry (receivers de-duplicate)");
+      assertTrue(Signatures.verify(SECRET, r.timestamp(), r.body(), r.signature(), Instant.now().getEpochSecond(), 300),
+          "the receiver checks the signature");
+      assertEquals(e.id(), new JsonObject(r.body()).getString("id"));
+    }
+    waitFor(() -> o.pendingCount() == 0);
+    assertFalse(Files.exists(dir.resolve(e.id() + "--ops.json")), "delivered: out of the outbox");
+  }
+
+  @Test
+  void aReceiverDetectsAWrongSignatureAForgedBodyAndAReplay() {
+    String ts = Long.toString(Instant.now().getEpochSecond());
+    String body = ready().toJson().encode();
+    String sig = Signatures.sign(SECRET, ts, body);
+    long now = Instant.now().getEpochSecond();
+    assertTrue(Signatures.verify(SECRET, ts, body, sig, now, 300));
+    assertFalse(Signatures.verify("another secret", ts, body, sig, now, 300), "wrong secret");
+    assertFalse(Signatures.verify(SECRET, ts, body.replace("web-1", "web-2"), sig, now, 300), "tampered body");
+    assertFalse(Signatures.verify(SECRET, ts, body, sig, now + 3600, 300), "an old delivery replayed");
+    assertFalse(Signatures.verify(SECRET, ts, body, null, now, 300), "no signature");
+  }
+
+  @Test
+  void slackGetsTextAndBlocksWithNodePlatformAndTimings() {
+    List<Received> got = new CopyOnWriteArrayList<>();
+    HttpServer server = receiver(0, 0, got);
+    Hook slack = new Hook("chat", "slack", new JsonObject().put("url", "http://127.0.0.1:" + server.actualPort()),
+        List.of(), List.of(), List.of(), null);
+    await(new HttpNotifiers.Slack(vertx).deliver(ready(), slack));
+    JsonObject m = new JsonObject(got.get(0).body());
+    assertTrue(m.getString("text").contains("web-1") && m.getString("text").contains("READY"), m.encode());
+    JsonArray blocks = m.getJsonArray("blocks");
+    assertTrue(blocks.encode().contains("bootstrap_run 3.0s"), blocks.encode());
+    assertTrue(blocks.encode().contains("*Platform*"), blocks.encode());
+  }
+
+  @Test
+  void emailArrivesAtARealSmtpServer() throws Exception {
+    int port = freePort();
+    GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    smtp.setUser("baton@example.net", "baton", "mail-password");
+    smtp.start();
+    try {
+      Hook mail = new Hook("mail", "email", new JsonObject().put("from", "baton@example.net")
+          .put("to", new JsonArray().add("ops@example.net"))
+          .put("smtp", new JsonObject().put("host", "127.0.0.1").put("port", port).put("starttls", "optional")
+              .put("username", "baton").put("password", "mail-password")), List.of(), List.of(), List.of(), null);
+      await(new EmailNotifier(vertx).deliver(Event.sample(Event.NODE_FAILED), mail));
+      assertTrue(smtp.waitForIncomingEmail(10_000, 1));
+      MimeMessage m = smtp.getReceivedMessages()[0];
+      assertTrue(m.getSubject().contains("web-1") && m.getSubject().contains("FAILED"), m.getSubject());
+      String text = com.icegreen.greenmail.util.GreenMailUtil.getBody(m);
+      assertTrue(text.contains("Reason:   FINAL_RUN exited with 4"), text);
+      assertEquals("ops@example.net", m.getAllRecipients()[0].toString());
+    } finally {
+      smtp.stop();
+    }
+  }
+
+  @Test
+  void aCommandGetsTheEventOnItsStandardInput() throws Exception {
+    Path out = dir.resolve("got.json");
+    Hook cmd = new Hook("log", "command", new JsonObject().put("command", new JsonArray().add("/bin/sh").add("-c")
+        .add("cat > " + out)).put("timeout_seconds", 10), List.of(), List.of(), List.of(), null);
+    Event e = ready();
+    await(new CommandNotifier(vertx).deliver(e, cmd));
+    assertEquals(e.id(), new JsonObject(Files.readString(out)).getString("id"));
+    Hook failing = new Hook("bad", "command", new JsonObject().put("command", new JsonArray().add("/bin/sh").add("-c")
+        .add("echo nope; exit 3")), List.of(), List.of(), List.of(), null);
+    String why = failure(new CommandNotifier(vertx).deliver(e, failing));
+    assertTrue(why.contains("exited with 3: nope"), why);
+  }
+
+  @Test
+  void deliveriesPendingWhenTheControllerStopsAreDeliveredAfterARestart() {
+    int port = freePort();
+    Outbox first = outbox(dir, webhook("http://127.0.0.1:" + port + "/hook"), 50);
+    Event e = ready();
+    await(first.enqueue(e));
+    waitFor(() -> first.failedAttempts() >= 1); // the receiver is down
+    first.stop(); // the controller is killed
+    assertTrue(Files.exists(dir.resolve(e.id() + "--ops.json")), "the delivery is on disk");
+    List<Received> got = new CopyOnWriteArrayList<>();
+    receiver(port, 0, got);
+    Outbox second = outbox(dir, webhook("http://127.0.0.1:" + port + "/hook"), 50);
+    waitFor(() -> second.delivered() == 1);
+    assertEquals(e.id(), got.get(0).delivery());
+  }
+
+  @Test
+  void aDeliveryThatKeepsFailingGoesToTheDeadLetterLog() throws Exception {
+    List<Received> got = new CopyOnWriteArrayList<>();
+    HttpServer server = receiver(0, 1000, got);
+    Outbox o = outbox(dir, webhook("http://127.0.0.1:" + server.actualPort()), 3);
+    Event e = ready();
+    await(o.enqueue(e));
+    waitFor(() -> o.dead() == 1);
+    assertEquals(3, got.size());
+    String dead = Files.readString(dir.resolve("dead-letter.jsonl"));
+    assertTrue(dead.contains(e.id()) && dead.contains("HTTP 500"), dead);
+    assertEquals(0, o.pendingCount());
+  }
+
+  @Test
+  void hooksTakeOnlyTheEventsPlatformsAndCustomersTheyFilter() {
+    Hook failuresOfAcme = new Hook("f", "webhook", new JsonObject().put("url", "http://x"), List.of(Event.NODE_FAILED),
+        List.of(), List.of("acme"), null);
+    Event failedAcme = new Event("1", Event.NODE_FAILED, Instant.now(), "cms", "acme", null, new JsonObject());
+    Event failedGlobex = new Event("2", Event.NODE_FAILED, Instant.now(), "cms", "globex", null, new JsonObject());
+    Event readyAcme = new Event("3", Event.NODE_READY, Instant.now(), "cms", "acme", null, new JsonObject());
+    assertTrue(failuresOfAcme.accepts(failedAcme));
+    assertFalse(failuresOfAcme.accepts(failedGlobex));
+    assertFalse(failuresOfAcme.accepts(readyAcme));
+  }
+
+  @Test
+  void theHooksFileTakesSecretsFromTheEnvironmentOrFilesAndSaysWhatIsWrong() throws Exception {
+    Path file = dir.resolve("hooks.yaml");
+    Files.writeString(dir.resolve("secret"), "from-a-file\n");
+    Files.writeString(file, """
+        hooks:
+          - name: ops
+            type: webhook
+            url: https://hooks.example.net/baton
+            secret_file: %s
+            events: [node.ready, node.failed]
+          - name: chat
+            type: slack
+            url_env: SLACK_URL
+        retry: {max_attempts: 5}
+        """.formatted(dir.resolve("secret")));
+    HookConfig.Config c = HookConfig.load(file, Map.of("SLACK_URL", "https://slack.example/x")::get);
+    assertEquals("from-a-file", c.hooks().get(0).settings().getString("secret"));
+    assertEquals("https://slack.example/x", c.hooks().get(1).settings().getString("url"));
+    assertEquals(5, c.retry().maxAttempts());
+    BatonException missing = assertThrows(BatonException.class, () -> HookConfig.load(file, Map.<String, String>of()::get));
+    assertTrue(missing.getMessage().contains("hook \"chat\": the environment variable SLACK_URL"), missing.getMessage());
+    Files.writeString(file, "hooks:\n  - {name: x, type: webhook, url: 'https://a', events: [node.readdy]}\n");
+    BatonException unknown = assertThrows(BatonException.class, () -> HookConfig.load(file, k -> null));
+    assertTrue(unknown.getMessage().contains("unknown event \"node.readdy\""), unknown.getMessage());
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static String failure(Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return "succeeded";
+    } catch (Exception e) {
+      return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+    }
+  }
+
+  static void waitFor(BooleanSupplier ok) {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (!ok.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("condition not met in 20 s");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
