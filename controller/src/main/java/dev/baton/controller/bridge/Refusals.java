@@ -10,6 +10,13 @@ import java.util.logging.Logger;
 public final class Refusals {
   private static final Logger LOG = Logger.getLogger("baton.security");
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final java.util.List<java.util.function.Consumer<String>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Hears the reason of every refusal. */
+  public void onRefusal(java.util.function.Consumer<String> l) {
+    listeners.add(l);
+  }
 
   /**
    * @param reason a stable, lowercase key ("replayed_token")
@@ -17,6 +24,7 @@ public final class Refusals {
    */
   public void refuse(String reason, String detail) {
     counts.computeIfAbsent(reason, k -> new LongAdder()).increment();
+    listeners.forEach(l -> l.accept(reason));
     LOG.warning(() -> "refused reason=" + reason + " " + detail);
   }
 

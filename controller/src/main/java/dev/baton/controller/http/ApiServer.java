@@ -35,10 +35,13 @@ public final class ApiServer {
   private final Refusals refusals;
   private final Supplier<JsonObject> bootstrap;
   private final dev.baton.controller.notify.Outbox outbox;
+  private final dev.baton.controller.metrics.Metrics metrics;
+  private final java.util.Set<io.vertx.core.http.HttpServerResponse> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private HttpServer server;
 
   public ApiServer(Vertx vertx, String operatorToken, NodeRegistry registry, TokenStore tokens, IntentStore intents,
-      Refusals refusals, Supplier<JsonObject> bootstrap, dev.baton.controller.notify.Outbox outbox) {
+      Refusals refusals, Supplier<JsonObject> bootstrap, dev.baton.controller.notify.Outbox outbox,
+      dev.baton.controller.metrics.Metrics metrics) {
     this.vertx = vertx;
     this.operatorToken = operatorToken;
     this.registry = registry;
@@ -47,15 +50,31 @@ public final class ApiServer {
     this.refusals = refusals;
     this.bootstrap = bootstrap;
     this.outbox = outbox;
+    this.metrics = metrics;
+    registry.listen((before, after) -> {
+      String frame = "event: node\ndata: " + after.toJson().encode() + "\n\n";
+      streams.forEach(r -> vertx.runOnContext(v -> r.write(frame)));
+    });
   }
 
   public Future<Integer> listen(String host, int port) {
     Router r = Router.router(vertx);
     r.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")
         .put("nodes", registry.all().size())));
+    r.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
+        .end(metrics.scrape()));
+    r.get("/dashboard").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-store").putHeader("Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:")
+        .end(resource("dashboard/index.html")));
+    r.get("/dashboard/app.js").handler(ctx -> ctx.response().putHeader("Content-Type", "text/javascript")
+        .end(resource("dashboard/app.js")));
+    r.get("/dashboard/style.css").handler(ctx -> ctx.response().putHeader("Content-Type", "text/css")
+        .end(resource("dashboard/style.css")));
     r.route("/api/*").handler(this::authenticate);
     r.route("/api/*").handler(BodyHandler.create().setBodyLimit(1024 * 1024));
     r.get("/api/v1/nodes").handler(this::nodes);
+    r.get("/api/v1/events").handler(this::stream);
     r.get("/api/v1/nodes/:name").handler(ctx -> registry.byName(ctx.pathParam("name"))
         .ifPresentOrElse(n -> json(ctx, 200, n.toJson()), () -> error(ctx, 404, "no node " + ctx.pathParam("name"))));
     r.post("/api/v1/nodes/:id/terminate").handler(this::terminate);
@@ -71,6 +90,27 @@ public final class ApiServer {
 
   public Future<Void> close() {
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** Server-sent events: every node change as {@code event: node}, a comment every 15 s to keep it open. */
+  private void stream(RoutingContext ctx) {
+    var resp = ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
+        .putHeader("Cache-Control", "no-store").putHeader("X-Accel-Buffering", "no");
+    resp.write(": baton node events\n\n");
+    streams.add(resp);
+    long keepAlive = vertx.setPeriodic(15_000, t -> resp.write(": keep-alive\n\n"));
+    resp.closeHandler(v -> {
+      streams.remove(resp);
+      vertx.cancelTimer(keepAlive);
+    });
+  }
+
+  private static String resource(String name) {
+    try (var in = ApiServer.class.getResourceAsStream("/dev/baton/controller/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.IOException | NullPointerException e) {
+      return "missing " + name;
+    }
   }
 
   private void authenticate(RoutingContext ctx) {

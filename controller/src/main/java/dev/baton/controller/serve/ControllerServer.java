@@ -55,6 +55,7 @@ public final class ControllerServer {
   private ApiServer api;
   private List<String> endpoints;
   private dev.baton.controller.notify.Outbox outbox;
+  private dev.baton.controller.metrics.Metrics metrics;
   private int downloadPort;
   private String agentSha256;
   private io.vertx.core.http.HttpServer downloadServer;
@@ -119,7 +120,8 @@ public final class ControllerServer {
       }
       var cert = ca.issueServer(serverKey.getPublic(), "baton-controller", new ArrayList<>(names), Duration.ofDays(30));
       bridge = new BridgeServer(vertx, ca, refusals, options.limits());
-      api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap, outbox);
+      metrics = new dev.baton.controller.metrics.Metrics(registry, refusals, outbox);
+      api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap, outbox, metrics);
       handoff.resumeAll();
       String certPem = Pem.encode(cert);
       String keyPem = Pem.encode(serverKey.getPrivate());

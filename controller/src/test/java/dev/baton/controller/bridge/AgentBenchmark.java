@@ -5,7 +5,6 @@ import dev.baton.common.msg.AgentConfig;
 import dev.baton.common.msg.Registration;
 import dev.baton.controller.provider.local.LocalInstances;
 import dev.baton.controller.registry.NodeRecord;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,9 +79,5 @@ class AgentBenchmark {
 
   static String line(String text, String key) {
     return text.lines().filter(l -> l.startsWith(key)).findFirst().orElse(key + " ?").replaceAll("\\s+", " ").trim();
-  }
-
-  static JsonArray none() {
-    return new JsonArray();
   }
 }

@@ -1,0 +1,75 @@
+package dev.baton.controller.metrics;
+
+import dev.baton.controller.bridge.Refusals;
+import dev.baton.controller.notify.Outbox;
+import dev.baton.controller.registry.NodeRecord;
+import dev.baton.controller.registry.NodeRegistry;
+import dev.baton.controller.registry.NodeState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The controller's metrics, in the Prometheus format at {@code /metrics}: registrations and
+ * hand-offs by outcome, the duration of each phase, refusals by reason, hook deliveries, and
+ * nodes by state.
+ */
+public final class Metrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Set<String> refusalReasons = ConcurrentHashMap.newKeySet();
+
+  public Metrics(NodeRegistry nodes, Refusals refusals, Outbox outbox) {
+    nodes.listen(this::changed);
+    for (NodeState s : NodeState.values()) {
+      Gauge.builder("baton_nodes", nodes, n -> n.all().stream().filter(r -> r.state() == s).count())
+          .description("Nodes by state").tag("state", s.name()).register(registry);
+    }
+    refusals.onRefusal(reason -> {
+      if (refusalReasons.add(reason)) {
+        FunctionCounter.builder("baton_refusals", refusals, r -> r.count(reason)).description("Refusals by reason")
+            .tag("reason", reason).register(registry);
+      }
+    });
+    FunctionCounter.builder("baton_hook_deliveries", outbox, Outbox::delivered).tag("outcome", "delivered")
+        .description("Hook deliveries").register(registry);
+    FunctionCounter.builder("baton_hook_deliveries", outbox, Outbox::failedAttempts).tag("outcome", "retried")
+        .register(registry);
+    FunctionCounter.builder("baton_hook_deliveries", outbox, Outbox::dead).tag("outcome", "dead_letter")
+        .register(registry);
+    Gauge.builder("baton_hook_pending", outbox, Outbox::pendingCount).description("Deliveries waiting in the outbox")
+        .register(registry);
+  }
+
+  private void changed(NodeRecord before, NodeRecord after) {
+    if (before != null && before.state() == after.state()) {
+      return;
+    }
+    List<NodeRecord.Phase> t = after.timeline();
+    for (int i = t.size() - 2; i >= 0 && i >= t.size() - 3; i--) {
+      NodeRecord.Phase p = t.get(i);
+      if (p.end() != null && (before == null || before.timeline().size() <= i || before.timeline().get(i).end() == null)) {
+        Timer.builder("baton_phase_duration").description("How long each hand-off phase took").tag("phase", p.name())
+            .tag("outcome", p.outcome() == null ? "" : p.outcome()).publishPercentileHistogram(false)
+            .register(registry).record(Duration.between(p.start(), p.end()));
+      }
+    }
+    switch (after.state()) {
+      case ATTESTED -> Counter.builder("baton_registrations").description("Nodes registered and attested")
+          .tag("outcome", "attested").register(registry).increment();
+      case READY, FAILED -> Counter.builder("baton_handoffs").description("Hand-offs by outcome")
+          .tag("outcome", after.state().name().toLowerCase()).register(registry).increment();
+      default -> { }
+    }
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,151 @@
+package dev.baton.controller.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.baton.controller.bridge.BridgeServer;
+import dev.baton.controller.bridge.ControllerFixture;
+import dev.baton.controller.cli.CliRun;
+import io.vertx.core.Promise;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard in headless Chromium (Debian's), driven over the DevTools protocol: opened
+ * before anything is provisioned, it shows the local demo's nodes appear and turn READY
+ * without a reload; a screenshot is kept as a build artifact (target/dashboard.png).
+ */
+class DashboardIT {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path DEMO = Path.of(System.getProperty("baton.repo.root", "..")).resolve("examples/local-demo");
+
+  @Test
+  void nodesAppearAndTurnReadyLive(@TempDir Path home, @TempDir Path profile) throws Exception {
+    if (!Files.isExecutable(CHROMIUM)) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw new AssertionError("chromium is not installed; bin/test installs it (apt-get install chromium)");
+      }
+      assumeTrue(false, "chromium is not installed (bin/test installs it)");
+    }
+    System.setProperty("baton.home", home.toString());
+    Process browser = null;
+    try (ControllerFixture c = new ControllerFixture(home, BridgeServer.Limits.defaults())) {
+      String url = "http://127.0.0.1:" + c.started.apiPort() + "/dashboard#token=" + c.server.home().operatorToken();
+      int devtools = ControllerFixture.freePort();
+      browser = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+          "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+          "--user-data-dir=" + profile, "--window-size=1280,640", "--remote-debugging-port=" + devtools, url)
+          .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+      Cdp cdp = Cdp.connect(c, devtools);
+      cdp.waitFor("document.getElementById('empty') && !document.getElementById('empty').hidden", 30);
+
+      CliRun run = CliRun.of("provision", DEMO.toString());
+      assertEquals(0, run.exitCode(), run.err());
+      cdp.waitFor("document.querySelectorAll('tr[data-state=READY]').length === 3", 30);
+      assertEquals(3L, cdp.eval("document.querySelectorAll('tr[data-node]').length").getLong("value"));
+      assertEquals("local-demo (customer demo)", cdp.eval(
+          "document.querySelector('section.platform h2').textContent").getString("value"));
+      assertTrue(cdp.eval("document.getElementById('connection').textContent").getString("value").contains("live"));
+      assertEquals(1L, cdp.eval("performance.getEntriesByType('navigation').length").getLong("value"),
+          "updated without a reload");
+      String png = cdp.call("Page.captureScreenshot", new JsonObject().put("format", "png")).getString("data");
+      Path shot = Path.of("target/dashboard.png");
+      Files.write(shot, Base64.getDecoder().decode(png));
+      assertTrue(Files.size(shot) > 10_000);
+      CliRun.of("destroy", "--yes", DEMO.toString());
+    } finally {
+      if (browser != null) {
+        browser.destroyForcibly().waitFor();
+      }
+      System.clearProperty("baton.home");
+    }
+  }
+
+  /** A minimal DevTools-protocol client: evaluate expressions in the page, call methods. */
+  static final class Cdp {
+    final WebSocket ws;
+    final AtomicInteger ids = new AtomicInteger();
+    final Map<Integer, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
+
+    Cdp(WebSocket ws) {
+      this.ws = ws;
+      ws.textMessageHandler(t -> {
+        JsonObject m = new JsonObject(t);
+        Promise<JsonObject> p = m.containsKey("id") ? pending.remove(m.getInteger("id")) : null;
+        if (p != null) {
+          if (m.containsKey("error")) {
+            p.fail(m.getJsonObject("error").encode());
+          } else {
+            p.complete(m.getJsonObject("result", new JsonObject()));
+          }
+        }
+      });
+    }
+
+    static Cdp connect(ControllerFixture c, int port) throws Exception {
+      HttpClient http = HttpClient.newHttpClient();
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (true) {
+        try {
+          String list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json")).build(),
+              HttpResponse.BodyHandlers.ofString()).body();
+          for (Object o : new JsonArray(list)) {
+            JsonObject t = (JsonObject) o;
+            if ("page".equals(t.getString("type"))) {
+              URI ws = URI.create(t.getString("webSocketDebuggerUrl"));
+              WebSocket socket = ControllerFixture.await(c.vertx.createWebSocketClient().connect(
+                  new WebSocketConnectOptions().setHost(ws.getHost()).setPort(ws.getPort()).setURI(ws.getPath())));
+              return new Cdp(socket);
+            }
+          }
+        } catch (java.io.IOException e) {
+          // not listening yet
+        }
+        if (System.currentTimeMillis() > deadline) {
+          throw new AssertionError("chromium's DevTools did not answer");
+        }
+        Thread.sleep(200);
+      }
+    }
+
+    JsonObject call(String method, JsonObject params) throws Exception {
+      int id = ids.incrementAndGet();
+      Promise<JsonObject> p = Promise.promise();
+      pending.put(id, p);
+      ws.writeTextMessage(new JsonObject().put("id", id).put("method", method).put("params", params).encode());
+      return p.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    JsonObject eval(String expression) throws Exception {
+      return call("Runtime.evaluate", new JsonObject().put("expression", expression).put("returnByValue", true))
+          .getJsonObject("result");
+    }
+
+    void waitFor(String expression, int seconds) throws Exception {
+      long deadline = System.currentTimeMillis() + seconds * 1000L;
+      while (!Boolean.TRUE.equals(eval(expression).getValue("value"))) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new AssertionError("the page never showed: " + expression + "; it shows: "
+              + eval("document.body.innerText").getString("value"));
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+}
