@@ -25,6 +25,8 @@ public final class CommandNotifier implements Notifier {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       try (var in = p.getOutputStream()) {
         in.write(e.toJson().encode().getBytes(StandardCharsets.UTF_8));
+      } catch (java.io.IOException ignored) {
+        // the command need not read the event (it may have ended already): its exit code says how it went
       }
       byte[] out = p.getInputStream().readNBytes(4096);
       if (!p.waitFor(timeout, TimeUnit.SECONDS)) {
