@@ -83,6 +83,14 @@ abstract class PlatformCommand implements Callable<Integer> {
     return null;
   }
 
+  /** The JSON answer of the command, when it prints JSON: one object, printed once. */
+  io.vertx.core.json.JsonObject jsonResult;
+
+  /** Prints {@link #jsonResult} now; a command that adds to it later overrides this and prints it itself. */
+  void printJsonResult() {
+    t().out().println(jsonResult.encodePrettily());
+  }
+
   /**
    * Prints {@code plan}, asks on a terminal unless {@code yes}, applies it with progress and
    * prints the outcome. Returns the exit code.
@@ -99,8 +107,8 @@ abstract class PlatformCommand implements Callable<Integer> {
     }
     if (!plan.hasChanges()) {
       if (json) {
-        t().out().println(printer.report(plan, new Engine.Report(java.util.List.of(), provider.stats().snapshot()))
-            .encodePrettily());
+        jsonResult = printer.report(plan, new Engine.Report(java.util.List.of(), provider.stats().snapshot()));
+        printJsonResult();
       } else {
         t().out().println(nothing);
       }
@@ -117,7 +125,8 @@ abstract class PlatformCommand implements Callable<Integer> {
         runId).apply(plan));
     progress.end();
     if (json) {
-      t().out().println(printer.report(plan, report).encodePrettily());
+      jsonResult = printer.report(plan, report);
+      printJsonResult();
     } else {
       String took = PlanPrinter.duration(System.currentTimeMillis() - t0);
       if (report.ok()) {

@@ -49,6 +49,15 @@ final class ProvisionCommand extends PlatformCommand {
   int waitSeconds;
 
   private ControllerClient controller;
+  private boolean willWait;
+
+  /** With nodes to wait for, the JSON answer waits too: one object with the apply report and the nodes. */
+  @Override
+  void printJsonResult() {
+    if (!willWait) {
+      super.printJsonResult();
+    }
+  }
 
   @Override
   NodeLauncher launcher(Platform platform) throws Exception {
@@ -100,13 +109,17 @@ final class ProvisionCommand extends PlatformCommand {
         t().err().println("took over a stale lock (" + lock.previousHolder() + ")");
       }
       Plan plan = await(new Planner(provider, retry(vertx)).plan(platform));
+      willWait = controller != null && waitSeconds > 0;
       code = confirmAndApply(vertx, provider, plan, "Provisioning", yes, parallelism, "Apply these changes?",
           "Nothing to change.", r -> r.count(Engine.Status.DONE) + " changes applied");
     }
     if (code == ExitCodes.OK) {
       announce(platform, "platform.provisioned", new JsonObject().put("summary", "the platform matches its definition"));
     }
-    if (code != ExitCodes.OK || controller == null || waitSeconds == 0) {
+    if (code != ExitCodes.OK || !willWait) {
+      if (willWait && output == OutputFormat.JSON) {
+        t().out().println(jsonResult.encodePrettily());
+      }
       return code;
     }
     return waitForNodes(platform);
@@ -149,7 +162,7 @@ final class ProvisionCommand extends PlatformCommand {
     }
     boolean allReady = mine.size() == uuids.size() && mine.stream().allMatch(n -> n.getString("state").equals("READY"));
     if (output == OutputFormat.JSON) {
-      t().out().println(new JsonObject().put("nodes", new JsonArray(new ArrayList<>(mine))).put("ready", allReady)
+      t().out().println(jsonResult.put("nodes", new JsonArray(new ArrayList<>(mine))).put("ready", allReady)
           .encodePrettily());
     } else {
       NodesCommand.table(t(), mine);

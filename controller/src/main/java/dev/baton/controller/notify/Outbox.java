@@ -148,12 +148,15 @@ public final class Outbox {
     Event e = Event.fromJson(d.getJsonObject("event"));
     return notifiers.get(h.type()).deliver(e, h).transform(ar -> {
       if (ar.succeeded()) {
-        delivered.increment();
-        pending.remove(id);
+        // counted once the disk agrees: the delivery file is gone
         return vertx.executeBlocking(() -> {
           Files.deleteIfExists(dir.resolve(id + ".json"));
           return null;
-        }, false);
+        }, false).<Void>map(v -> {
+          pending.remove(id);
+          delivered.increment();
+          return null;
+        });
       }
       failedAttempts.increment();
       int attempts = d.getInteger("attempts") + 1;
@@ -176,9 +179,7 @@ public final class Outbox {
 
   /** The last attempt failed: to the dead-letter log, out of the outbox. */
   private Future<Void> finish(JsonObject d, String why) {
-    dead.increment();
     String id = d.getString("id");
-    pending.remove(id);
     LOG.warning(() -> "delivery " + id + " to hook " + d.getString("hook") + " given up after " + d.getInteger("attempts")
         + " attempts: " + why);
     return vertx.executeBlocking(() -> {
@@ -186,6 +187,10 @@ public final class Outbox {
           StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       Files.deleteIfExists(dir.resolve(id + ".json"));
       return null;
-    }, false);
+    }, false).<Void>map(v -> {
+      pending.remove(id);
+      dead.increment();
+      return null;
+    });
   }
 }

@@ -86,6 +86,10 @@ public final class ControllerServer {
     return home;
   }
 
+  public BridgeServer bridge() {
+    return bridge;
+  }
+
   public Future<Started> start() {
     return vertx.executeBlocking(() -> {
       ca = CertificateAuthority.openOrCreate(home.ca(), "Baton controller CA");

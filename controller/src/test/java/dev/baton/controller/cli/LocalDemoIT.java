@@ -92,9 +92,12 @@ class LocalDemoIT {
         && count(home.resolve("events.jsonl"), "\"platform.provisioned\"") == 1);
     assertEquals(3, count(home.resolve("events.jsonl"), "\"node.registered\""), "every new node is announced");
 
-    CliRun again = CliRun.of("provision", DEMO.toString());
+    CliRun again = CliRun.of("provision", "--output", "json", DEMO.toString());
     assertEquals(0, again.exitCode(), again.err());
-    assertTrue(again.out().contains("Nothing to change."), again.out());
+    io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(again.out()); // one JSON object
+    assertEquals(7, json.getJsonObject("summary").getInteger("unchanged"), "nothing to change");
+    assertEquals(true, json.getBoolean("ready"));
+    assertEquals(3, json.getJsonArray("nodes").size());
 
     // kill -9 an agent, then start it again as systemd would: it comes back with its own key
     String id = instanceIds().get(0);

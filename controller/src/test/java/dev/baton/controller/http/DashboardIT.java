@@ -80,6 +80,8 @@ class DashboardIT {
   /** A minimal DevTools-protocol client: evaluate expressions in the page, call methods. */
   static final class Cdp {
     final WebSocket ws;
+    /** Kept referenced: Vert.x closes an unreachable client, and its WebSocket with it. */
+    static final java.util.List<io.vertx.core.http.WebSocketClient> CLIENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
     final AtomicInteger ids = new AtomicInteger();
     final Map<Integer, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
 
@@ -109,7 +111,9 @@ class DashboardIT {
             JsonObject t = (JsonObject) o;
             if ("page".equals(t.getString("type"))) {
               URI ws = URI.create(t.getString("webSocketDebuggerUrl"));
-              WebSocket socket = ControllerFixture.await(c.vertx.createWebSocketClient().connect(
+              io.vertx.core.http.WebSocketClient client = c.vertx.createWebSocketClient();
+              CLIENTS.add(client);
+              WebSocket socket = ControllerFixture.await(client.connect(
                   new WebSocketConnectOptions().setHost(ws.getHost()).setPort(ws.getPort()).setURI(ws.getPath())));
               return new Cdp(socket);
             }

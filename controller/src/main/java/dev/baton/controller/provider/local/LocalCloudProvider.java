@@ -225,7 +225,9 @@ public final class LocalCloudProvider implements CloudProvider {
     }
     List<LiveResource> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+      // a write in flight is a hidden temporary file: never read it
+      for (Path f : files.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().startsWith("."))
+          .sorted().toList()) {
         LiveResource l = read(kind, f.getFileName().toString().replace(".json", ""));
         if (l != null) {
           out.add(l);
@@ -254,7 +256,7 @@ public final class LocalCloudProvider implements CloudProvider {
         .put("state", l.state()).put("attributes", encode(l.attributes())).put("tags", new JsonObject(new LinkedHashMap<>(l.tags())));
     Path target = file(l.kind(), l.id().id());
     Files.createDirectories(target.getParent());
-    Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".json");
+    Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
     Files.writeString(tmp, o.encodePrettily(), StandardCharsets.UTF_8);
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
