@@ -90,24 +90,10 @@ final class PlanPrinter {
 
   // ------------------------------------------------------------ JSON
 
+  /** A value as JSON, references shown as the address of what they name. */
   Object json(Object v) {
-    if (v instanceof Ref r) {
-      return addressOfUuid.getOrDefault(r.uuid(), r.uuid());
-    }
-    if (v instanceof CloudId id) {
-      return addressOfId.getOrDefault(id.id(), id.id());
-    }
-    if (v instanceof Map<?, ?> m) {
-      JsonObject o = new JsonObject();
-      m.forEach((k, x) -> o.put(k.toString(), json(x)));
-      return o;
-    }
-    if (v instanceof List<?> l) {
-      JsonArray a = new JsonArray();
-      l.forEach(x -> a.add(json(x)));
-      return a;
-    }
-    return v;
+    return dev.baton.controller.provider.Values.toJson(v, x -> x instanceof Ref r ? addressOfUuid.getOrDefault(r.uuid(),
+        r.uuid()) : x instanceof CloudId id ? addressOfId.getOrDefault(id.id(), id.id()) : x);
   }
 
   JsonObject change(PlannedChange c) {

@@ -19,6 +19,24 @@ public final class Values {
     }
   }
 
+  /**
+   * The same tree as JSON: mappings become objects, lists arrays, and every other value what
+   * {@code leaf} makes of it.
+   */
+  public static Object toJson(Object v, java.util.function.Function<Object, Object> leaf) {
+    if (v instanceof Map<?, ?> m) {
+      io.vertx.core.json.JsonObject o = new io.vertx.core.json.JsonObject();
+      m.forEach((k, x) -> o.put(k.toString(), toJson(x, leaf)));
+      return o;
+    }
+    if (v instanceof List<?> l) {
+      io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+      l.forEach(x -> a.add(toJson(x, leaf)));
+      return a;
+    }
+    return leaf.apply(v);
+  }
+
   /** True when some leaf of {@code v} equals {@code target} (a {@link CloudId} or a {@link Ref}). */
   public static boolean mentions(Object v, Object target) {
     if (v instanceof Map<?, ?> m) {

@@ -269,17 +269,8 @@ class BridgeSecurityTest {
     return ControllerFixture.await(client.connect(controller.started.bridgePort(), "127.0.0.1"));
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier ok) {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!ok.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("condition not met in 10 s");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+  static void waitFor(java.util.function.BooleanSupplier ok) {
+    dev.baton.controller.Wait.until(ok, 10);
   }
+
 }

@@ -145,13 +145,8 @@ class LocalDemoIT {
     }
   }
 
-  static void waitFor(java.util.function.BooleanSupplier ok) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (!ok.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("condition not met in 60 s");
-      }
-      Thread.sleep(100);
-    }
+  static void waitFor(java.util.function.BooleanSupplier ok) {
+    dev.baton.controller.Wait.until(ok, 60);
   }
+
 }

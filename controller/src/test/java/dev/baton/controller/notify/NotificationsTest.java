@@ -247,17 +247,8 @@ class NotificationsTest {
     }
   }
 
-  static void waitFor(BooleanSupplier ok) {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (!ok.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("condition not met in 20 s");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+  static void waitFor(java.util.function.BooleanSupplier ok) {
+    dev.baton.controller.Wait.until(ok, 20);
   }
+
 }

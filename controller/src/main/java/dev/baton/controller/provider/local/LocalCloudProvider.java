@@ -265,21 +265,9 @@ public final class LocalCloudProvider implements CloudProvider {
     }
   }
 
+  /** Attributes as stored: a cloud ID is written {@code {"$id": ...}}. */
   private static Object encode(Object v) {
-    if (v instanceof CloudId id) {
-      return new JsonObject().put("$id", id.id());
-    }
-    if (v instanceof Map<?, ?> m) {
-      JsonObject o = new JsonObject();
-      m.forEach((k, x) -> o.put(k.toString(), encode(x)));
-      return o;
-    }
-    if (v instanceof List<?> l) {
-      JsonArray a = new JsonArray();
-      l.forEach(x -> a.add(encode(x)));
-      return a;
-    }
-    return v;
+    return Values.toJson(v, x -> x instanceof CloudId id ? new JsonObject().put("$id", id.id()) : x);
   }
 
   private static Object decode(Object v) {

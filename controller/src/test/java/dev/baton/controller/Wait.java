@@ -1,0 +1,23 @@
+package dev.baton.controller;
+
+import java.util.function.BooleanSupplier;
+
+/** Polls a condition until it holds, failing after a deadline: tests never sleep a fixed time. */
+public final class Wait {
+  private Wait() {}
+
+  public static void until(BooleanSupplier ok, int seconds) {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    while (!ok.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("condition not met in " + seconds + " s");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
