@@ -31,6 +31,12 @@ public final class EmailNotifier implements Notifier {
       MailConfig c = new MailConfig().setHostname(smtp.getString("host", "localhost")).setPort(smtp.getInteger("port", 25))
           .setStarttls(StartTLSOptions.valueOf(smtp.getString("starttls", "optional").toUpperCase()))
           .setTrustAll(false);
+      // the server's certificate is checked: against "trust" (PEM) when given, else the system's CAs
+      c.setHostnameVerificationAlgorithm("HTTPS");
+      if (smtp.getString("trust") != null) {
+        c.setTrustOptions(new io.vertx.core.net.PemTrustOptions()
+            .addCertValue(io.vertx.core.buffer.Buffer.buffer(smtp.getString("trust"))));
+      }
       if (smtp.getString("username") != null) {
         c.setLogin(LoginOption.REQUIRED).setUsername(smtp.getString("username")).setPassword(smtp.getString("password"));
       } else {

@@ -138,6 +138,53 @@ class NotificationsTest {
   }
 
   @Test
+  void emailGoesOverStartTlsWithAuthentication(@TempDir Path tmp) throws Exception {
+    Path server = Path.of("/usr/lib/python3/dist-packages/aiosmtpd");
+    if (!java.nio.file.Files.isDirectory(server)) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw new AssertionError("python3-aiosmtpd is not installed; bin/test installs it");
+      }
+      org.junit.jupiter.api.Assumptions.assumeTrue(false, "python3-aiosmtpd is not installed (bin/test installs it)");
+    }
+    // a certificate for 127.0.0.1 from a CA of the test's own, which the hook is told to trust
+    dev.baton.common.crypto.CertificateAuthority ca = dev.baton.common.crypto.CertificateAuthority.openOrCreate(
+        tmp.resolve("ca"), "smtp test CA");
+    java.security.KeyPair kp = dev.baton.common.crypto.Keys.ec();
+    Files.writeString(tmp.resolve("cert.pem"), dev.baton.common.crypto.Pem.encode(ca.issueServer(kp.getPublic(), "smtp",
+        List.of("127.0.0.1", "localhost"), java.time.Duration.ofDays(1))));
+    Files.writeString(tmp.resolve("key.pem"), dev.baton.common.crypto.Pem.encode(kp.getPrivate()));
+    Path inbox = Files.createDirectories(tmp.resolve("inbox"));
+    int port = freePort();
+    Process smtp = new ProcessBuilder("/usr/bin/python3", Path.of("src/test/resources/smtp/starttls_server.py")
+        .toAbsolutePath().toString(), "127.0.0.1", Integer.toString(port), tmp.resolve("cert.pem").toString(),
+        tmp.resolve("key.pem").toString(), inbox.toString(), "baton", "mail-password").redirectErrorStream(true).start();
+    try {
+      assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(smtp.getInputStream())).readLine());
+      JsonObject settings = new JsonObject().put("host", "127.0.0.1").put("port", port).put("starttls", "required")
+          .put("username", "baton").put("password", "mail-password").put("trust", ca.certificatePem());
+      Hook mail = new Hook("mail", "email", new JsonObject().put("from", "baton@example.net")
+          .put("to", new JsonArray().add("ops@example.net")).put("smtp", settings), List.of(), List.of(), List.of(), null);
+      await(new EmailNotifier(vertx).deliver(Event.sample(Event.NODE_READY), mail));
+      String message = Files.readString(inbox.resolve("0.eml"));
+      assertTrue(message.contains("web-1") && message.contains("READY"), message);
+      // the server refuses mail before STARTTLS: the check above could fail
+      Hook plain = new Hook("plain", "email", mail.settings().copy().put("smtp", settings.copy().put("starttls",
+          "disabled")), List.of(), List.of(), List.of(), null);
+      String why = failure(new EmailNotifier(vertx).deliver(Event.sample(Event.NODE_READY), plain));
+      assertFalse(why.equals("succeeded"), "without STARTTLS the server takes nothing");
+      // nor does the hook trust a server it was not told to trust
+      String otherCa = dev.baton.common.crypto.CertificateAuthority.openOrCreate(tmp.resolve("other"), "another CA")
+          .certificatePem();
+      Hook untrusted = new Hook("untrusted", "email", mail.settings().copy().put("smtp", settings.copy()
+          .put("trust", otherCa)), List.of(), List.of(), List.of(), null);
+      assertFalse(failure(new EmailNotifier(vertx).deliver(Event.sample(Event.NODE_READY), untrusted)).equals("succeeded"));
+      assertEquals(1, inbox.toFile().list().length);
+    } finally {
+      smtp.destroy();
+    }
+  }
+
+  @Test
   void aCommandGetsTheEventOnItsStandardInput() throws Exception {
     Path out = dir.resolve("got.json");
     Hook cmd = new Hook("log", "command", new JsonObject().put("command", new JsonArray().add("/bin/sh").add("-c")
