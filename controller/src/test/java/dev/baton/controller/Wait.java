@@ -6,6 +6,16 @@ import java.util.function.BooleanSupplier;
 public final class Wait {
   private Wait() {}
 
+  /** Why {@code f} failed (waiting up to 30 s), or "succeeded". */
+  public static String failureOf(io.vertx.core.Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      return "succeeded";
+    } catch (Exception e) {
+      return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+    }
+  }
+
   public static void until(BooleanSupplier ok, int seconds) {
     long deadline = System.currentTimeMillis() + seconds * 1000L;
     while (!ok.getAsBoolean()) {

@@ -92,12 +92,7 @@ class BridgeSecurityTest {
   }
 
   static String failure(Future<?> f) {
-    try {
-      f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return "succeeded";
-    } catch (Exception e) {
-      return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-    }
+    return dev.baton.controller.Wait.failureOf(f);
   }
 
   long refused(String reason) {

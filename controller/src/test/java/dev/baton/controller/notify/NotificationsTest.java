@@ -286,12 +286,7 @@ class NotificationsTest {
   }
 
   static String failure(Future<?> f) {
-    try {
-      f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return "succeeded";
-    } catch (Exception e) {
-      return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-    }
+    return dev.baton.controller.Wait.failureOf(f);
   }
 
   static void waitFor(java.util.function.BooleanSupplier ok) {
