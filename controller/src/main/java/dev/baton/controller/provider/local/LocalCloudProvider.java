@@ -96,19 +96,21 @@ public final class LocalCloudProvider implements CloudProvider {
   public Future<LiveResource> create(ResourceKind kind, Scope scope, String uuid, Map<String, Object> attributes,
       Map<String, String> tags, String token) {
     return blocking("Create/" + kind.yaml(), () -> {
+      LiveResource live;
       synchronized (writeLock) {
         checkReferences(attributes);
         CloudId id = new CloudId(PREFIX.get(kind) + "-" + HexFormat.of().formatHex(random.generateSeed(8)));
-        LiveResource live = new LiveResource(kind, uuid, id, attributes, tags, initialState(kind));
+        live = new LiveResource(kind, uuid, id, attributes, tags, initialState(kind));
         write(live);
-        if (kind == ResourceKind.INSTANCE && launcher != null) {
-          // like RunInstances: the instance boots with its user data, which starts the agent
-          String cloudConfig = launcher.userData(scope, uuid, id.id(),
-              String.valueOf(attributes.getOrDefault("image_family", "debian")));
-          LocalInstances.launch(root, id.id(), dev.baton.cloudinit.UserData.agentConfigOf(cloudConfig), agentJar);
-        }
-        return live;
       }
+      if (kind == ResourceKind.INSTANCE && launcher != null) {
+        // like RunInstances: the instance boots with its user data, which starts the agent
+        // (outside the lock: several instances boot at once)
+        String cloudConfig = launcher.userData(scope, uuid, live.id().id(),
+            String.valueOf(attributes.getOrDefault("image_family", "debian")));
+        LocalInstances.launch(root, live.id().id(), dev.baton.cloudinit.UserData.agentConfigOf(cloudConfig), agentJar);
+      }
+      return live;
     });
   }
 
