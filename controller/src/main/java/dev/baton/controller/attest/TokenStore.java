@@ -53,6 +53,8 @@ public final class TokenStore {
 
   private final Supplier<Instant> clock;
   private final Map<String, Token> tokens = new LinkedHashMap<>();
+  private final dev.baton.common.store.JsonArraySnapshot<String, Token> encoded =
+      new dev.baton.common.store.JsonArraySnapshot<>(Token::toJson);
   private final dev.baton.common.store.GroupCommitFile store;
 
   public TokenStore(Path file, Supplier<Instant> clock) {
@@ -147,8 +149,6 @@ public final class TokenStore {
   }
 
   private synchronized String snapshot() {
-    JsonArray a = new JsonArray();
-    tokens.values().forEach(t -> a.add(t.toJson()));
-    return a.encode();
+    return encoded.encode(tokens);
   }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.http.ClientAuth;
@@ -73,8 +74,22 @@ public final class BridgeServer {
         .setClientAuth(ClientAuth.REQUEST)
         .setSslHandshakeTimeout(10).setIdleTimeout(120)
         .addEnabledSecureTransportProtocol("TLSv1.3").addEnabledSecureTransportProtocol("TLSv1.2");
+    if (tlsEngine().equals(BORINGSSL)) {
+      opts.setSslEngineOptions(new OpenSSLEngineOptions());
+    }
+    LOG.info("event-bus bridge TLS engine: " + tlsEngine());
     server = vertx.createNetServer(opts).connectHandler(this::connected);
     return server.listen().map(NetServer::actualPort);
+  }
+
+  static final String BORINGSSL = "BoringSSL (netty-tcnative)";
+
+  /**
+   * The TLS implementation the bridge uses: BoringSSL where its native library loads (a
+   * handshake costs a fraction of the JDK's), the JDK's otherwise or with -Dbaton.tls.jdk=true.
+   */
+  public static String tlsEngine() {
+    return OpenSSLEngineOptions.isAvailable() && !Boolean.getBoolean("baton.tls.jdk") ? BORINGSSL : "JDK";
   }
 
   public Future<Void> close() {

@@ -26,6 +26,8 @@ public final class NodeRegistry {
   private final Supplier<Instant> clock;
   private final dev.baton.common.store.GroupCommitFile store;
   private final Map<String, NodeRecord> nodes = new LinkedHashMap<>();
+  private final dev.baton.common.store.JsonArraySnapshot<String, NodeRecord> encoded =
+      new dev.baton.common.store.JsonArraySnapshot<>(NodeRecord::toJson);
   private final List<java.util.function.BiConsumer<NodeRecord, NodeRecord>> listeners = new CopyOnWriteArrayList<>();
 
   public NodeRegistry(Path file, Supplier<Instant> clock) {
@@ -112,8 +114,6 @@ public final class NodeRegistry {
   }
 
   private synchronized String snapshot() {
-    JsonArray a = new JsonArray();
-    nodes.values().forEach(n -> a.add(n.toJson()));
-    return a.encode();
+    return encoded.encode(nodes);
   }
 }

@@ -102,6 +102,17 @@ class BridgeSecurityTest {
   // ------------------------------------------------------------ tests
 
   @Test
+  void theBridgeSpeaksTlsThroughBoringSslOnLinux() {
+    // netty-tcnative ships BoringSSL for Linux x86_64 and aarch64; every refusal test below then
+    // runs against it. Should the native library stop loading, the bridge would quietly fall back
+    // to the JDK's slower TLS: this makes that visible.
+    String arch = System.getProperty("os.arch");
+    if (System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))) {
+      assertEquals(BridgeServer.BORINGSSL, BridgeServer.tlsEngine());
+    }
+  }
+
+  @Test
   void aGenuineRegistrationSucceedsAndItsTokenCannotBeReplayed() throws IOException {
     String id = launchLocalInstance("i-0123456789abcdef0");
     String t = token(id);

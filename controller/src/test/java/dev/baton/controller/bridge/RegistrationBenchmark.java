@@ -62,6 +62,8 @@ class RegistrationBenchmark {
         AtomicInteger failed = new AtomicInteger();
         List<Future<Void>> all = new ArrayList<>();
         io.vertx.core.net.NetClient shared = c.vertx.createNetClient(new io.vertx.core.net.NetClientOptions().setSsl(true)
+            .setSslEngineOptions(Boolean.getBoolean("jdkclient") ? new io.vertx.core.net.JdkSSLEngineOptions()
+                : new io.vertx.core.net.OpenSSLEngineOptions())
             .setHostnameVerificationAlgorithm("HTTPS").setTrustOptions(new io.vertx.core.net.PemTrustOptions()
                 .addCertValue(io.vertx.core.buffer.Buffer.buffer(c.server.ca().certificatePem()))));
         long cpu0 = ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis();

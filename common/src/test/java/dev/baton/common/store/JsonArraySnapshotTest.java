@@ -1,0 +1,50 @@
+package dev.baton.common.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class JsonArraySnapshotTest {
+  record Item(String id, int n) {
+    JsonObject toJson() {
+      return new JsonObject().put("id", id).put("n", n);
+    }
+  }
+
+  @Test
+  void encodesLikeAJsonArrayAndReencodesOnlyWhatChanged() {
+    AtomicInteger encodings = new AtomicInteger();
+    JsonArraySnapshot<String, Item> snapshot = new JsonArraySnapshot<>(i -> {
+      encodings.incrementAndGet();
+      return i.toJson();
+    });
+    Map<String, Item> map = new LinkedHashMap<>();
+    assertEquals("[]", snapshot.encode(map));
+    for (int i = 0; i < 5; i++) {
+      map.put("k" + i, new Item("k" + i, i));
+    }
+    assertEquals(expected(map), snapshot.encode(map));
+    assertEquals(5, encodings.get());
+
+    map.put("k2", new Item("k2", 42)); // replaced: encoded again
+    map.remove("k4"); // removed: gone from the output
+    map.put("k9", new Item("k9", 9)); // added
+    assertEquals(expected(map), snapshot.encode(map));
+    assertEquals(7, encodings.get());
+
+    assertEquals(expected(map), snapshot.encode(map));
+    assertEquals(7, encodings.get(), "nothing changed, nothing encoded");
+    assertEquals(new JsonArray(snapshot.encode(map)).size(), 5);
+  }
+
+  private static String expected(Map<String, Item> map) {
+    JsonArray a = new JsonArray();
+    map.values().forEach(i -> a.add(i.toJson()));
+    return a.encode();
+  }
+}
