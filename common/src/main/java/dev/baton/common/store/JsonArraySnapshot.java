@@ -1,22 +1,65 @@
 package dev.baton.common.store;
 
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Encodes a map's values as one JSON array, re-encoding only the values that changed since the
- * last snapshot. Values must be immutable (records): a value is known unchanged when the map
- * still holds the same object. A store that rewrites its whole file on every group commit then
- * pays for the changes, not for every record again. Not thread-safe: call it under the lock
- * that guards the map.
+ * Encodes a map's values as JSON, re-encoding only the values that changed since the last call,
+ * and says which changed: a {@link GroupCommitFile} appends those to its journal and rewrites
+ * the whole file only now and then. Values must be immutable (records): a value is known
+ * unchanged when the map still holds the same object. Not thread-safe: call {@link #changes}
+ * under the lock that guards the map.
  */
 public final class JsonArraySnapshot<K, V> {
   private record Encoded(Object value, String json) {}
 
+  /** What changed since the previous call, and the whole state as of this call. */
+  public static final class Changes {
+    private final List<String> changed;
+    private final boolean removed;
+    private final Map<?, Encoded> all;
+
+    private Changes(List<String> changed, boolean removed, Map<?, Encoded> all) {
+      this.changed = changed;
+      this.removed = removed;
+      this.all = all;
+    }
+
+    /** The values added or replaced since the previous call, each encoded as a JSON object. */
+    public List<String> changed() {
+      return changed;
+    }
+
+    /** Whether a value was removed since the previous call (a journal of changes cannot say so). */
+    public boolean removed() {
+      return removed;
+    }
+
+    public int size() {
+      return all.size();
+    }
+
+    /** Every value, in the map's order, as one JSON array. */
+    public String full() {
+      StringBuilder out = new StringBuilder(all.size() * 256 + 2).append('[');
+      boolean first = true;
+      for (Encoded e : all.values()) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        out.append(e.json());
+      }
+      return out.append(']').toString();
+    }
+  }
+
   private final Function<V, JsonObject> toJson;
-  private Map<K, Encoded> encoded = new HashMap<>();
+  private Map<K, Encoded> encoded = new LinkedHashMap<>();
 
   public JsonArraySnapshot(Function<V, JsonObject> toJson) {
     this.toJson = toJson;
@@ -24,21 +67,31 @@ public final class JsonArraySnapshot<K, V> {
 
   /** The values of {@code map}, in its iteration order, as a JSON array. */
   public String encode(Map<K, V> map) {
-    Map<K, Encoded> now = new HashMap<>(map.size() * 2);
-    StringBuilder out = new StringBuilder(map.size() * 256 + 2).append('[');
-    boolean first = true;
+    return changes(map).full();
+  }
+
+  /** What changed in {@code map} since the previous call. */
+  public Changes changes(Map<K, V> map) {
+    Map<K, Encoded> now = new LinkedHashMap<>(map.size() * 2);
+    List<String> changed = new ArrayList<>();
+    int kept = 0;
     for (Map.Entry<K, V> e : map.entrySet()) {
       Encoded before = encoded.get(e.getKey());
-      Encoded current = before != null && before.value() == e.getValue() ? before
-          : new Encoded(e.getValue(), toJson.apply(e.getValue()).encode());
-      now.put(e.getKey(), current);
-      if (!first) {
-        out.append(',');
+      Encoded current;
+      if (before != null && before.value() == e.getValue()) {
+        current = before;
+        kept++;
+      } else {
+        current = new Encoded(e.getValue(), toJson.apply(e.getValue()).encode());
+        changed.add(current.json());
+        if (before != null) {
+          kept++;
+        }
       }
-      first = false;
-      out.append(current.json());
+      now.put(e.getKey(), current);
     }
+    boolean removed = kept < encoded.size();
     encoded = now;
-    return out.append(']').toString();
+    return new Changes(changed, removed, now);
   }
 }

@@ -4,11 +4,9 @@ import dev.baton.common.crypto.Fingerprints;
 import dev.baton.common.crypto.Keys;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,14 +57,11 @@ public final class TokenStore {
 
   public TokenStore(Path file, Supplier<Instant> clock) {
     this.clock = clock;
-    this.store = new dev.baton.common.store.GroupCommitFile(file, true, this::snapshot);
+    this.store = new dev.baton.common.store.GroupCommitFile(file, true, this::changes);
     try {
-      if (Files.exists(file)) {
-        new JsonArray(Files.readString(file, StandardCharsets.UTF_8))
-            .forEach(o -> {
-              Token t = Token.fromJson((JsonObject) o);
-              tokens.put(t.hash(), t);
-            });
+      for (JsonObject o : store.read()) {
+        Token t = Token.fromJson(o);
+        tokens.put(t.hash(), t);
       }
     } catch (IOException e) {
       throw new BatonException(ErrorCode.UNAVAILABLE, "tokens: cannot read " + file + ": " + e.getMessage(), e);
@@ -148,7 +143,7 @@ public final class TokenStore {
     store.save();
   }
 
-  private synchronized String snapshot() {
-    return encoded.encode(tokens);
+  private synchronized dev.baton.common.store.JsonArraySnapshot.Changes changes() {
+    return encoded.changes(tokens);
   }
 }

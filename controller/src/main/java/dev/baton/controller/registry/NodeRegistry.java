@@ -2,10 +2,8 @@ package dev.baton.controller.registry;
 
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,13 +30,11 @@ public final class NodeRegistry {
 
   public NodeRegistry(Path file, Supplier<Instant> clock) {
     this.clock = clock;
-    this.store = new dev.baton.common.store.GroupCommitFile(file, false, this::snapshot);
+    this.store = new dev.baton.common.store.GroupCommitFile(file, false, this::changes);
     try {
-      if (Files.exists(file)) {
-        new JsonArray(Files.readString(file)).forEach(o -> {
-          NodeRecord r = NodeRecord.fromJson((JsonObject) o);
-          nodes.put(r.id(), r);
-        });
+      for (JsonObject o : store.read()) {
+        NodeRecord r = NodeRecord.fromJson(o);
+        nodes.put(r.id(), r);
       }
     } catch (IOException e) {
       throw new BatonException(ErrorCode.UNAVAILABLE, "nodes: cannot read " + file + ": " + e.getMessage(), e);
@@ -113,7 +109,7 @@ public final class NodeRegistry {
     store.save();
   }
 
-  private synchronized String snapshot() {
-    return encoded.encode(nodes);
+  private synchronized dev.baton.common.store.JsonArraySnapshot.Changes changes() {
+    return encoded.changes(nodes);
   }
 }
