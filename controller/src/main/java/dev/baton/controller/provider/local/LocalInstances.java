@@ -59,10 +59,11 @@ public final class LocalInstances {
       return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> {
         // setsid execs java in place; the command line names the instance's configuration
         try {
-          String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
-          return cmdline.contains("-Dbaton.instance=" + id);
+          // one whole argument: i-1 is not the instance of a process started for i-12
+          String arg = "-Dbaton.instance=" + id;
+          return List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0")).contains(arg);
         } catch (IOException e) {
-          return h.info().arguments().map(a -> String.join(" ", a).contains(id)).orElse(false);
+          return h.info().arguments().map(a -> List.of(a).contains("-Dbaton.instance=" + id)).orElse(false);
         }
       });
     } catch (IOException | NumberFormatException e) {
