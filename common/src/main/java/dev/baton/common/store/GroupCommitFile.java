@@ -191,12 +191,10 @@ public final class GroupCommitFile {
     if (journalChannel == null) {
       if (!Files.exists(journal)) {
         Files.createFile(journal);
-        if (secret) {
-          try {
-            Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rw-------"));
-          } catch (UnsupportedOperationException e) {
-            // not a POSIX file system
-          }
+        try { // owner-only, as the file's temporary copies are created
+          Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system
         }
       }
       journalChannel = FileChannel.open(journal, StandardOpenOption.WRITE, StandardOpenOption.APPEND);

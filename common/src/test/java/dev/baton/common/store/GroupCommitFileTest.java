@@ -29,7 +29,7 @@ class GroupCommitFileTest {
     final GroupCommitFile file;
 
     Store(Path path) throws IOException {
-      file = new GroupCommitFile(path, true, this::changes);
+      file = new GroupCommitFile(path, false, this::changes);
       for (JsonObject o : file.read()) {
         map.put(o.getString("id"), new Item(o.getString("id"), o.getInteger("n")));
       }
