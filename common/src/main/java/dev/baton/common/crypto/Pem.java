@@ -68,6 +68,21 @@ public final class Pem {
   }
 
   public static PrivateKey privateKey(String pem) {
+    if (pem.contains("-----BEGIN EC PRIVATE KEY-----")) {
+      throw BatonException.invalid("crypto: an EC key in OpenSSL's own form (BEGIN EC PRIVATE KEY) is not read;"
+          + " convert it to PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in KEY.pem");
+    }
+    if (pem.contains("-----BEGIN RSA PRIVATE KEY-----")) {
+      // PKCS#1, as OpenSSL and Puppet write RSA keys
+      try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+        if (parser.readObject() instanceof org.bouncycastle.openssl.PEMKeyPair kp) {
+          return new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter().getPrivateKey(kp.getPrivateKeyInfo());
+        }
+      } catch (IOException e) {
+        throw BatonException.invalid("crypto: unreadable private key: " + e.getMessage());
+      }
+      throw BatonException.invalid("crypto: unreadable private key (an encrypted key is not supported)");
+    }
     byte[] der = body(pem, "PRIVATE KEY");
     for (String alg : new String[] {"EC", "RSA"}) {
       try {

@@ -1,0 +1,194 @@
+package dev.baton.controller.handoff.puppet;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * A real Debian puppetserver (7.x) in a private directory: its own confdir, CA, port on
+ * loopback; nothing of /etc/puppet or /var/lib/puppet is used or changed. The webserver is given
+ * the CA's two-CRL file (root and intermediate): the server's own hostcrl holds only the
+ * intermediate's, and with it every client certificate fails revocation checking.
+ */
+final class PuppetServerFixture implements AutoCloseable {
+  static final Path JAR = Path.of("/usr/share/puppetserver/puppetserver.jar");
+  static final Path PUPPET = Path.of("/usr/bin/puppet");
+
+  final Path dir;
+  final int port;
+  final Path cadir;
+  final Path ssldir;
+  private final Process server;
+
+  static boolean installed() {
+    return Files.exists(JAR) && Files.exists(PUPPET) && Files.exists(Path.of("/usr/bin/puppetserver"));
+  }
+
+  PuppetServerFixture(Path dir) throws Exception {
+    this.dir = dir;
+    this.port = freePort();
+    this.cadir = dir.resolve("puppet/puppetserver/ca");
+    this.ssldir = dir.resolve("ssl");
+    for (String d : List.of("puppet", "code/environments/production/manifests", "var", "run", "log", "ssl", "conf.d", "services.d")) {
+      Files.createDirectories(dir.resolve(d));
+    }
+    for (String d : List.of("conf.d", "services.d")) {
+      try (var files = Files.list(Path.of("/etc/puppet/puppetserver", d))) {
+        for (Path f : files.toList()) {
+          Files.copy(f, dir.resolve(d).resolve(f.getFileName()));
+        }
+      }
+    }
+    Path psConf = dir.resolve("conf.d/puppetserver.conf");
+    String ps = Files.readString(psConf);
+    for (String[] kv : new String[][] {{"server-conf-dir", "puppet"}, {"server-code-dir", "code"},
+        {"server-var-dir", "var"}, {"server-run-dir", "run"}, {"server-log-dir", "log"}}) {
+      ps = ps.replaceAll("(?m)^(\\s*)" + kv[0] + ":.*$", "$1" + kv[0] + ": " + dir.resolve(kv[1]));
+    }
+    Files.writeString(psConf, ps);
+    Files.writeString(dir.resolve("puppet/puppet.conf"), String.join("\n",
+        "[main]", "confdir = " + dir.resolve("puppet"), "codedir = " + dir.resolve("code"),
+        "vardir = " + dir.resolve("var"), "ssldir = " + ssldir, "rundir = " + dir.resolve("run"),
+        "logdir = " + dir.resolve("log"), "cadir = " + cadir,
+        "[server]", "certname = localhost", "dns_alt_names = localhost,IP:127.0.0.1", ""));
+    Files.writeString(dir.resolve("conf.d/webserver.conf"), String.join("\n",
+        "webserver: {", "  client-auth: want", "  ssl-host: 127.0.0.1", "  ssl-port: " + port,
+        "  ssl-protocols: [TLSv1.2]", // the Ruby agent stalls ~30 s reusing a TLS 1.3 connection
+        "  ssl-cert: " + ssldir.resolve("certs/localhost.pem"),
+        "  ssl-key: " + ssldir.resolve("private_keys/localhost.pem"),
+        "  ssl-ca-cert: " + cadir.resolve("ca_crt.pem"), "  ssl-crl-path: " + cadir.resolve("ca_crl.pem"), "}", ""));
+    Files.writeString(dir.resolve("code/environments/production/manifests/site.pp"),
+        "node default { file { \"" + dir.resolve("agents") + "/${trusted['certname']}.managed\": "
+            + "content => \"instance ${trusted['extensions']['pp_instance_id']}\\n\" } }\n");
+    Files.createDirectories(dir.resolve("agents"));
+    String conf = dir.resolve("puppet/puppet.conf").toString();
+    run(List.of("puppetserver", "ca", "setup", "--config", conf), 180);
+    run(List.of("puppetserver", "ca", "generate", "--ca-client", "--certname", "baton-controller",
+        "--config", conf, "--force"), 180);
+    server = new ProcessBuilder("setsid", "java", "-Xms256m", "-Xmx512m",
+        "-Djruby.logger.class=com.puppetlabs.jruby_utils.jruby.Slf4jLogger", "-Djruby.lib=/usr/share/jruby/lib",
+        "-jar", JAR.toString(), "--config", dir.resolve("conf.d").toString(),
+        "--bootstrap-config", dir.resolve("services.d").toString(), "--restart-file", dir.resolve("run/restart").toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+    awaitReady(Duration.ofSeconds(180));
+  }
+
+  URI base() {
+    return URI.create("https://localhost:" + port);
+  }
+
+  PuppetCa ca() throws IOException {
+    return new PuppetCa(base(), Files.readString(cadir.resolve("ca_crt.pem")),
+        Files.readString(ssldir.resolve("certs/baton-controller.pem")),
+        Files.readString(ssldir.resolve("private_keys/baton-controller.pem")));
+  }
+
+  /** A real puppet agent's own directories, set up as Baton's agent would point it at this master. */
+  Path agent(String certname, String instanceId) throws IOException {
+    Path a = dir.resolve("agent-" + certname);
+    Files.createDirectories(a.resolve("ssl/certs"));
+    Files.writeString(a.resolve("puppet.conf"), String.join("\n", "[main]", "confdir = " + a,
+        "vardir = " + a.resolve("var"), "ssldir = " + a.resolve("ssl"), "rundir = " + a.resolve("run"),
+        "logdir = " + a.resolve("log"), "server = localhost", "serverport = " + port, "certname = " + certname, ""));
+    Files.writeString(a.resolve("csr_attributes.yaml"), "custom_attributes:\n  1.2.840.113549.1.9.7: \"not-a-secret\"\n"
+        + "extension_requests:\n  pp_instance_id: \"" + instanceId + "\"\n");
+    Files.copy(cadir.resolve("ca_crt.pem"), a.resolve("ssl/certs/ca.pem"));
+    Files.copy(cadir.resolve("ca_crl.pem"), a.resolve("ssl/crl.pem"));
+    return a;
+  }
+
+  /** Runs {@code puppet ARGS --confdir AGENT}; returns the exit code. */
+  int puppet(Path agent, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("puppet"));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--confdir", agent.toString()));
+    return run(cmd, 180);
+  }
+
+  /** The last lines the commands run so far printed. */
+  String log() {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve("commands.log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no commands.log: " + e.getMessage() + ")";
+    }
+  }
+
+  private int run(List<String> cmd, int seconds) throws Exception {
+    Path log = dir.resolve("commands.log");
+    Files.writeString(log, "$ " + String.join(" ", cmd) + "\n", java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException(cmd + " took over " + seconds + " s; see " + log);
+    }
+    return p.exitValue();
+  }
+
+  private void awaitReady(Duration limit) throws Exception {
+    SSLContext any = SSLContext.getInstance("TLS");
+    any.init(null, new TrustManager[] {new X509TrustManager() { // readiness only: no data is trusted
+      public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+      public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    }}, null);
+    HttpClient http = HttpClient.newBuilder().sslContext(any).connectTimeout(Duration.ofSeconds(2)).build();
+    long end = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < end) {
+      if (!server.isAlive()) {
+        throw new IllegalStateException("puppetserver exited (" + server.exitValue() + "); see " + dir.resolve("server.log"));
+      }
+      try {
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
+            + "/puppet-ca/v1/certificate/ca")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("puppetserver not ready after " + limit.toSeconds() + " s; see " + dir.resolve("server.log"));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.descendants().forEach(ProcessHandle::destroy);
+    server.destroy();
+    try {
+      if (!server.waitFor(20, TimeUnit.SECONDS)) {
+        server.descendants().forEach(ProcessHandle::destroyForcibly);
+        server.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
