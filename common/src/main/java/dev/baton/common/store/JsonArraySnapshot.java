@@ -65,11 +65,6 @@ public final class JsonArraySnapshot<K, V> {
     this.toJson = toJson;
   }
 
-  /** The values of {@code map}, in its iteration order, as a JSON array. */
-  public String encode(Map<K, V> map) {
-    return changes(map).full();
-  }
-
   /** What changed in {@code map} since the previous call. */
   public Changes changes(Map<K, V> map) {
     Map<K, Encoded> now = new LinkedHashMap<>(map.size() * 2);

@@ -24,22 +24,22 @@ class JsonArraySnapshotTest {
       return i.toJson();
     });
     Map<String, Item> map = new LinkedHashMap<>();
-    assertEquals("[]", snapshot.encode(map));
+    assertEquals("[]", snapshot.changes(map).full());
     for (int i = 0; i < 5; i++) {
       map.put("k" + i, new Item("k" + i, i));
     }
-    assertEquals(expected(map), snapshot.encode(map));
+    assertEquals(expected(map), snapshot.changes(map).full());
     assertEquals(5, encodings.get());
 
     map.put("k2", new Item("k2", 42)); // replaced: encoded again
     map.remove("k4"); // removed: gone from the output
     map.put("k9", new Item("k9", 9)); // added
-    assertEquals(expected(map), snapshot.encode(map));
+    assertEquals(expected(map), snapshot.changes(map).full());
     assertEquals(7, encodings.get());
 
-    assertEquals(expected(map), snapshot.encode(map));
+    assertEquals(expected(map), snapshot.changes(map).full());
     assertEquals(7, encodings.get(), "nothing changed, nothing encoded");
-    assertEquals(new JsonArray(snapshot.encode(map)).size(), 5);
+    assertEquals(new JsonArray(snapshot.changes(map).full()).size(), 5);
   }
 
   private static String expected(Map<String, Item> map) {

@@ -1,21 +1,15 @@
 package dev.baton.controller.handoff.puppet;
 
+import dev.baton.common.error.BatonException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A real Debian puppetserver (7.x) in a private directory: its own confdir, CA, port on
@@ -141,35 +135,25 @@ final class PuppetServerFixture implements AutoCloseable {
     return p.exitValue();
   }
 
+  /** Ready once the CA answers an administrator's call over mutual TLS (which checks the chain and CRLs too). */
   private void awaitReady(Duration limit) throws Exception {
-    SSLContext any = SSLContext.getInstance("TLS");
-    any.init(null, new TrustManager[] {new X509TrustManager() { // readiness only: no data is trusted
-      public void checkClientTrusted(X509Certificate[] c, String a) {}
-
-      public void checkServerTrusted(X509Certificate[] c, String a) {}
-
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, null);
-    HttpClient http = HttpClient.newBuilder().sslContext(any).connectTimeout(Duration.ofSeconds(2)).build();
+    PuppetCa ca = ca();
     long end = System.nanoTime() + limit.toNanos();
+    BatonException last = null;
     while (System.nanoTime() < end) {
       if (!server.isAlive()) {
         throw new IllegalStateException("puppetserver exited (" + server.exitValue() + "); see " + dir.resolve("server.log"));
       }
       try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
-            + "/puppet-ca/v1/certificate/ca")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
+        ca.requested();
+        return;
+      } catch (BatonException e) { // not listening yet, or starting (503)
+        last = e;
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("puppetserver not ready after " + limit.toSeconds() + " s; see " + dir.resolve("server.log"));
+    throw new IllegalStateException("puppetserver not ready after " + limit.toSeconds() + " s (" + last.getMessage()
+        + "); see " + dir.resolve("server.log"));
   }
 
   private static int freePort() throws IOException {
