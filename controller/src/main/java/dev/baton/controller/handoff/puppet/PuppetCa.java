@@ -40,6 +40,8 @@ public final class PuppetCa {
   public static final String PP_UUID = "1.3.6.1.4.1.34380.1.1.1";
   public static final String PP_INSTANCE_ID = "1.3.6.1.4.1.34380.1.1.2";
 
+  private static final String JSON = "application/json";
+
   private final URI base;
   private final HttpClient http;
 
@@ -84,7 +86,7 @@ public final class PuppetCa {
 
   /** The state of {@code name}'s certificate ("requested", "signed", "revoked"), if the CA knows it. */
   public Optional<String> state(String name) {
-    HttpResponse<String> r = send("GET", "/puppet-ca/v1/certificate_status/" + enc(name), null);
+    HttpResponse<String> r = send("GET", "/puppet-ca/v1/certificate_status/" + enc(name), null, JSON);
     if (r.statusCode() == 404) {
       return Optional.empty();
     }
@@ -94,7 +96,9 @@ public final class PuppetCa {
 
   /** The pending certificate request of {@code name}, PEM. */
   public String request(String name) {
-    return call("GET", "/puppet-ca/v1/certificate_request/" + enc(name), null, 200);
+    HttpResponse<String> r = send("GET", "/puppet-ca/v1/certificate_request/" + enc(name), null, "text/plain");
+    expect(r, 200, "certificate_request/" + name);
+    return r.body();
   }
 
   /**
@@ -121,7 +125,7 @@ public final class PuppetCa {
   }
 
   private String call(String method, String path, String json, int expected) {
-    HttpResponse<String> r = send(method, path, json);
+    HttpResponse<String> r = send(method, path, json, JSON);
     expect(r, expected, path);
     return r.body();
   }
@@ -140,11 +144,11 @@ public final class PuppetCa {
     }
   }
 
-  private HttpResponse<String> send(String method, String path, String json) {
+  private HttpResponse<String> send(String method, String path, String json, String accept) {
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-        .header("Accept", json == null && path.contains("certificate_request/") ? "text/plain" : "application/json");
+        .header("Accept", accept);
     if (json != null) {
-      b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+      b.header("Content-Type", JSON).method(method, HttpRequest.BodyPublishers.ofString(json));
     } else {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     }

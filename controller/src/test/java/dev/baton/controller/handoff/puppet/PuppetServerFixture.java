@@ -1,8 +1,8 @@
 package dev.baton.controller.handoff.puppet;
 
 import dev.baton.common.error.BatonException;
+import dev.baton.controller.bridge.ControllerFixture;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ final class PuppetServerFixture implements AutoCloseable {
 
   PuppetServerFixture(Path dir) throws Exception {
     this.dir = dir;
-    this.port = freePort();
+    this.port = ControllerFixture.freePort();
     this.cadir = dir.resolve("puppet/puppetserver/ca");
     this.ssldir = dir.resolve("ssl");
     for (String d : List.of("puppet", "code/environments/production/manifests", "var", "run", "log", "ssl", "conf.d", "services.d")) {
@@ -154,12 +154,6 @@ final class PuppetServerFixture implements AutoCloseable {
     }
     throw new IllegalStateException("puppetserver not ready after " + limit.toSeconds() + " s (" + last.getMessage()
         + "); see " + dir.resolve("server.log"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   @Override
