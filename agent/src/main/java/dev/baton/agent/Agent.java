@@ -3,6 +3,7 @@ package dev.baton.agent;
 import dev.baton.agent.bridge.BridgeClient;
 import dev.baton.agent.evidence.Evidence;
 import dev.baton.agent.handoff.CommandRunner;
+import dev.baton.agent.handoff.PuppetDriver;
 import dev.baton.agent.state.AgentState;
 import dev.baton.common.bus.Addresses;
 import dev.baton.common.crypto.Csrs;
@@ -33,6 +34,7 @@ public final class Agent {
   private final AgentConfig config;
   private final AgentState state;
   private final CommandRunner runner;
+  private final PuppetDriver puppet;
   private final SecureRandom random = new SecureRandom();
   private final String version;
   private int attempt;
@@ -41,10 +43,15 @@ public final class Agent {
   private volatile boolean stopped;
 
   public Agent(Vertx vertx, AgentConfig config, AgentState state, String version) {
+    this(vertx, config, state, version, PuppetDriver.Settings.defaults());
+  }
+
+  public Agent(Vertx vertx, AgentConfig config, AgentState state, String version, PuppetDriver.Settings puppet) {
     this.vertx = vertx;
     this.config = config;
     this.state = state;
     this.runner = new CommandRunner(state.dir());
+    this.puppet = new PuppetDriver(puppet, runner);
     this.version = version;
   }
 
@@ -144,15 +151,24 @@ public final class Agent {
   private void handle(BridgeClient c, JsonObject frame) {
     JsonObject body = frame.getJsonObject("body", new JsonObject());
     String reply = frame.getString("replyAddress");
-    if ("run".equals(body.getString("type"))) {
-      String command = body.getString("command", "");
-      int timeout = body.getInteger("timeout_seconds", 600);
-      LOG.info("agent: running " + body.getString("phase") + " command");
-      vertx.executeBlocking(() -> runner.run(command, timeout), false).onComplete(ar -> {
-        if (reply != null) {
-          c.send(reply, ar.succeeded() ? ar.result() : NodeCommands.result(1, String.valueOf(ar.cause()), 0));
-        }
-      });
+    String type = body.getString("type", "");
+    int timeout = body.getInteger("timeout_seconds", 600);
+    java.util.concurrent.Callable<JsonObject> work = switch (type) {
+      case "run" -> () -> runner.run(body.getString("command", ""), timeout);
+      case "puppet_configure" -> () -> puppet.configure(body);
+      case "puppet_submit" -> () -> puppet.submit(timeout);
+      case "puppet_run" -> () -> puppet.run(body.getString("environment"), timeout);
+      default -> null;
+    };
+    if (work == null) {
+      LOG.warning("agent: ignored a message of unknown type " + type);
+      return;
     }
+    LOG.info("agent: " + type + " for " + body.getString("phase", "?"));
+    vertx.executeBlocking(work, false).onComplete(ar -> {
+      if (reply != null) {
+        c.send(reply, ar.succeeded() ? ar.result() : PuppetDriver.failed(ar.cause()));
+      }
+    });
   }
 }

@@ -22,12 +22,17 @@ public final class CommandRunner {
     this.workDir = workDir;
   }
 
-  /** Blocking: call from a worker thread. */
+  /** Blocking: call from a worker thread. Runs {@code sh -c command}. */
   public JsonObject run(String command, int timeoutSeconds) {
+    return run(java.util.List.of("sh", "-c", command), timeoutSeconds);
+  }
+
+  /** Blocking: call from a worker thread. Runs {@code argv} as given (no shell). */
+  public JsonObject run(java.util.List<String> argv, int timeoutSeconds) {
     long t0 = System.currentTimeMillis();
     Deque<String> tail = new ArrayDeque<>();
     try {
-      Process p = new ProcessBuilder("sh", "-c", command).directory(workDir.toFile()).redirectErrorStream(true).start();
+      Process p = new ProcessBuilder(argv).directory(workDir.toFile()).redirectErrorStream(true).start();
       p.getOutputStream().close();
       Thread reader = new Thread(() -> {
         try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -99,5 +99,20 @@ final class NodesCommand implements Callable<Integer> {
       t.out().println(String.format("  %-15s %s  %s%s", p.getString("phase"), p.getString("start"),
           ms == null ? "running" : PlanPrinter.duration(ms), p.getString("outcome") == null ? "" : "  " + p.getString("outcome")));
     }
+    JsonObject h = n.getJsonObject("handoff");
+    if (h != null) {
+      if (h.getString("master") != null) {
+        t.out().println("  master: " + h.getString("master") + "   certname: " + h.getString("certname"));
+      }
+      JsonObject runs = h.getJsonObject("runs", new JsonObject());
+      for (String phase : runs.fieldNames()) {
+        JsonObject r = runs.getJsonObject(phase);
+        t.out().println(String.format("  %-15s exit %d in %s on %s: %s", phase, r.getInteger("exit_code"), r.getString(
+            "environment"), r.getString("master"), r.getString("summary")));
+      }
+      if (!h.getJsonArray("deferred_clean", new JsonArray()).isEmpty()) {
+        t.out().println("  to clean once back up: " + h.getJsonArray("deferred_clean").encode());
+      }
+    }
   }
 }

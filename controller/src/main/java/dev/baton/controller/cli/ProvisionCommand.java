@@ -79,8 +79,17 @@ final class ProvisionCommand extends PlatformCommand {
       if (r.kind() == ResourceKind.INSTANCE || r.kind() == ResourceKind.AUTOSCALING_GROUP) {
         var handoff = r.kind() == ResourceKind.INSTANCE ? r.spec(InstanceSpec.class).handoff()
             : r.spec(AutoscalingGroupSpec.class).handoff();
-        nodes.add(new JsonObject().put("uuid", r.uuid()).put("name", r.name()).put("kind", r.kind().yaml())
-            .put("handoff", handoffJson(handoff)));
+        JsonObject node = new JsonObject().put("uuid", r.uuid()).put("name", r.name()).put("kind", r.kind().yaml())
+            .put("region", platform.spec().region()).put("handoff", handoffJson(handoff));
+        if (r.kind() == ResourceKind.INSTANCE) {
+          InstanceSpec spec = r.spec(InstanceSpec.class);
+          String domain = spec.domain() != null ? spec.domain() : platform.spec().domain();
+          node.put("certname", domain == null ? r.name() : r.name() + "." + domain);
+          String zone = spec.az() != null ? spec.az() : platform.find(ResourceKind.SUBNET, spec.subnet())
+              .map(s -> s.spec(dev.baton.controller.definition.model.SubnetSpec.class).az()).orElse(null);
+          node.put("zone", zone);
+        }
+        nodes.add(node);
       }
     }
     controller.post("/api/v1/intents", new JsonObject().put("customer", platform.spec().customer())

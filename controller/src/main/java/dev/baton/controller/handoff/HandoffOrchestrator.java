@@ -1,16 +1,18 @@
 package dev.baton.controller.handoff;
 
 import dev.baton.common.bus.Addresses;
-import dev.baton.common.msg.NodeCommands;
+import dev.baton.common.error.BatonException;
+import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,27 +20,38 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
- * Drives an attested node to READY through named phases, when the node says hello (so it is
- * connected and listening). Phases already completed are not run again: a controller that
- * restarts, or a node that reconnects, resumes from the last completed phase.
- *
- * <p>Configuration management {@code none}: READY at once. {@code shell}: BOOTSTRAP_RUN and
- * FINAL_RUN run the platform's commands on the node; exit code 0 moves on, anything else is
- * FAILED with the exit code and the last line the command printed.
+ * Drives an attested node to READY through the phases of its configuration management (see
+ * {@link ConfigManagement}), when the node says hello (so it is connected and listening). Each
+ * phase is in the node's timeline; a phase that fails with {@code UNAVAILABLE} is retried with
+ * backoff until its deadline; any other failure marks the node FAILED with the reason. Phases
+ * completed are recorded in the {@link HandoffStore}, so a controller that restarts, or a node
+ * that reconnects, resumes from the last completed phase.
  */
 public final class HandoffOrchestrator {
   private static final Logger LOG = Logger.getLogger("baton.handoff");
+  private static final int MAX_RESTARTS = 5;
 
   private final Vertx vertx;
   private final NodeRegistry registry;
   private final IntentStore intents;
+  private final HandoffStore store;
+  private final Map<String, ConfigManagement> kinds = new LinkedHashMap<>();
   private final Map<String, MessageConsumer<JsonObject>> sessions = new ConcurrentHashMap<>();
   private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-  public HandoffOrchestrator(Vertx vertx, NodeRegistry registry, IntentStore intents) {
+  public HandoffOrchestrator(Vertx vertx, NodeRegistry registry, IntentStore intents, HandoffStore store,
+      List<ConfigManagement> managements) {
     this.vertx = vertx;
     this.registry = registry;
     this.intents = intents;
+    this.store = store;
+    for (ConfigManagement cm : managements) {
+      kinds.put(cm.kind(), cm);
+    }
+  }
+
+  public HandoffStore store() {
+    return store;
   }
 
   /** Listens for every known node that is not finished (after a restart). */
@@ -63,6 +76,11 @@ public final class HandoffOrchestrator {
     }));
   }
 
+  /** The hand-offs running now. */
+  public int inFlight() {
+    return running.size();
+  }
+
   private void proceed(String id) {
     NodeRecord r = registry.get(id).orElse(null);
     if (r == null || r.state().terminal() || !running.add(id)) {
@@ -70,80 +88,107 @@ public final class HandoffOrchestrator {
     }
     JsonObject intent = intents.get(IntentStore.key(r.customer(), r.platform(), r.env(), r.uuid()))
         .orElse(new JsonObject().put("handoff", new JsonObject().put("config_management", "none")));
-    JsonObject handoff = intent.getJsonObject("handoff", new JsonObject());
-    List<Step> steps = steps(handoff);
-    Future<Void> chain = Future.succeededFuture();
-    for (Step s : steps) {
-      chain = chain.compose(v -> runStep(id, s));
-    }
-    chain.onComplete(ar -> {
+    String kind = intent.getJsonObject("handoff", new JsonObject()).getString("config_management", "none");
+    ConfigManagement cm = kinds.get(kind);
+    Handoff h = new Handoff(vertx, r, intent, store);
+    Future<Void> all = cm == null
+        ? Future.failedFuture(new BatonException(ErrorCode.FAILED_PRECONDITION, "config_management " + kind
+            + " is not available on this controller (it has " + kinds.keySet() + ")"))
+        : vertx.executeBlocking(() -> cm.phases(h), false).compose(phases -> phases(cm, h, phases, 0, 0));
+    all.onComplete(ar -> {
       running.remove(id);
       if (ar.succeeded()) {
         registry.advance(id, NodeState.READY, "ok", null);
         LOG.info(() -> "node=" + id + " state=READY");
       } else if (!registry.get(id).map(x -> x.state() == NodeState.FAILED).orElse(true)) {
-        registry.advance(id, NodeState.FAILED, "failed", ar.cause().getMessage());
+        String why = ar.cause().getMessage();
+        registry.advance(id, NodeState.FAILED, "failed", why);
+        LOG.warning(() -> "node=" + id + " state=FAILED reason=" + why);
+      }
+      if (cm != null) {
+        vertx.executeBlocking(() -> {
+          cm.finished(h, ar.succeeded());
+          return null;
+        }, false);
       }
     });
   }
 
-  private record Step(NodeState phase, String command, int timeout) {}
-
-  private List<Step> steps(JsonObject handoff) {
-    List<Step> out = new ArrayList<>();
-    String cm = handoff.getString("config_management", "none");
-    if (cm.equals("shell")) {
-      JsonObject shell = handoff.getJsonObject("shell", new JsonObject());
-      int timeout = shell.getInteger("timeout_seconds", 600);
-      if (shell.getString("bootstrap") != null) {
-        out.add(new Step(NodeState.BOOTSTRAP_RUN, shell.getString("bootstrap"), timeout));
-      }
-      if (shell.getString("final") != null) {
-        out.add(new Step(NodeState.FINAL_RUN, shell.getString("final"), timeout));
-      }
-    } else if (cm.equals("puppet")) {
-      out.add(new Step(NodeState.CHOOSE_MASTER, null, 0));
-    }
-    return out;
-  }
-
-  private Future<Void> runStep(String id, Step s) {
-    NodeRecord r = registry.get(id).orElseThrow();
-    if (completed(r, s.phase)) {
+  private Future<Void> phases(ConfigManagement cm, Handoff h, List<NodeState> phases, int i, int restarts) {
+    if (i == phases.size()) {
       return Future.succeededFuture();
     }
-    if (s.command == null) {
-      registry.advance(id, s.phase, "ok", null);
-      String why = s.phase + ": the puppet hand-off is not part of this build; use config_management shell or none";
-      registry.advance(id, NodeState.FAILED, "failed", why);
-      return Future.failedFuture(why);
+    String id = h.node().id();
+    NodeState phase = phases.get(i);
+    if (store.done(id, phase.name())) {
+      return phases(cm, h, phases, i + 1, restarts);
     }
-    if (r.state() != s.phase) {
-      registry.advance(id, s.phase, "ok", null);
+    if (registry.get(id).map(NodeRecord::state).orElse(null) != phase) {
+      registry.advance(id, phase, "ok", null);
     }
-    DeliveryOptions opts = new DeliveryOptions().setSendTimeout((s.timeout + 30) * 1000L);
-    return vertx.eventBus().<JsonObject>request(Addresses.nodeIn(id), NodeCommands.run(s.phase.name(), s.command,
-        s.timeout), opts).compose(reply -> {
-          JsonObject res = reply.body();
-          int code = res.getInteger("exit_code", -1);
-          if (code == 0) {
-            return Future.<Void>succeededFuture();
-          }
-          String out = res.getString("output", "");
-          String last = out.isBlank() ? "" : ": " + out.lines().reduce((a, b) -> b).orElse("");
-          String why = s.phase + " exited with " + code + last;
-          registry.advance(id, NodeState.FAILED, "exit " + code, why);
-          return Future.<Void>failedFuture(why);
-        }, err -> Future.failedFuture(s.phase + ": " + err.getMessage()));
+    long deadline = System.currentTimeMillis() + cm.deadline(phase).toMillis();
+    Promise<Void> done = Promise.promise();
+    long t0 = System.nanoTime();
+    h.takeAgentNanos();
+    attempt(cm, h, phase, deadline, 0, done);
+    return done.future().compose(v -> {
+      long total = System.nanoTime() - t0;
+      long agent = h.takeAgentNanos();
+      // the controller's own time in the phase: all of it but the waits for the node's agent
+      store.update(id, s -> s.put("done", s.getJsonArray("done", new JsonArray()).add(phase.name()))
+          .put("timing", s.getJsonObject("timing", new JsonObject()).put(phase.name(), new JsonObject()
+              .put("micros", total / 1000).put("agent_micros", agent / 1000))));
+      return phases(cm, h, phases, i + 1, restarts);
+    }, err -> {
+      if (err instanceof Restart && restarts < MAX_RESTARTS) {
+        store.update(id, s -> s.put("done", new JsonArray()));
+        registry.advance(id, phases.get(0), "restarted", null);
+        LOG.warning(() -> "node=" + id + " " + err.getCause().getMessage() + "; starting the hand-off over");
+        return phases(cm, h, phases, 0, restarts + 1);
+      }
+      return Future.failedFuture(err instanceof Restart ? err.getCause() : err);
+    });
   }
 
-  private static boolean completed(NodeRecord r, NodeState phase) {
-    List<NodeRecord.Phase> t = r.timeline();
-    for (NodeRecord.Phase p : t) {
-      if (p.name().equals(phase.name()) && p.end() != null && "ok".equals(p.outcome())) {
-        return true;
-      }
+  /** Thrown inside: the hand-off starts over from its first phase. */
+  private static final class Restart extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Restart(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
     }
-    return false;
+  }
+
+  private void attempt(ConfigManagement cm, Handoff h, NodeState phase, long deadline, int n, Promise<Void> done) {
+    Future<Void> f;
+    try {
+      f = cm.run(phase, h);
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    f.onComplete(ar -> {
+      if (ar.succeeded()) {
+        done.complete();
+        return;
+      }
+      Throwable err = ar.cause();
+      vertx.executeBlocking(() -> cm.restart(phase, h, err), false).onComplete(rs -> {
+        if (rs.succeeded() && rs.result()) {
+          done.fail(new Restart(err));
+          return;
+        }
+        boolean retryable = err instanceof BatonException b && b.code() == ErrorCode.UNAVAILABLE;
+        long backoff = Math.min(15_000, 500L << Math.min(n, 5));
+        if (retryable && System.currentTimeMillis() + backoff < deadline) {
+          LOG.info(() -> "node=" + h.node().id() + " " + phase + " attempt " + (n + 1) + " failed: " + err.getMessage()
+              + "; retrying in " + backoff + " ms");
+          vertx.setTimer(backoff, t -> attempt(cm, h, phase, deadline, n + 1, done));
+        } else {
+          String message = err.getMessage() == null ? err.toString() : err.getMessage();
+          done.fail(new BatonException(ErrorCode.FAILED_PRECONDITION, (message.startsWith(phase.name()) ? ""
+              : phase + ": ") + message + (retryable ? " (gave up after " + (n + 1) + " attempts)" : ""), err));
+        }
+      });
+    });
   }
 }

@@ -32,6 +32,7 @@ public final class ApiServer {
   private final NodeRegistry registry;
   private final TokenStore tokens;
   private final IntentStore intents;
+  private volatile java.util.function.Function<String, JsonObject> handoffs = id -> new JsonObject();
   private final Refusals refusals;
   private final Supplier<JsonObject> bootstrap;
   private final dev.baton.controller.notify.Outbox outbox;
@@ -76,7 +77,8 @@ public final class ApiServer {
     r.get("/api/v1/nodes").handler(this::nodes);
     r.get("/api/v1/events").handler(this::stream);
     r.get("/api/v1/nodes/:name").handler(ctx -> registry.byName(ctx.pathParam("name"))
-        .ifPresentOrElse(n -> json(ctx, 200, n.toJson()), () -> error(ctx, 404, "no node " + ctx.pathParam("name"))));
+        .ifPresentOrElse(n -> json(ctx, 200, withHandoff(n.toJson(), n.id())),
+            () -> error(ctx, 404, "no node " + ctx.pathParam("name"))));
     r.post("/api/v1/nodes/:id/terminate").handler(this::terminate);
     r.post("/api/v1/intents").handler(this::intents);
     r.post("/api/v1/tokens").handler(this::issueToken);
@@ -146,6 +148,18 @@ public final class ApiServer {
       return;
     }
     json(ctx, 200, registry.advance(id, NodeState.TERMINATED, "terminated", null).toJson());
+  }
+
+  /** What a node's hand-off decided (master, certname, runs) for the node's detail; never its nonce. */
+  public void handoffs(java.util.function.Function<String, JsonObject> f) {
+    this.handoffs = f;
+  }
+
+  private JsonObject withHandoff(JsonObject node, String id) {
+    JsonObject h = handoffs.apply(id).copy();
+    h.remove("nonce");
+    h.remove("done");
+    return h.isEmpty() ? node : node.put("handoff", h);
   }
 
   private void intents(RoutingContext ctx) {

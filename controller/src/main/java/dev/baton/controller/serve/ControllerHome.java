@@ -31,6 +31,16 @@ public record ControllerHome(Path dir) {
     return dir.resolve("nodes.json");
   }
 
+  /** The Puppet masters nodes are handed off to (see docs/puppet.md); re-read when it changes. */
+  public Path puppetMasters() {
+    return dir.resolve("puppet-masters.yaml");
+  }
+
+  /** What each hand-off in progress has decided (master, nonce, phases done). */
+  public Path handoffs() {
+    return dir.resolve("handoffs.json");
+  }
+
   public Path intents() {
     return dir.resolve("intents.json");
   }

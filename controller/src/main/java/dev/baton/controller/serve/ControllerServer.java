@@ -78,6 +78,12 @@ public final class ControllerServer {
     return tokens;
   }
 
+  private dev.baton.controller.handoff.HandoffStore handoffs;
+  private dev.baton.controller.handoff.puppet.PuppetMasters puppetMasters;
+  private dev.baton.controller.handoff.puppet.PuppetManagement puppet;
+  private long healthTimer = -1;
+  private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
+
   public CertificateAuthority ca() {
     return ca;
   }
@@ -96,6 +102,7 @@ public final class ControllerServer {
       registry = new NodeRegistry(home.nodes(), Instant::now);
       tokens = new TokenStore(home.tokens(), Instant::now);
       tokens.prune();
+      puppetMasters = new dev.baton.controller.handoff.puppet.PuppetMasters(home.puppetMasters());
       return home.operatorToken();
     }, false).compose(operatorToken -> {
       IntentStore intents = new IntentStore(home.intents());
@@ -103,7 +110,21 @@ public final class ControllerServer {
       outbox = new dev.baton.controller.notify.Outbox(vertx, home.dir().resolve("outbox"), hookConfig.hooks(),
           dev.baton.controller.notify.Outbox.standardNotifiers(vertx), hookConfig.retry(), Instant::now);
       registry.listen(this::nodeEvent);
-      HandoffOrchestrator handoff = new HandoffOrchestrator(vertx, registry, intents);
+      handoffs = new dev.baton.controller.handoff.HandoffStore(home.handoffs());
+      puppet = new dev.baton.controller.handoff.puppet.PuppetManagement(puppetMasters, handoffs);
+      HandoffOrchestrator handoff = new HandoffOrchestrator(vertx, registry, intents, handoffs,
+          List.of(dev.baton.controller.handoff.ShellManagement.none(), new dev.baton.controller.handoff.ShellManagement(),
+              puppet));
+      long healthEvery = Long.getLong("baton.puppet.health-interval-ms", 5000);
+      healthTimer = vertx.setPeriodic(healthEvery, healthEvery, t -> {
+        if (checking.compareAndSet(false, true)) {
+          vertx.executeBlocking(() -> {
+            puppetMasters.checkAll();
+            puppet.cleanDeferred();
+            return null;
+          }, false).onComplete(ar -> checking.set(false));
+        }
+      });
       InstanceDirectory local = new LocalInstanceDirectory(vertx, options.batonHome());
       InstanceDirectory noAws = id -> Future.succeededFuture(Optional.empty());
       Registrar registrar = new Registrar(vertx, tokens, List.of(new LocalAttestor(local),
@@ -126,6 +147,7 @@ public final class ControllerServer {
       bridge = new BridgeServer(vertx, ca, refusals, options.limits());
       metrics = new dev.baton.controller.metrics.Metrics(registry, refusals, outbox);
       api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap, outbox, metrics);
+      api.handoffs(handoffs::get);
       handoff.resumeAll();
       String certPem = Pem.encode(cert);
       String keyPem = Pem.encode(serverKey.getPrivate());
@@ -206,7 +228,16 @@ public final class ControllerServer {
     });
   }
 
+  public dev.baton.controller.handoff.HandoffStore handoffs() {
+    return handoffs;
+  }
+
+  public dev.baton.controller.handoff.puppet.PuppetMasters puppetMasters() {
+    return puppetMasters;
+  }
+
   public Future<Void> stop() {
+    vertx.cancelTimer(healthTimer);
     List<Future<Void>> all = new ArrayList<>();
     if (bridge != null) {
       all.add(bridge.close());

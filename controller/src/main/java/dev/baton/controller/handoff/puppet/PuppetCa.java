@@ -101,22 +101,89 @@ public final class PuppetCa {
     return r.body();
   }
 
+  /** What a node's request must carry to be signed: all of it known to the controller, none of it from the node. */
+  public record Expected(String certname, String instanceId, String uuid, String challenge) {}
+
   /**
-   * Signs {@code name}'s pending request if it is the attested node's: subject {@code name},
-   * a valid signature, and {@code pp_instance_id} equal to {@code instanceId}. Anything else is
-   * refused (PERMISSION_DENIED) and the request is left unsigned.
+   * Signs {@code e.certname}'s pending request if it is the attested node's: subject the
+   * certname, a valid signature, {@code pp_instance_id} the attested instance, and (when given)
+   * {@code pp_uuid} the node's resource UUID and the challengePassword the nonce of this
+   * hand-off. Anything else is refused (PERMISSION_DENIED) and the request is left unsigned.
    */
-  public void signAttested(String name, String instanceId) {
-    Csrs.Request csr = Csrs.read(request(name));
+  public void signAttested(Expected e) {
+    Csrs.Request csr = Csrs.read(request(e.certname()));
+    String name = e.certname();
     if (!csr.commonName().equals(name)) {
       throw BatonException.denied("puppet: the request filed under " + name + " is for " + csr.commonName());
     }
     String claimed = csr.extensions().get(PP_INSTANCE_ID);
-    if (!instanceId.equals(claimed)) {
+    if (!e.instanceId().equals(claimed)) {
       throw BatonException.denied("puppet: the request of " + name + " names instance "
-          + (claimed == null ? "none" : claimed) + ", the attested instance is " + instanceId);
+          + (claimed == null ? "none" : claimed) + ", the attested instance is " + e.instanceId());
+    }
+    if (e.uuid() != null && !e.uuid().equals(csr.extensions().get(PP_UUID))) {
+      String u = csr.extensions().get(PP_UUID);
+      throw BatonException.denied("puppet: the request of " + name + " names resource "
+          + (u == null ? "none" : u) + ", the node is " + e.uuid());
+    }
+    if (e.challenge() != null) {
+      String c = csr.challengePassword();
+      if (c == null) {
+        throw BatonException.denied("puppet: the request of " + name + " carries no challengePassword (this hand-off's nonce)");
+      }
+      if (!java.security.MessageDigest.isEqual(c.getBytes(StandardCharsets.UTF_8), e.challenge().getBytes(StandardCharsets.UTF_8))) {
+        throw BatonException.denied("puppet: the request of " + name + " carries a challengePassword that is not this hand-off's nonce");
+      }
     }
     call("PUT", "/puppet-ca/v1/certificate_status/" + enc(name), new JsonObject().put("desired_state", "signed").encode(), 204);
+  }
+
+  /** Signs {@code name}'s request if it is for {@code name} and carries {@code pp_instance_id} = {@code instanceId}. */
+  public void signAttested(String name, String instanceId) {
+    signAttested(new Expected(name, instanceId, null, null));
+  }
+
+  /** Files a certificate request as a node's agent does ({@code PUT certificate_request}); for tests and benchmarks. */
+  void submitRequest(String name, String csrPem) {
+    HttpRequest req = HttpRequest.newBuilder(base.resolve("/puppet-ca/v1/certificate_request/" + enc(name)))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "text/plain")
+        .PUT(HttpRequest.BodyPublishers.ofString(csrPem)).build();
+    try {
+      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+      expect(r, 200, "certificate_request/" + name);
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "puppet CA " + base + " unreachable: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BatonException(ErrorCode.UNAVAILABLE, "interrupted", e);
+    }
+  }
+
+  /** Signs {@code name}'s request with no check at all: the CA's own signing, for benchmarks. */
+  void signUnchecked(String name) {
+    call("PUT", "/puppet-ca/v1/certificate_status/" + enc(name), new JsonObject().put("desired_state", "signed").encode(), 204);
+  }
+
+  /** Deletes {@code name}'s certificate or pending request from the CA's inventory (revoke first with {@link #clean}). */
+  public void delete(String name) {
+    HttpResponse<String> r = send("DELETE", "/puppet-ca/v1/certificate_status/" + enc(name), null, JSON);
+    if (r.statusCode() != 404) {
+      expect(r, 204, "certificate_status/" + name);
+    }
+  }
+
+  /** The CA's certificate revocation lists (PEM; the whole chain's), which a node needs before its first run. */
+  public String crl() {
+    HttpResponse<String> r = send("GET", "/puppet-ca/v1/certificate_revocation_list/ca", null, "text/plain");
+    expect(r, 200, "certificate_revocation_list/ca");
+    return r.body();
+  }
+
+  /** The master's simple status: "running" when it serves. */
+  public String status() {
+    HttpResponse<String> r = send("GET", "/status/v1/simple", null, "text/plain");
+    expect(r, 200, "status/v1/simple");
+    return r.body();
   }
 
   /** Revokes and deletes every certificate and request of these names (unknown names are fine). */
@@ -155,7 +222,7 @@ public final class PuppetCa {
     try {
       return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new BatonException(ErrorCode.UNAVAILABLE, "puppet CA " + base + " unreachable: " + e.getMessage(), e);
+      throw new BatonException(ErrorCode.UNAVAILABLE, "puppet CA " + base + " unreachable: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BatonException(ErrorCode.UNAVAILABLE, "puppet CA " + base + ": interrupted", e);

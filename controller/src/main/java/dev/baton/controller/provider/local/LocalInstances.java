@@ -40,7 +40,13 @@ public final class LocalInstances {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(AGENT_JVM);
     cmd.addAll(List.of("-Dbaton.instance=" + id, "-jar", agentJar.toString(), "--config",
-        dir.resolve("agent.json").toString(), "--state", dir.resolve("state").toString()));
+        dir.resolve("agent.json").toString(), "--state", dir.resolve("state").toString(),
+        // the instance's "machine" is its directory: its Puppet lives there, and /etc/hosts is not its to change
+        "--puppet-confdir", dir.resolve("puppet").toString(), "--hosts-file", "none"));
+    String puppet = System.getProperty("baton.local.puppet", System.getenv("BATON_LOCAL_PUPPET"));
+    if (puppet != null && !puppet.isBlank()) {
+      cmd.addAll(List.of("--puppet", puppet));
+    }
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

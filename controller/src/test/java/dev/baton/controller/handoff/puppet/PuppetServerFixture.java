@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +33,11 @@ final class PuppetServerFixture implements AutoCloseable {
   }
 
   PuppetServerFixture(Path dir) throws Exception {
+    this(dir, Map.of());
+  }
+
+  /** @param manifests each environment's site.pp ({@code @AGENTS@} stands for {@link #agents()}) */
+  PuppetServerFixture(Path dir, Map<String, String> manifests) throws Exception {
     this.dir = dir;
     this.port = ControllerFixture.freePort();
     this.cadir = dir.resolve("puppet/puppetserver/ca");
@@ -64,10 +70,15 @@ final class PuppetServerFixture implements AutoCloseable {
         "  ssl-cert: " + ssldir.resolve("certs/localhost.pem"),
         "  ssl-key: " + ssldir.resolve("private_keys/localhost.pem"),
         "  ssl-ca-cert: " + cadir.resolve("ca_crt.pem"), "  ssl-crl-path: " + cadir.resolve("ca_crl.pem"), "}", ""));
-    Files.writeString(dir.resolve("code/environments/production/manifests/site.pp"),
-        "node default { file { \"" + dir.resolve("agents") + "/${trusted['certname']}.managed\": "
-            + "content => \"instance ${trusted['extensions']['pp_instance_id']}\\n\" } }\n");
     Files.createDirectories(dir.resolve("agents"));
+    Map<String, String> sites = new java.util.LinkedHashMap<>(manifests);
+    sites.putIfAbsent("production", "node default { file { \"" + dir.resolve("agents") + "/${trusted['certname']}.managed\": "
+        + "content => \"instance ${trusted['extensions']['pp_instance_id']}\\n\" } }\n");
+    for (Map.Entry<String, String> e : sites.entrySet()) {
+      Path envDir = dir.resolve("code/environments/" + e.getKey() + "/manifests");
+      Files.createDirectories(envDir);
+      Files.writeString(envDir.resolve("site.pp"), e.getValue().replace("@AGENTS@", dir.resolve("agents").toString()));
+    }
     String conf = dir.resolve("puppet/puppet.conf").toString();
     run(List.of("puppetserver", "ca", "setup", "--config", conf), 180);
     run(List.of("puppetserver", "ca", "generate", "--ca-client", "--certname", "baton-controller",
@@ -78,6 +89,39 @@ final class PuppetServerFixture implements AutoCloseable {
         "--bootstrap-config", dir.resolve("services.d").toString(), "--restart-file", dir.resolve("run/restart").toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
     awaitReady(Duration.ofSeconds(180));
+  }
+
+  /** Where the manifests write the files they manage. */
+  Path agents() {
+    return dir.resolve("agents");
+  }
+
+  /** The serial of {@code certname}'s signed certificate in the CA's inventory, if any. */
+  java.math.BigInteger serial(String certname) throws Exception {
+    Path f = cadir.resolve("signed/" + certname + ".pem");
+    if (!Files.exists(f)) {
+      return null;
+    }
+    return dev.baton.common.crypto.Pem.certificate(Files.readString(f)).getSerialNumber();
+  }
+
+  /** Whether the CA's CRLs (root and intermediate) revoke {@code serial}. */
+  boolean revoked(java.math.BigInteger serial) throws Exception {
+    try (var in = Files.newInputStream(cadir.resolve("ca_crl.pem"))) {
+      for (var crl : java.security.cert.CertificateFactory.getInstance("X.509").generateCRLs(in)) {
+        if (((java.security.cert.X509CRL) crl).getRevokedCertificate(serial) != null) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The entry of the controller's puppet-masters.yaml for this master. */
+  String mastersEntry(String name, String zone) {
+    return "  - name: " + name + "\n    url: " + base() + "\n    region: local-1\n    zone: " + zone
+        + "\n    ca_cert: " + cadir.resolve("ca_crt.pem") + "\n    client_cert: " + ssldir.resolve("certs/baton-controller.pem")
+        + "\n    client_key: " + ssldir.resolve("private_keys/baton-controller.pem") + "\n";
   }
 
   URI base() {

@@ -1,0 +1,221 @@
+package dev.baton.agent.handoff;
+
+import dev.baton.common.crypto.CertificateAuthority;
+import dev.baton.common.msg.NodeCommands;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The node's side of the Puppet hand-off: points the node's Puppet agent at the master the
+ * controller chose, files its certificate request, and runs it. The controller names the
+ * operation and its values (master, certname, environment); the commands themselves are fixed
+ * here, so nothing the controller sends is run as a shell command.
+ *
+ * <p>On a real node Puppet's own configuration directory is used (its {@code puppet.conf} is
+ * edited in place, only the keys Baton sets). With a private {@code confdir} (the local provider:
+ * every instance is a process on one machine) every Puppet directory lives under it.
+ */
+public final class PuppetDriver {
+  /** Values the controller sends are checked against these before they reach a file or a command line. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,252})");
+  private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9._:/+=-]{1,255}");
+  private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f.:]{2,45}");
+  private static final String HOSTS_MARK = "# baton: puppet master";
+
+  /**
+   * @param bin the {@code puppet} command
+   * @param confdir a private configuration directory, or null for Puppet's own
+   * @param hostsFile where a master without a DNS name is written ({@code /etc/hosts}), or null
+   */
+  public record Settings(String bin, Path confdir, Path hostsFile) {
+    public static Settings defaults() {
+      String bin = Files.isExecutable(Path.of("/opt/puppetlabs/bin/puppet")) ? "/opt/puppetlabs/bin/puppet" : "puppet";
+      return new Settings(bin, null, Path.of("/etc/hosts"));
+    }
+  }
+
+  private final Settings settings;
+  private final CommandRunner runner;
+
+  public PuppetDriver(Settings settings, CommandRunner runner) {
+    this.settings = settings;
+    this.runner = runner;
+  }
+
+  /**
+   * Points Puppet at a master: {@code server}, {@code serverport} and {@code certname} in
+   * {@code puppet.conf}, the request attributes (instance ID, UUID, role, the hand-off's nonce) in
+   * {@code csr_attributes.yaml}, the master's CA and CRL pinned in the ssldir (so the first
+   * connection trusts nothing it was not given), and an {@code /etc/hosts} line when the master
+   * has no DNS name. Any key, request or certificate from before is removed: the node's Puppet
+   * identity is made anew with this hand-off's nonce. Blocking.
+   */
+  public JsonObject configure(JsonObject m) throws IOException {
+    String server = checked(m.getString("server"), NAME, "server");
+    int port = m.getInteger("port", 8140);
+    String certname = checked(m.getString("certname"), NAME, "certname");
+    Map<String, String> conf = new LinkedHashMap<>();
+    Path confdir = settings.confdir();
+    if (confdir != null) {
+      Files.createDirectories(confdir);
+      for (String d : List.of("vardir", "ssldir", "rundir", "logdir", "codedir", "publicdir")) {
+        conf.put(d, confdir.resolve(d.replace("dir", "")).toString());
+      }
+    }
+    conf.put("server", server);
+    conf.put("serverport", Integer.toString(port));
+    conf.put("certname", certname);
+    Path confFile = confdir().resolve("puppet.conf");
+    String before = Files.exists(confFile) ? Files.readString(confFile) : "";
+    CertificateAuthority.writeAtomically(confFile, setMain(before, conf), false);
+
+    StringBuilder attrs = new StringBuilder("---\n# written by the Baton agent for this hand-off\ncustom_attributes:\n");
+    attrs.append("  1.2.840.113549.1.9.7: ").append(quote(checked(m.getString("challenge"), VALUE, "challenge")))
+        .append("\nextension_requests:\n");
+    JsonObject ext = m.getJsonObject("extensions", new JsonObject());
+    for (String k : ext.fieldNames()) {
+      attrs.append("  ").append(checked(k, NAME, "extension")).append(": ")
+          .append(quote(checked(ext.getString(k), VALUE, k))).append('\n');
+    }
+    CertificateAuthority.writeAtomically(confdir().resolve("csr_attributes.yaml"), attrs.toString(), true);
+
+    Path ssldir = Path.of(print("ssldir"));
+    for (String d : List.of("certs", "private_keys", "public_keys", "certificate_requests")) {
+      Path sub = ssldir.resolve(d);
+      if (Files.isDirectory(sub)) {
+        try (Stream<Path> files = Files.list(sub)) {
+          for (Path f : files.toList()) {
+            Files.deleteIfExists(f);
+          }
+        }
+      }
+    }
+    Files.createDirectories(ssldir.resolve("certs"));
+    CertificateAuthority.writeAtomically(ssldir.resolve("certs/ca.pem"), m.getString("ca_pem"), false);
+    if (m.getString("crl_pem") != null) {
+      CertificateAuthority.writeAtomically(ssldir.resolve("crl.pem"), m.getString("crl_pem"), false);
+    }
+    String address = m.getString("address");
+    if (address != null && settings.hostsFile() != null) {
+      checked(address, ADDRESS, "address");
+      List<String> lines = Files.exists(settings.hostsFile())
+          ? new ArrayList<>(Files.readAllLines(settings.hostsFile())) : new ArrayList<>();
+      lines.removeIf(l -> l.endsWith(HOSTS_MARK));
+      lines.add(address + "\t" + server + "\t" + HOSTS_MARK);
+      CertificateAuthority.writeAtomically(settings.hostsFile(), String.join("\n", lines) + "\n", false);
+    }
+    return new JsonObject().put("type", "result").put("exit_code", 0).put("ssldir", ssldir.toString());
+  }
+
+  /** {@code puppet ssl submit_request}: the node makes its key and files its request with the master. Blocking. */
+  public JsonObject submit(int timeoutSeconds) {
+    return runner.run(command("ssl", "submit_request", "--color", "false"), timeoutSeconds);
+  }
+
+  /**
+   * {@code puppet agent --test --detailed-exitcodes --environment ENV}; the reply carries the
+   * run's {@code last_run_summary.yaml}. Blocking.
+   */
+  public JsonObject run(String environment, int timeoutSeconds) throws IOException {
+    checked(environment, NAME, "environment");
+    long started = System.currentTimeMillis() - 1000;
+    JsonObject res = runner.run(command("agent", "--test", "--detailed-exitcodes", "--color", "false", "--environment", environment),
+        timeoutSeconds);
+    Path summary = Path.of(print("lastrunfile"));
+    // a run that ends before it writes its summary leaves the previous run's: not this run's
+    if (Files.isRegularFile(summary) && Files.getLastModifiedTime(summary).toMillis() >= started) {
+      String s = Files.readString(summary);
+      res.put("summary", s.length() > 16_384 ? s.substring(0, 16_384) : s);
+    }
+    return res;
+  }
+
+  private Path confdir() throws IOException {
+    return settings.confdir() != null ? settings.confdir() : Path.of(print("confdir"));
+  }
+
+  private List<String> command(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(settings.bin());
+    cmd.addAll(List.of(args));
+    if (settings.confdir() != null) {
+      cmd.addAll(List.of("--confdir", settings.confdir().toString()));
+    }
+    return cmd;
+  }
+
+  /** {@code puppet config print SETTING}: where this node's Puppet keeps a thing. */
+  private String print(String setting) throws IOException {
+    List<String> cmd = command("config", "print", setting);
+    JsonObject r = runner.run(cmd, 120);
+    String out = r.getString("output", "").strip();
+    if (r.getInteger("exit_code") != 0 || out.isEmpty()) {
+      throw new IOException("`" + String.join(" ", cmd) + "` failed (exit " + r.getInteger("exit_code") + "): "
+          + (out.isEmpty() ? "no output; is puppet installed?" : out.lines().reduce((a, b) -> b).orElse("")));
+    }
+    return out.lines().reduce((a, b) -> b).orElseThrow().strip();
+  }
+
+  /** Sets keys in the {@code [main]} section of an INI text, keeping every other line. */
+  static String setMain(String ini, Map<String, String> values) {
+    List<String> lines = new ArrayList<>(ini.isEmpty() ? List.of() : List.of(ini.split("\n", -1)));
+    while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+      lines.remove(lines.size() - 1);
+    }
+    int main = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).strip().equals("[main]")) {
+        main = i;
+        break;
+      }
+    }
+    if (main < 0) {
+      lines.add(0, "[main]");
+      main = 0;
+    }
+    int end = main + 1;
+    while (end < lines.size() && !lines.get(end).strip().startsWith("[")) {
+      end++;
+    }
+    Map<String, String> left = new LinkedHashMap<>(values);
+    for (int i = main + 1; i < end; i++) {
+      String l = lines.get(i).strip();
+      int eq = l.indexOf('=');
+      if (eq > 0 && !l.startsWith("#")) {
+        String key = l.substring(0, eq).strip();
+        if (left.containsKey(key)) {
+          lines.set(i, key + " = " + left.remove(key));
+        }
+      }
+    }
+    int at = end;
+    for (Map.Entry<String, String> e : left.entrySet()) {
+      lines.add(at++, e.getKey() + " = " + e.getValue());
+    }
+    return String.join("\n", lines) + "\n";
+  }
+
+  private static String checked(String v, Pattern p, String what) {
+    if (v == null || !p.matcher(v).matches()) {
+      throw new IllegalArgumentException("puppet: refused " + what + " value " + (v == null ? "(none)" : "\"" + v + "\""));
+    }
+    return v;
+  }
+
+  private static String quote(String v) {
+    return "\"" + v + "\""; // only characters of VALUE: nothing to escape
+  }
+
+  /** The failure reply of an operation that could not run. */
+  public static JsonObject failed(Throwable t) {
+    return NodeCommands.result(1, t.getMessage() == null ? t.toString() : t.getMessage(), 0);
+  }
+}
