@@ -51,7 +51,7 @@ public final class Agent {
     this.config = config;
     this.state = state;
     this.runner = new CommandRunner(state.dir());
-    this.puppet = new PuppetDriver(puppet, runner);
+    this.puppet = new PuppetDriver(puppet, runner, state.dir());
     this.version = version;
   }
 
@@ -158,6 +158,8 @@ public final class Agent {
       case "puppet_configure" -> () -> puppet.configure(body);
       case "puppet_submit" -> () -> puppet.submit(timeout);
       case "puppet_run" -> () -> puppet.run(body.getString("environment"), timeout);
+      case "puppet_csr" -> puppet::csr;
+      case "puppet_install" -> () -> puppet.install(body.getString("cert_pem"));
       default -> null;
     };
     if (work == null) {

@@ -42,12 +42,19 @@ public final class PuppetDriver {
     }
   }
 
+  /** Puppet's registered OIDs of the extensions the controller asks for. */
+  private static final Map<String, String> OIDS = Map.of("pp_uuid", "1.3.6.1.4.1.34380.1.1.1",
+      "pp_instance_id", "1.3.6.1.4.1.34380.1.1.2", "pp_role", "1.3.6.1.4.1.34380.1.1.13");
+
   private final Settings settings;
   private final CommandRunner runner;
+  private final Path request;
 
-  public PuppetDriver(Settings settings, CommandRunner runner) {
+  /** @param stateDir the agent's state directory (where this hand-off's request attributes are kept for the embedded CA) */
+  public PuppetDriver(Settings settings, CommandRunner runner, Path stateDir) {
     this.settings = settings;
     this.runner = runner;
+    this.request = stateDir.resolve("puppet-request.json");
   }
 
   /**
@@ -103,6 +110,8 @@ public final class PuppetDriver {
     if (m.getString("crl_pem") != null) {
       CertificateAuthority.writeAtomically(ssldir.resolve("crl.pem"), m.getString("crl_pem"), false);
     }
+    CertificateAuthority.writeAtomically(request, new JsonObject().put("certname", certname).put("ssldir", ssldir.toString())
+        .put("challenge", m.getString("challenge")).put("extensions", ext).encode(), true);
     String address = m.getString("address");
     if (address != null && settings.hostsFile() != null) {
       checked(address, ADDRESS, "address");
@@ -113,6 +122,52 @@ public final class PuppetDriver {
       CertificateAuthority.writeAtomically(settings.hostsFile(), String.join("\n", lines) + "\n", false);
     }
     return new JsonObject().put("type", "result").put("exit_code", 0).put("ssldir", ssldir.toString());
+  }
+
+  /**
+   * For a master whose CA is the controller's (embedded): makes the node's Puppet key where Puppet
+   * keeps it and answers with a request carrying this hand-off's attributes, for the controller
+   * to check and sign. Blocking.
+   */
+  public JsonObject csr() throws IOException {
+    JsonObject r = new JsonObject(Files.readString(request));
+    String certname = r.getString("certname");
+    Path ssldir = Path.of(r.getString("ssldir"));
+    java.util.Map<String, String> ext = new LinkedHashMap<>();
+    JsonObject asked = r.getJsonObject("extensions", new JsonObject());
+    for (String k : asked.fieldNames()) {
+      String oid = OIDS.get(k);
+      if (oid == null) {
+        throw new IllegalArgumentException("puppet: refused extension " + k);
+      }
+      ext.put(oid, asked.getString(k));
+    }
+    java.security.KeyPair kp = dev.baton.common.crypto.Keys.rsa(2048);
+    for (String d : List.of("private_keys", "public_keys", "certificate_requests")) {
+      Files.createDirectories(ssldir.resolve(d));
+    }
+    CertificateAuthority.writeAtomically(ssldir.resolve("private_keys/" + certname + ".pem"),
+        dev.baton.common.crypto.Pem.encode(kp.getPrivate()), true);
+    String csr = dev.baton.common.crypto.Csrs.create(kp, certname, ext, r.getString("challenge"));
+    CertificateAuthority.writeAtomically(ssldir.resolve("certificate_requests/" + certname + ".pem"), csr, false);
+    return new JsonObject().put("type", "result").put("exit_code", 0).put("csr_pem", csr);
+  }
+
+  /** Installs the certificate the controller signed, if it is for this node's key. Blocking. */
+  public JsonObject install(String certPem) throws IOException {
+    JsonObject r = new JsonObject(Files.readString(request));
+    String certname = r.getString("certname");
+    Path ssldir = Path.of(r.getString("ssldir"));
+    var cert = dev.baton.common.crypto.Pem.certificate(certPem);
+    var key = dev.baton.common.crypto.Pem.privateKey(Files.readString(ssldir.resolve("private_keys/" + certname + ".pem")));
+    var pub = ((java.security.interfaces.RSAPrivateCrtKey) key).getModulus();
+    if (!(cert.getPublicKey() instanceof java.security.interfaces.RSAPublicKey rsa) || !rsa.getModulus().equals(pub)) {
+      return dev.baton.common.msg.NodeCommands.result(1, "puppet: the certificate is not for this node's key", 0);
+    }
+    Files.createDirectories(ssldir.resolve("certs"));
+    CertificateAuthority.writeAtomically(ssldir.resolve("certs/" + certname + ".pem"), certPem, false);
+    Files.deleteIfExists(ssldir.resolve("certificate_requests/" + certname + ".pem"));
+    return new JsonObject().put("type", "result").put("exit_code", 0);
   }
 
   /** {@code puppet ssl submit_request}: the node makes its key and files its request with the master. Blocking. */

@@ -43,7 +43,7 @@ class PuppetDriverTest {
     Path conf = dir.resolve("conf");
     Path hosts = dir.resolve("hosts");
     Files.writeString(hosts, "127.0.0.1\tlocalhost\n10.0.0.1\told-master\t# baton: puppet master\n");
-    PuppetDriver d = new PuppetDriver(new PuppetDriver.Settings(fakePuppet().toString(), conf, hosts), new CommandRunner(dir));
+    PuppetDriver d = new PuppetDriver(new PuppetDriver.Settings(fakePuppet().toString(), conf, hosts), new CommandRunner(dir), dir);
     JsonObject res = d.configure(new JsonObject().put("server", "puppet-a.internal").put("port", 8141)
         .put("certname", "web-1.demo.test").put("address", "10.0.0.9").put("ca_pem", "CA").put("crl_pem", "CRL")
         .put("challenge", "n0nce_-x").put("extensions", new JsonObject().put("pp_instance_id", "i-0abc").put("pp_uuid",
@@ -63,7 +63,7 @@ class PuppetDriverTest {
   @Test
   void valuesThatCouldEscapeTheirFileAreRefused() throws Exception {
     PuppetDriver d = new PuppetDriver(new PuppetDriver.Settings(fakePuppet().toString(), dir.resolve("conf"), null),
-        new CommandRunner(dir));
+        new CommandRunner(dir), dir);
     JsonObject ok = new JsonObject().put("server", "puppet-a").put("certname", "web-1").put("ca_pem", "CA")
         .put("challenge", "abc").put("extensions", new JsonObject());
     for (JsonObject bad : new JsonObject[] {ok.copy().put("server", "x\n[main]\nserver=evil"),

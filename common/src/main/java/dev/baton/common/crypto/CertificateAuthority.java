@@ -138,6 +138,31 @@ public final class CertificateAuthority {
     }
   }
 
+  /**
+   * The certificate revocation list of every serial revoked so far, signed by this CA, valid for
+   * {@code validity} (its next update), numbered by the count of revocations.
+   */
+  public synchronized String crlPem(Duration validity) {
+    try {
+      Instant now = Instant.now();
+      org.bouncycastle.cert.X509v2CRLBuilder b = new org.bouncycastle.cert.X509v2CRLBuilder(
+          org.bouncycastle.asn1.x500.X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
+          Date.from(now.minus(Duration.ofMinutes(5))));
+      b.setNextUpdate(Date.from(now.plus(validity)));
+      for (BigInteger serial : revoked) {
+        b.addCRLEntry(serial, Date.from(now), org.bouncycastle.asn1.x509.CRLReason.unspecified);
+      }
+      b.addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
+      b.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(BigInteger.valueOf(revoked.size() + 1)));
+      java.security.cert.X509CRL crl = new org.bouncycastle.cert.jcajce.JcaX509CRLConverter()
+          .getCRL(b.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(key)).build(key)));
+      return "-----BEGIN X509 CRL-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+          .encodeToString(crl.getEncoded()) + "\n-----END X509 CRL-----\n";
+    } catch (OperatorCreationException | java.security.GeneralSecurityException | CertIOException e) {
+      throw new IllegalStateException("ca: cannot make its CRL: " + e.getMessage(), e);
+    }
+  }
+
   public synchronized boolean isRevoked(BigInteger serial) {
     return revoked.contains(serial);
   }

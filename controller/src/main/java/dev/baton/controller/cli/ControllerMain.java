@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     description = {"Baton controller: provisions a customer's platform from YAML definitions and hands its nodes"
         + " off to configuration management.", ""},
     subcommands = {ValidateCommand.class, PlanCommand.class, ProvisionCommand.class, AuditCommand.class,
-        DestroyCommand.class, ServeCommand.class, StopCommand.class, NodesCommand.class, DashboardCommand.class, HooksCommand.class, NewCommand.class, SchemaCommand.class,
+        DestroyCommand.class, ServeCommand.class, StopCommand.class, NodesCommand.class, DashboardCommand.class, HooksCommand.class, PuppetCaCommand.class, NewCommand.class, SchemaCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 failure, 2 changes (plan) or drift (audit), 64 wrong usage.",
         "Documentation: docs/cli.md and docs/definitions.md"})

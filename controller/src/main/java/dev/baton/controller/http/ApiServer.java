@@ -81,6 +81,7 @@ public final class ApiServer {
             () -> error(ctx, 404, "no node " + ctx.pathParam("name"))));
     r.post("/api/v1/nodes/:id/terminate").handler(this::terminate);
     r.post("/api/v1/intents").handler(this::intents);
+    r.post("/api/v1/puppet/masters").handler(this::issueMaster);
     r.post("/api/v1/tokens").handler(this::issueToken);
     r.post("/api/v1/events").handler(this::event);
     r.get("/api/v1/bootstrap").handler(ctx -> json(ctx, 200, bootstrap.get()));
@@ -160,6 +161,30 @@ public final class ApiServer {
     h.remove("nonce");
     h.remove("done");
     return h.isEmpty() ? node : node.put("handoff", h);
+  }
+
+  private volatile dev.baton.controller.handoff.puppet.EmbeddedPuppetCa puppetCa;
+
+  public void puppetCa(dev.baton.controller.handoff.puppet.EmbeddedPuppetCa ca) {
+    this.puppetCa = ca;
+  }
+
+  /** A Puppet master's server certificate from the embedded Puppet CA: {@code {name, names: [...]}}. */
+  private void issueMaster(RoutingContext ctx) {
+    JsonObject b = ctx.body().asJsonObject();
+    if (b == null || b.getString("name") == null || puppetCa == null) {
+      error(ctx, 400, puppetCa == null ? "this controller has no embedded Puppet CA" : "expected {name, names: [...]}");
+      return;
+    }
+    List<String> names = new java.util.ArrayList<>();
+    b.getJsonArray("names", new JsonArray().add(b.getString("name"))).forEach(n -> names.add(String.valueOf(n)));
+    vertx.executeBlocking(() -> puppetCa.issueMaster(b.getString("name"), names), false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx, 201, ar.result());
+      } else {
+        error(ctx, 500, ar.cause().getMessage());
+      }
+    });
   }
 
   private void intents(RoutingContext ctx) {

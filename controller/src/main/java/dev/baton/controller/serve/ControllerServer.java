@@ -80,6 +80,7 @@ public final class ControllerServer {
 
   private dev.baton.controller.handoff.HandoffStore handoffs;
   private dev.baton.controller.handoff.puppet.PuppetMasters puppetMasters;
+  private dev.baton.controller.handoff.puppet.EmbeddedPuppetCa embeddedPuppetCa;
   private dev.baton.controller.handoff.puppet.PuppetManagement puppet;
   private long healthTimer = -1;
   private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
@@ -102,7 +103,8 @@ public final class ControllerServer {
       registry = new NodeRegistry(home.nodes(), Instant::now);
       tokens = new TokenStore(home.tokens(), Instant::now);
       tokens.prune();
-      puppetMasters = new dev.baton.controller.handoff.puppet.PuppetMasters(home.puppetMasters());
+      embeddedPuppetCa = new dev.baton.controller.handoff.puppet.EmbeddedPuppetCa(home.dir().resolve("puppet-ca"));
+      puppetMasters = new dev.baton.controller.handoff.puppet.PuppetMasters(home.puppetMasters(), embeddedPuppetCa);
       return home.operatorToken();
     }, false).compose(operatorToken -> {
       IntentStore intents = new IntentStore(home.intents());
@@ -111,7 +113,8 @@ public final class ControllerServer {
           dev.baton.controller.notify.Outbox.standardNotifiers(vertx), hookConfig.retry(), Instant::now);
       registry.listen(this::nodeEvent);
       handoffs = new dev.baton.controller.handoff.HandoffStore(home.handoffs());
-      puppet = new dev.baton.controller.handoff.puppet.PuppetManagement(puppetMasters, handoffs);
+      puppet = new dev.baton.controller.handoff.puppet.PuppetManagement(puppetMasters, handoffs, embeddedPuppetCa);
+      puppet.publishCrls(false);
       HandoffOrchestrator handoff = new HandoffOrchestrator(vertx, registry, intents, handoffs,
           List.of(dev.baton.controller.handoff.ShellManagement.none(), new dev.baton.controller.handoff.ShellManagement(),
               puppet));
@@ -121,6 +124,7 @@ public final class ControllerServer {
           vertx.executeBlocking(() -> {
             puppetMasters.checkAll();
             puppet.cleanDeferred();
+            puppet.publishCrls(false);
             return null;
           }, false).onComplete(ar -> checking.set(false));
         }
@@ -148,6 +152,7 @@ public final class ControllerServer {
       metrics = new dev.baton.controller.metrics.Metrics(registry, refusals, outbox);
       api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap, outbox, metrics);
       api.handoffs(handoffs::get);
+      api.puppetCa(embeddedPuppetCa);
       handoff.resumeAll();
       String certPem = Pem.encode(cert);
       String keyPem = Pem.encode(serverKey.getPrivate());
@@ -230,6 +235,10 @@ public final class ControllerServer {
 
   public dev.baton.controller.handoff.HandoffStore handoffs() {
     return handoffs;
+  }
+
+  public dev.baton.controller.handoff.puppet.EmbeddedPuppetCa embeddedPuppetCa() {
+    return embeddedPuppetCa;
   }
 
   public dev.baton.controller.handoff.puppet.PuppetMasters puppetMasters() {

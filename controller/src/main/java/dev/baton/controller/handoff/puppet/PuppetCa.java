@@ -111,30 +111,8 @@ public final class PuppetCa {
    * hand-off. Anything else is refused (PERMISSION_DENIED) and the request is left unsigned.
    */
   public void signAttested(Expected e) {
-    Csrs.Request csr = Csrs.read(request(e.certname()));
+    check(Csrs.read(request(e.certname())), e);
     String name = e.certname();
-    if (!csr.commonName().equals(name)) {
-      throw BatonException.denied("puppet: the request filed under " + name + " is for " + csr.commonName());
-    }
-    String claimed = csr.extensions().get(PP_INSTANCE_ID);
-    if (!e.instanceId().equals(claimed)) {
-      throw BatonException.denied("puppet: the request of " + name + " names instance "
-          + (claimed == null ? "none" : claimed) + ", the attested instance is " + e.instanceId());
-    }
-    if (e.uuid() != null && !e.uuid().equals(csr.extensions().get(PP_UUID))) {
-      String u = csr.extensions().get(PP_UUID);
-      throw BatonException.denied("puppet: the request of " + name + " names resource "
-          + (u == null ? "none" : u) + ", the node is " + e.uuid());
-    }
-    if (e.challenge() != null) {
-      String c = csr.challengePassword();
-      if (c == null) {
-        throw BatonException.denied("puppet: the request of " + name + " carries no challengePassword (this hand-off's nonce)");
-      }
-      if (!java.security.MessageDigest.isEqual(c.getBytes(StandardCharsets.UTF_8), e.challenge().getBytes(StandardCharsets.UTF_8))) {
-        throw BatonException.denied("puppet: the request of " + name + " carries a challengePassword that is not this hand-off's nonce");
-      }
-    }
     call("PUT", "/puppet-ca/v1/certificate_status/" + enc(name), new JsonObject().put("desired_state", "signed").encode(), 204);
   }
 
@@ -162,6 +140,38 @@ public final class PuppetCa {
   /** Signs {@code name}'s request with no check at all: the CA's own signing, for benchmarks. */
   void signUnchecked(String name) {
     call("PUT", "/puppet-ca/v1/certificate_status/" + enc(name), new JsonObject().put("desired_state", "signed").encode(), 204);
+  }
+
+  /**
+   * Refuses (PERMISSION_DENIED) a request that is not the attested node's: its subject must be
+   * the certname, {@code pp_instance_id} the attested instance, and (when expected) {@code pp_uuid}
+   * the node's UUID and the challengePassword this hand-off's nonce. Its signature was checked
+   * when it was read.
+   */
+  public static void check(Csrs.Request csr, Expected e) {
+    String name = e.certname();
+    if (!csr.commonName().equals(name)) {
+      throw BatonException.denied("puppet: the request filed under " + name + " is for " + csr.commonName());
+    }
+    String claimed = csr.extensions().get(PP_INSTANCE_ID);
+    if (!e.instanceId().equals(claimed)) {
+      throw BatonException.denied("puppet: the request of " + name + " names instance "
+          + (claimed == null ? "none" : claimed) + ", the attested instance is " + e.instanceId());
+    }
+    if (e.uuid() != null && !e.uuid().equals(csr.extensions().get(PP_UUID))) {
+      String u = csr.extensions().get(PP_UUID);
+      throw BatonException.denied("puppet: the request of " + name + " names resource "
+          + (u == null ? "none" : u) + ", the node is " + e.uuid());
+    }
+    if (e.challenge() != null) {
+      String c = csr.challengePassword();
+      if (c == null) {
+        throw BatonException.denied("puppet: the request of " + name + " carries no challengePassword (this hand-off's nonce)");
+      }
+      if (!java.security.MessageDigest.isEqual(c.getBytes(StandardCharsets.UTF_8), e.challenge().getBytes(StandardCharsets.UTF_8))) {
+        throw BatonException.denied("puppet: the request of " + name + " carries a challengePassword that is not this hand-off's nonce");
+      }
+    }
   }
 
   /** Deletes {@code name}'s certificate or pending request from the CA's inventory (revoke first with {@link #clean}). */

@@ -44,11 +44,18 @@ public final class PuppetManagement implements ConfigManagement {
 
   private final PuppetMasters masters;
   private final HandoffStore store;
+  private final EmbeddedPuppetCa embedded;
   private final SecureRandom random = new SecureRandom();
 
   public PuppetManagement(PuppetMasters masters, HandoffStore store) {
+    this(masters, store, null);
+  }
+
+  /** @param embedded the controller's own Puppet CA, for masters marked {@code ca: embedded}, or null */
+  public PuppetManagement(PuppetMasters masters, HandoffStore store, EmbeddedPuppetCa embedded) {
     this.masters = masters;
     this.store = store;
+    this.embedded = embedded;
   }
 
   public PuppetMasters masters() {
@@ -121,6 +128,32 @@ public final class PuppetManagement implements ConfigManagement {
   /** Hand-offs in flight on a master. */
   public int load(String master) {
     return store.count(s -> master.equals(s.getString("master")) && !s.getBoolean("finished", false));
+  }
+
+  /**
+   * Writes the embedded CA's CRL to the {@code crl_file} of each embedded master: always when
+   * {@code changed}, else when the file is missing or a day old (the CRL is valid for 30 days).
+   */
+  public void publishCrls(boolean changed) {
+    if (embedded == null) {
+      return;
+    }
+    String crl = null;
+    for (PuppetMasters.Master m : masters.all()) {
+      if (!m.embedded() || m.crlFile() == null) {
+        continue;
+      }
+      try {
+        boolean stale = !java.nio.file.Files.exists(m.crlFile()) || java.nio.file.Files.getLastModifiedTime(m.crlFile())
+            .toInstant().isBefore(java.time.Instant.now().minus(Duration.ofDays(1)));
+        if (changed || stale) {
+          crl = crl == null ? embedded.crlPem() : crl;
+          dev.baton.common.crypto.CertificateAuthority.writeAtomically(m.crlFile(), crl, false);
+        }
+      } catch (java.io.IOException e) {
+        LOG.warning(() -> "puppet: cannot write the CRL of " + m.name() + " to " + m.crlFile() + ": " + e.getMessage());
+      }
+    }
   }
 
   /** Runs the cleans deferred while a master was down, on those healthy now (blocking). */
@@ -203,14 +236,21 @@ public final class PuppetManagement implements ConfigManagement {
       }
       return new JsonObject().put("type", "puppet_configure").put("phase", NodeState.CONFIGURE_NODE.name())
           .put("server", m.host()).put("port", m.port()).put("address", m.address()).put("certname", certname(h))
-          .put("ca_pem", m.caPem()).put("crl_pem", m.ca().crl()).put("challenge", nonce).put("extensions", ext);
+          .put("ca_pem", m.caPem()).put("crl_pem", m.embedded() ? embedded.crlPem() : m.ca().crl())
+          .put("challenge", nonce).put("extensions", ext);
     }, false).compose(msg -> h.request(msg, 120)).compose(res -> exit0(NodeState.CONFIGURE_NODE, res));
   }
 
   private void clean(Handoff h) {
     String certname = certname(h);
     List<String> deferred = new ArrayList<>();
+    if (embedded != null && embedded.clean(certname)) {
+      publishCrls(true);
+    }
     for (PuppetMasters.Master m : masters.all()) {
+      if (m.embedded()) {
+        continue; // the controller's own CA: cleaned above
+      }
       if (!masters.check(m)) {
         deferred.add(m.name());
         LOG.warning(() -> "puppet: " + m.name() + " is down; " + certname + " is cleaned there once it is back");
@@ -230,6 +270,38 @@ public final class PuppetManagement implements ConfigManagement {
   }
 
   private Future<Void> sign(Handoff h) {
+    PuppetMasters.Master chosen;
+    try {
+      chosen = master(h);
+    } catch (BatonException e) {
+      return Future.failedFuture(e);
+    }
+    return (chosen.embedded() ? signEmbedded(h) : signThroughCa(h)).recover(err -> Future.failedFuture(
+        err instanceof BatonException b && b.code() == ErrorCode.PERMISSION_DENIED
+            ? new BatonException(ErrorCode.PERMISSION_DENIED, "SIGN refused: " + err.getMessage().replaceFirst("^puppet: ", ""))
+            : err));
+  }
+
+  /** Embedded CA: the node sends its request over the bridge; the controller checks and signs it; the node installs the certificate. */
+  private Future<Void> signEmbedded(Handoff h) {
+    JsonObject ask = new JsonObject().put("type", "puppet_csr").put("phase", NodeState.SIGN.name());
+    return h.request(ask, 120).compose(res -> {
+      if (res.getInteger("exit_code", -1) != 0 || res.getString("csr_pem") == null) {
+        return Future.failedFuture(new BatonException(ErrorCode.UNAVAILABLE, "the node could not make its request:"
+            + lastLine(res.getString("output", ""))));
+      }
+      return h.vertx().executeBlocking(() -> {
+        String certname = certname(h);
+        String cert = embedded.sign(res.getString("csr_pem"), new PuppetCa.Expected(certname, h.node().id(),
+            h.node().uuid(), h.state().getString("nonce")));
+        LOG.info(() -> "puppet: the embedded CA signed " + certname + " for instance " + h.node().id());
+        return cert;
+      }, false);
+    }).compose(cert -> h.request(new JsonObject().put("type", "puppet_install").put("phase", NodeState.SIGN.name())
+        .put("cert_pem", cert), 120)).compose(res -> exit0(NodeState.SIGN, res));
+  }
+
+  private Future<Void> signThroughCa(Handoff h) {
     JsonObject msg = new JsonObject().put("type", "puppet_submit").put("phase", NodeState.SIGN.name())
         .put("timeout_seconds", 300);
     return h.request(msg, 300).compose(res -> {
@@ -250,9 +322,7 @@ public final class PuppetManagement implements ConfigManagement {
         LOG.info(() -> "puppet: signed " + certname + " on " + m.name() + " for instance " + h.node().id());
         return null;
       }, false);
-    }).recover(err -> Future.failedFuture(err instanceof BatonException b && b.code() == ErrorCode.PERMISSION_DENIED
-        ? new BatonException(ErrorCode.PERMISSION_DENIED, "SIGN refused: " + err.getMessage().replaceFirst("^puppet: ", ""))
-        : err));
+    });
   }
 
   private Future<Void> puppetRun(Handoff h, NodeState phase, String environment) {

@@ -45,7 +45,12 @@ public final class PuppetMasters {
   private static final Logger LOG = Logger.getLogger("baton.puppet");
 
   /** One master, with the client that administers its CA. */
-  public record Master(String name, URI url, String region, String zone, String address, String caPem, PuppetCa ca) {
+  public record Master(String name, URI url, String region, String zone, String address, String caPem, PuppetCa ca,
+      boolean embedded, Path crlFile) {
+    public Master(String name, URI url, String region, String zone, String address, String caPem, PuppetCa ca) {
+      this(name, url, region, zone, address, caPem, ca, false, null);
+    }
+
     public String host() {
       return url.getHost();
     }
@@ -59,6 +64,7 @@ public final class PuppetMasters {
   public record Health(boolean healthy, Instant checked, String detail) {}
 
   private final Path file;
+  private EmbeddedPuppetCa embedded;
   private volatile List<Master> masters = List.of();
   private volatile FileTime loadedAt;
   private volatile String loadError;
@@ -66,7 +72,13 @@ public final class PuppetMasters {
 
   /** Reads {@code file} (absent: no masters). A file with errors is refused with every error. */
   public PuppetMasters(Path file) {
+    this(file, null);
+  }
+
+  /** @param embedded the controller's Puppet CA, for masters marked {@code ca: embedded} (null: none allowed) */
+  public PuppetMasters(Path file, EmbeddedPuppetCa embedded) {
     this.file = file;
+    this.embedded = embedded;
     reload();
     if (loadError != null) {
       throw BatonException.invalid(loadError);
@@ -105,7 +117,7 @@ public final class PuppetMasters {
       if (t.equals(loadedAt)) {
         return;
       }
-      List<Master> read = parse(file, Files.readString(file));
+      List<Master> read = parse(file, Files.readString(file), embedded);
       masters = read;
       loadedAt = t;
       loadError = null;
@@ -182,15 +194,15 @@ public final class PuppetMasters {
   }
 
   /** Parses a masters file; every error names the file, line and column (one line each). */
-  static List<Master> parse(Path file, String text) {
+  static List<Master> parse(Path file, String text, EmbeddedPuppetCa embedded) {
     try {
-      return parseOrThrow(file, text);
+      return parseOrThrow(file, text, embedded);
     } catch (dev.baton.common.error.InvalidDefinitionException e) {
       throw BatonException.invalid(String.join("\n", e.diagnostics().stream().map(Object::toString).toList()));
     }
   }
 
-  private static List<Master> parseOrThrow(Path file, String text) {
+  private static List<Master> parseOrThrow(Path file, String text, EmbeddedPuppetCa embedded) {
     Diagnostics diags = new Diagnostics();
     String name = file.toString();
     List<SafeYaml.Document> docs = SafeYaml.loadAll(name, text, diags);
@@ -225,7 +237,7 @@ public final class PuppetMasters {
             continue;
           }
         }
-        Master master = master(file, m, diags);
+        Master master = master(file, m, diags, embedded);
         if (master != null) {
           out.add(master);
         }
@@ -235,10 +247,10 @@ public final class PuppetMasters {
     return List.copyOf(out);
   }
 
-  private static final Set<String> KEYS = Set.of("name", "url", "region", "zone", "address", "ca_cert", "client_cert",
-      "client_key");
+  private static final Set<String> KEYS = Set.of("name", "url", "region", "zone", "address", "ca", "ca_cert", "client_cert",
+      "client_key", "crl_file");
 
-  private static Master master(Path file, YNode.YMap m, Diagnostics diags) {
+  private static Master master(Path file, YNode.YMap m, Diagnostics diags, EmbeddedPuppetCa embeddedCa) {
     int before = diags.size();
     for (String k : m.keys().keySet()) {
       if (!KEYS.contains(k)) {
@@ -266,16 +278,47 @@ public final class PuppetMasters {
     if (address != null && !address.matches("[0-9A-Fa-f.:]{2,45}")) {
       diags.error(m.get("address").pos(), "address must be an IP address (it is written to the node's /etc/hosts)");
     }
-    String ca = pem(file, m, "ca_cert", diags);
-    String cert = pem(file, m, "client_cert", diags);
-    String key = pem(file, m, "client_key", diags);
+    String mode = text(m, "ca", false, diags);
+    boolean embedded = "embedded".equals(mode);
+    if (mode != null && !embedded && !mode.equals("api")) {
+      diags.error(m.get("ca").pos(), "ca is \"api\" (the master's own CA, through its API; the default) or \"embedded\""
+          + " (the controller's CA), not \"" + mode + "\"");
+    }
+    String ca;
+    String cert;
+    String key;
+    Path crlFile = null;
+    if (embedded) {
+      for (String k : List.of("ca_cert", "client_cert", "client_key")) {
+        if (m.get(k) != null) {
+          diags.error(m.keyPos(k), "a master with \"ca: embedded\" trusts the controller's CA: remove \"" + k + "\"");
+        }
+      }
+      if (embeddedCa == null) {
+        diags.error(m.get("ca").pos(), "this controller has no embedded Puppet CA");
+        return null;
+      }
+      String crl = text(m, "crl_file", false, diags);
+      crlFile = crl == null ? null : file.toAbsolutePath().getParent().resolve(crl);
+      ca = embeddedCa.caPem();
+      String[] client = embeddedCa.controllerClient();
+      cert = client[0];
+      key = client[1];
+    } else {
+      if (m.get("crl_file") != null) {
+        diags.error(m.keyPos("crl_file"), "crl_file is for masters with \"ca: embedded\"; this master's CA keeps its own CRL");
+      }
+      ca = pem(file, m, "ca_cert", diags);
+      cert = pem(file, m, "client_cert", diags);
+      key = pem(file, m, "client_key", diags);
+    }
     if (diags.size() > before) {
       return null;
     }
     try {
       URI base = URI.create("https://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 8140 : uri.getPort()));
       return new Master(name, base, text(m, "region", false, diags), text(m, "zone", false, diags), address, ca,
-          new PuppetCa(base, ca, cert, key));
+          new PuppetCa(base, ca, cert, key), embedded, crlFile);
     } catch (BatonException e) {
       diags.error(m.pos(), "master \"" + name + "\": " + e.getMessage());
       return null;

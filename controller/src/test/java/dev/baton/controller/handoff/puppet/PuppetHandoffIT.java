@@ -112,7 +112,11 @@ class PuppetHandoffIT {
 
   /** A local platform of puppet nodes: {@code name -> zone letter}. */
   static Path platform(String name, Map<String, String> nodes, String extra) throws Exception {
-    Path p = dir.resolve(name);
+    return platform(dir, name, nodes, extra);
+  }
+
+  static Path platform(Path base, String name, Map<String, String> nodes, String extra) throws Exception {
+    Path p = base.resolve(name);
     Files.createDirectories(p);
     Files.writeString(p.resolve("platform.yaml"), """
         name: puppet-%s

@@ -126,7 +126,7 @@ class PuppetMastersTest {
     BatonException e = assertThrows(BatonException.class, () -> new PuppetMasters(file));
     String f = file.toString();
     assertEquals(String.join("\n",
-        f + ":4:5: error: unknown key \"colour\"; a master has [address, ca_cert, client_cert, client_key, name, region, url, zone]",
+        f + ":4:5: error: unknown key \"colour\"; a master has [address, ca, ca_cert, client_cert, client_key, crl_file, name, region, url, zone]",
         f + ":8:5: error: master \"puppet-a\" is listed twice (first at line 2)",
         f + ":13:11: error: a master's name is lowercase letters, digits, '.' and '-'",
         f + ":15:14: error: address must be an IP address (it is written to the node's /etc/hosts)",

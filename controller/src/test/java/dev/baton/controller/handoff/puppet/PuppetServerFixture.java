@@ -36,10 +36,26 @@ final class PuppetServerFixture implements AutoCloseable {
     this(dir, Map.of());
   }
 
-  /** @param manifests each environment's site.pp ({@code @AGENTS@} stands for {@link #agents()}) */
   PuppetServerFixture(Path dir, Map<String, String> manifests) throws Exception {
+    this(dir, manifests, null, null);
+  }
+
+  /** The embedded-CA mode: the CA service disabled, the master's certificate from {@code controller puppet-ca master}. */
+  final boolean external;
+  private PuppetCa statusClient;
+
+  /**
+   * @param manifests each environment's site.pp ({@code @AGENTS@} stands for {@link #agents()})
+   * @param externalCa null for Puppet's own CA; else the directory {@code controller puppet-ca master localhost}
+   *     wrote, and the master then trusts that CA only
+   * @param client a client for the readiness check in the external mode
+   */
+  PuppetServerFixture(Path dir, Map<String, String> manifests, Path externalCa,
+      java.util.function.Function<URI, PuppetCa> client) throws Exception {
     this.dir = dir;
+    this.external = externalCa != null;
     this.port = ControllerFixture.freePort();
+    this.statusClient = client == null ? null : client.apply(base());
     this.cadir = dir.resolve("puppet/puppetserver/ca");
     this.ssldir = dir.resolve("ssl");
     for (String d : List.of("puppet", "code/environments/production/manifests", "var", "run", "log", "ssl", "conf.d", "services.d")) {
@@ -64,12 +80,14 @@ final class PuppetServerFixture implements AutoCloseable {
         "vardir = " + dir.resolve("var"), "ssldir = " + ssldir, "rundir = " + dir.resolve("run"),
         "logdir = " + dir.resolve("log"), "cadir = " + cadir,
         "[server]", "certname = localhost", "dns_alt_names = localhost,IP:127.0.0.1", ""));
+    Path caCert = external ? ssldir.resolve("certs/ca.pem") : cadir.resolve("ca_crt.pem");
+    Path crl = external ? ssldir.resolve("crl.pem") : cadir.resolve("ca_crl.pem");
     Files.writeString(dir.resolve("conf.d/webserver.conf"), String.join("\n",
         "webserver: {", "  client-auth: want", "  ssl-host: 127.0.0.1", "  ssl-port: " + port,
         "  ssl-protocols: [TLSv1.2]", // the Ruby agent stalls ~30 s reusing a TLS 1.3 connection
         "  ssl-cert: " + ssldir.resolve("certs/localhost.pem"),
         "  ssl-key: " + ssldir.resolve("private_keys/localhost.pem"),
-        "  ssl-ca-cert: " + cadir.resolve("ca_crt.pem"), "  ssl-crl-path: " + cadir.resolve("ca_crl.pem"), "}", ""));
+        "  ssl-ca-cert: " + caCert, "  ssl-crl-path: " + crl, "}", ""));
     Files.createDirectories(dir.resolve("agents"));
     Map<String, String> sites = new java.util.LinkedHashMap<>(manifests);
     sites.putIfAbsent("production", "node default { file { \"" + dir.resolve("agents") + "/${trusted['certname']}.managed\": "
@@ -80,9 +98,22 @@ final class PuppetServerFixture implements AutoCloseable {
       Files.writeString(envDir.resolve("site.pp"), e.getValue().replace("@AGENTS@", dir.resolve("agents").toString()));
     }
     String conf = dir.resolve("puppet/puppet.conf").toString();
-    run(List.of("puppetserver", "ca", "setup", "--config", conf), 180);
-    run(List.of("puppetserver", "ca", "generate", "--ca-client", "--certname", "baton-controller",
-        "--config", conf, "--force"), 180);
+    if (external) {
+      Files.createDirectories(ssldir.resolve("certs"));
+      Files.createDirectories(ssldir.resolve("private_keys"));
+      Files.copy(externalCa.resolve("localhost.pem"), ssldir.resolve("certs/localhost.pem"));
+      Files.copy(externalCa.resolve("localhost.key.pem"), ssldir.resolve("private_keys/localhost.pem"));
+      Files.copy(externalCa.resolve("ca.pem"), caCert);
+      Files.copy(externalCa.resolve("crl.pem"), crl);
+      Path ca = dir.resolve("services.d/ca.cfg");
+      Files.writeString(ca, Files.readString(ca)
+          .replace("\npuppetlabs.services.ca.certificate-authority-service/", "\n#puppetlabs.services.ca.certificate-authority-service/")
+          .replace("#puppetlabs.services.ca.certificate-authority-disabled-service", "puppetlabs.services.ca.certificate-authority-disabled-service"));
+    } else {
+      run(List.of("puppetserver", "ca", "setup", "--config", conf), 180);
+      run(List.of("puppetserver", "ca", "generate", "--ca-client", "--certname", "baton-controller",
+          "--config", conf, "--force"), 180);
+    }
     server = new ProcessBuilder("setsid", "java", "-Xms256m", "-Xmx512m",
         "-Djruby.logger.class=com.puppetlabs.jruby_utils.jruby.Slf4jLogger", "-Djruby.lib=/usr/share/jruby/lib",
         "-jar", JAR.toString(), "--config", dir.resolve("conf.d").toString(),
@@ -115,6 +146,12 @@ final class PuppetServerFixture implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /** The entry of the controller's puppet-masters.yaml for this master in the embedded-CA mode. */
+  String embeddedEntry(String name, String zone) {
+    return "  - name: " + name + "\n    url: " + base() + "\n    region: local-1\n    zone: " + zone
+        + "\n    ca: embedded\n    crl_file: " + ssldir.resolve("crl.pem") + "\n";
   }
 
   /** The entry of the controller's puppet-masters.yaml for this master. */
@@ -181,7 +218,7 @@ final class PuppetServerFixture implements AutoCloseable {
 
   /** Ready once the CA answers an administrator's call over mutual TLS (which checks the chain and CRLs too). */
   private void awaitReady(Duration limit) throws Exception {
-    PuppetCa ca = ca();
+    PuppetCa ca = external ? statusClient : ca();
     long end = System.nanoTime() + limit.toNanos();
     BatonException last = null;
     while (System.nanoTime() < end) {
@@ -189,7 +226,11 @@ final class PuppetServerFixture implements AutoCloseable {
         throw new IllegalStateException("puppetserver exited (" + server.exitValue() + "); see " + dir.resolve("server.log"));
       }
       try {
-        ca.requested();
+        if (external) {
+          ca.status();
+        } else {
+          ca.requested();
+        }
         return;
       } catch (BatonException e) { // not listening yet, or starting (503)
         last = e;
