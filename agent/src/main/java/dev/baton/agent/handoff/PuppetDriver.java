@@ -179,7 +179,9 @@ public final class PuppetDriver {
    * {@code puppet agent --test --detailed-exitcodes --environment ENV}; the reply carries the
    * run's {@code last_run_summary.yaml}. Blocking.
    */
-  public JsonObject run(String environment, int timeoutSeconds) throws IOException {
+  public synchronized JsonObject run(String environment, int timeoutSeconds) throws IOException {
+    // one run at a time: a controller that asks again (it restarted mid-run) waits for the run under way
+    // instead of meeting Puppet's "already in progress" lock
     checked(environment, NAME, "environment");
     long started = System.currentTimeMillis() - 1000;
     JsonObject res = runner.run(command("agent", "--test", "--detailed-exitcodes", "--color", "false", "--environment", environment),

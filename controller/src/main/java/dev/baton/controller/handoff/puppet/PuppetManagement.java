@@ -243,23 +243,44 @@ public final class PuppetManagement implements ConfigManagement {
 
   private void clean(Handoff h) {
     String certname = certname(h);
-    List<String> deferred = new ArrayList<>();
     if (embedded != null && embedded.clean(certname)) {
       publishCrls(true);
     }
-    for (PuppetMasters.Master m : masters.all()) {
-      if (m.embedded()) {
-        continue; // the controller's own CA: cleaned above
+    // every master at once; one that does not answer is cleaned once it is back
+    List<PuppetMasters.Master> api = masters.all().stream().filter(m -> !m.embedded()).toList();
+    List<java.util.concurrent.CompletableFuture<String>> calls = api.stream().map(m ->
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            cleanOn(m, certname);
+            return null;
+          } catch (BatonException e) {
+            if (e.code() != ErrorCode.UNAVAILABLE) {
+              throw e;
+            }
+            LOG.warning(() -> "puppet: " + m.name() + " is down (" + e.getMessage() + "); " + certname
+                + " is cleaned there once it is back");
+            return m.name();
+          }
+        }, CLEANERS)).toList();
+    List<String> deferred = new ArrayList<>();
+    for (var c : calls) {
+      try {
+        String d = c.join();
+        if (d != null) {
+          deferred.add(d);
+        }
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof BatonException b ? b : new IllegalStateException(e.getCause());
       }
-      if (!masters.check(m)) {
-        deferred.add(m.name());
-        LOG.warning(() -> "puppet: " + m.name() + " is down; " + certname + " is cleaned there once it is back");
-        continue;
-      }
-      cleanOn(m, certname);
     }
     h.update(s -> s.put("deferred_clean", new JsonArray(deferred)));
   }
+
+  private static final java.util.concurrent.ExecutorService CLEANERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "puppet-clean");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** Revokes and deletes every certificate and request of {@code certname} on one master. */
   private static void cleanOn(PuppetMasters.Master m, String certname) {

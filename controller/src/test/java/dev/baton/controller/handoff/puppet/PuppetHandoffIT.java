@@ -94,7 +94,7 @@ class PuppetHandoffIT {
   @AfterAll
   static void stop() throws Exception {
     System.clearProperty("baton.local.puppet");
-    for (String p : List.of("good", "bad", "slow")) {
+    for (String p : List.of("good", "bad", "resume", "slow")) {
       if (Files.exists(dir.resolve(p))) {
         CliRun.of("destroy", "--yes", "--force", dir.resolve(p).toString());
       }
@@ -208,6 +208,21 @@ class PuppetHandoffIT {
       assertTrue(runs.getJsonObject("FINAL_RUN").getString("summary").contains("1 changed"), runs.encodePrettily());
     }
     assertEquals(Optional.empty(), b.ca().state(certname("web-1")), "nothing of web-1 on the other master");
+    for (String name : List.of("web-1", "web-2", "db-1")) {
+      JsonObject timing = handoff(node(name)).getJsonObject("timing");
+      long total = 0;
+      long own = 0;
+      StringBuilder per = new StringBuilder();
+      for (String phase : timing.fieldNames()) {
+        JsonObject t = timing.getJsonObject(phase);
+        long mine = t.getLong("micros") - t.getLong("agent_micros");
+        total += t.getLong("micros");
+        own += mine;
+        per.append(String.format(" %s %.1f ms", phase.toLowerCase(), mine / 1000.0));
+      }
+      System.out.printf("BENCH hand-off of %s: %.1f ms of the controller's own in %.1f s (%s)%n", name, own / 1000.0,
+          total / 1e6, per.toString().strip());
+    }
 
     CliRun nodes = CliRun.of("nodes", "web-1");
     assertEquals(0, nodes.exitCode(), nodes.err());
@@ -317,6 +332,29 @@ class PuppetHandoffIT {
 
   @Test
   @Order(4)
+  void aControllerRestartedMidHandoffResumesAfterTheLastCompletedPhase() throws Exception {
+    Path p = platform("resume", Map.of("slow-2", "a"), "");
+    CliRun run = CliRun.of("provision", "--yes", "--wait", "0", p.toString());
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    Wait.until(() -> controller.server.registry().all().stream().anyMatch(n -> n.name().equals("slow-2")
+        && n.state() == NodeState.BOOTSTRAP_RUN), 120);
+    String id = node("slow-2").id();
+    BigInteger signed = a.serial(certname("slow-2"));
+    assertNotNull(signed);
+    int bridgePort = controller.started.bridgePort();
+    controller.close(); // mid-run: its bootstrap run sleeps 12 s
+    controller = new ControllerFixture(home, BridgeServer.Limits.defaults(), bridgePort);
+    Wait.until(() -> controller.server.registry().get(id).map(n -> n.state().terminal()).orElse(false), 180);
+    NodeRecord n = controller.server.registry().get(id).orElseThrow();
+    assertEquals(NodeState.READY, n.state(), n.toString());
+    assertEquals(1, phases(n).stream().filter("SIGN"::equals).count(), "not signed again: " + phases(n));
+    assertEquals(1, phases(n).stream().filter("CLEAN_CERTS"::equals).count(), phases(n).toString());
+    assertEquals(signed, a.serial(certname("slow-2")), "the certificate signed before the restart is the one in use");
+    assertFalse(a.revoked(signed));
+  }
+
+  @Test
+  @Order(5)
   void aMasterThatDiesMidHandoffIsReplacedByAnother() throws Exception {
     Path p = platform("slow", Map.of("slow-1", "a"), "");
     CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.of("provision", "--yes", p.toString()));

@@ -78,7 +78,7 @@ final class PuppetServerFixture implements AutoCloseable {
     Files.writeString(dir.resolve("puppet/puppet.conf"), String.join("\n",
         "[main]", "confdir = " + dir.resolve("puppet"), "codedir = " + dir.resolve("code"),
         "vardir = " + dir.resolve("var"), "ssldir = " + ssldir, "rundir = " + dir.resolve("run"),
-        "logdir = " + dir.resolve("log"), "cadir = " + cadir,
+        "logdir = " + dir.resolve("log"), "cadir = " + cadir, "ca_server = localhost", "ca_port = " + port,
         "[server]", "certname = localhost", "dns_alt_names = localhost,IP:127.0.0.1", ""));
     Path caCert = external ? ssldir.resolve("certs/ca.pem") : cadir.resolve("ca_crt.pem");
     Path crl = external ? ssldir.resolve("crl.pem") : cadir.resolve("ca_crl.pem");
