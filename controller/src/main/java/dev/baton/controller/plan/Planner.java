@@ -258,6 +258,9 @@ public final class Planner {
     List<AttributeDiff> out = new ArrayList<>();
     for (Map.Entry<String, Object> e : desired.entrySet()) {
       String key = e.getKey();
+      if (key.equals(DesiredState.TAGS) && live.tags().containsKey(LiveResource.UNTAGGED)) {
+        continue; // a kind the cloud cannot tag (IAM groups, DNS records): owned by path or record, nothing to compare
+      }
       Object actual = key.equals(DesiredState.TAGS) ? withoutCloudTags(live.tags()) : live.attributes().get(key);
       Object want = Canonical.of(e.getValue(), id -> id);
       Object have = Canonical.of(actual, id -> uuidOfId.containsKey(id.id()) ? new Ref(uuidOfId.get(id.id())) : id);

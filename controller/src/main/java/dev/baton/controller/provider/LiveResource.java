@@ -13,6 +13,12 @@ import java.util.Map;
 public record LiveResource(ResourceKind kind, String uuid, CloudId id, Map<String, Object> attributes,
     Map<String, String> tags, String state) {
 
+  /**
+   * A tag a provider sets on a live resource of a kind the cloud cannot tag: its ownership tags
+   * come from elsewhere (an IAM path, an ownership record), and its other tags are not compared.
+   */
+  public static final String UNTAGGED = "baton:untagged";
+
   public LiveResource {
     attributes = Map.copyOf(attributes);
     tags = Map.copyOf(tags);

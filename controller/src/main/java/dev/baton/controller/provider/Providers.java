@@ -20,8 +20,13 @@ public final class Providers {
     return switch (platform.spec().provider()) {
       case LOCAL -> launcher == null ? new LocalCloudProvider(vertx, home)
           : new LocalCloudProvider(vertx, home, launcher, agentJar());
-      case AWS -> throw new BatonException(ErrorCode.FAILED_PRECONDITION, "provider aws: not part of this build yet;"
-          + " the local provider works (provider: local in platform.yaml)");
+      case AWS -> {
+        CallStats stats = new CallStats();
+        var clients = new dev.baton.controller.provider.aws.AwsClients(platform.spec().region(),
+            platform.spec().credentials(), endpointUrl, stats);
+        yield new dev.baton.controller.provider.aws.AwsCloudProvider(vertx, clients, stats, launcher == null ? null
+            : (scope, uuid) -> launcher.cloudUserData(scope, uuid, "debian"));
+      }
     };
   }
 

@@ -30,20 +30,34 @@ public final class ControllerLauncher implements NodeLauncher {
 
   @Override
   public String userData(Scope scope, String uuid, String instanceId, String imageFamily) throws IOException {
+    return render(scope, uuid, instanceId, imageFamily, Registration.EVIDENCE_LOCAL).cloudConfig();
+  }
+
+  @Override
+  public byte[] cloudUserData(Scope scope, String uuid, String imageFamily) throws IOException {
+    return render(scope, uuid, null, imageFamily, Registration.EVIDENCE_AWS).bytes();
+  }
+
+  private UserData.Rendered render(Scope scope, String uuid, String instanceId, String imageFamily, String evidence)
+      throws IOException {
     synchronized (this) {
       if (bootstrap == null) {
         bootstrap = client.get("/api/v1/bootstrap");
         agentSha256 = Fingerprints.sha256(Files.readAllBytes(agentJar));
       }
     }
-    JsonObject t = client.post("/api/v1/tokens", new JsonObject().put("customer", scope.customer())
-        .put("platform", scope.platform()).put("env", scope.env()).put("uuid", uuid).put("instance_id", instanceId));
+    JsonObject ask = new JsonObject().put("customer", scope.customer()).put("platform", scope.platform())
+        .put("env", scope.env()).put("uuid", uuid);
+    if (instanceId != null) {
+      ask.put("instance_id", instanceId);
+    }
+    JsonObject t = client.post("/api/v1/tokens", ask);
     List<String> endpoints = new ArrayList<>();
     bootstrap.getJsonArray("endpoints").forEach(e -> endpoints.add(e.toString()));
     AgentConfig cfg = new AgentConfig(endpoints, bootstrap.getString("ca_pem"), bootstrap.getString("ca_sha256"),
-        t.getString("token"), Registration.EVIDENCE_LOCAL, instanceId, t.getString("name"), scope.platform(), null);
+        t.getString("token"), evidence, instanceId, t.getString("name"), scope.platform(), null);
     String url = bootstrap.getString("agent_url", "https://127.0.0.1:7444/agent/baton-agent.jar");
-    return UserData.render(new UserData.Input(cfg, UserData.Family.of(imageFamily), url, agentSha256)).cloudConfig();
+    return UserData.render(new UserData.Input(cfg, UserData.Family.of(imageFamily), url, agentSha256));
   }
 
   @Override

@@ -11,6 +11,14 @@ public interface NodeLauncher {
   /** The {@code #cloud-config} part of the instance's user data. Blocking. */
   String userData(Scope scope, String uuid, String instanceId, String imageFamily) throws IOException;
 
+  /**
+   * The whole user data of a cloud instance (MIME multipart, gzipped when needed), with a join
+   * token the controller binds to the instance once the cloud confirms it. Blocking.
+   */
+  default byte[] cloudUserData(Scope scope, String uuid, String imageFamily) throws IOException {
+    throw new UnsupportedOperationException("this launcher makes local instances only");
+  }
+
   /** Tells the controller the instance is gone. Blocking; best effort. */
   void terminated(String instanceId);
 }

@@ -1,0 +1,146 @@
+package dev.baton.controller.provider.aws;
+
+import dev.baton.common.error.BatonException;
+import dev.baton.common.error.ErrorCode;
+import dev.baton.controller.definition.model.ResourceKind;
+import dev.baton.controller.provider.CallStats;
+import dev.baton.controller.provider.CloudProvider;
+import dev.baton.controller.provider.LiveResource;
+import dev.baton.controller.provider.Scope;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * The AWS provider: EC2, IAM and Route53 through the AWS SDK for Java v2 (see {@link Ec2Kinds},
+ * {@link IamKinds}, {@link DnsKinds} for how each kind is found again by its UUID). SDK calls
+ * block, so each runs on a Vert.x worker thread; the engine bounds how many run at once.
+ */
+public final class AwsCloudProvider implements CloudProvider {
+  private final Vertx vertx;
+  private final AwsClients clients;
+  private final CallStats stats;
+  private final Ec2Kinds ec2;
+  private final IamKinds iam;
+  private final DnsKinds dns;
+
+  /** @param userData the user data of new instances (null: none) */
+  public AwsCloudProvider(Vertx vertx, AwsClients clients, CallStats stats, InstanceUserData userData) {
+    this.vertx = vertx;
+    this.clients = clients;
+    this.stats = stats;
+    this.ec2 = new Ec2Kinds(clients.ec2, userData);
+    this.iam = new IamKinds(clients.iam);
+    this.dns = new DnsKinds(clients.route53, clients.ec2);
+  }
+
+  @Override
+  public String name() {
+    return "aws";
+  }
+
+  private static boolean isIam(ResourceKind k) {
+    return switch (k) {
+      case IAM_POLICY, IAM_GROUP, IAM_USER, IAM_ROLE, INSTANCE_PROFILE -> true;
+      default -> false;
+    };
+  }
+
+  private static void supported(ResourceKind k) {
+    if (k == ResourceKind.AUTOSCALING_GROUP) {
+      throw new BatonException(ErrorCode.FAILED_PRECONDITION, "aws: autoscaling_group is not part of this build yet"
+          + " (launch templates and groups come with the autoscaling work); every other kind is");
+    }
+  }
+
+  private <T> Future<T> blocking(Callable<T> c) {
+    return vertx.executeBlocking(() -> {
+      try {
+        return c.call();
+      } catch (SdkClientException e) {
+        throw new BatonException(ErrorCode.UNAVAILABLE, "aws: " + e.getMessage(), true, e);
+      }
+    }, false);
+  }
+
+  @Override
+  public Future<List<LiveResource>> observe(ResourceKind kind, Scope scope) {
+    if (kind == ResourceKind.AUTOSCALING_GROUP) {
+      return Future.succeededFuture(List.of()); // none made by this build
+    }
+    return blocking(() -> {
+      List<LiveResource> all = isIam(kind) ? iam.observe(kind, scope) : kind == ResourceKind.DNS_RECORD ? dns.observe(scope)
+          : ec2.observe(kind, scope);
+      return all.stream().filter(l -> scope.owns(l.tags())).toList();
+    });
+  }
+
+  @Override
+  public Future<List<LiveResource>> lookup(ResourceKind kind, Scope scope, String uuid) {
+    return observe(kind, scope).map(l -> l.stream().filter(x -> uuid.equals(x.uuid())).toList());
+  }
+
+  @Override
+  public Future<LiveResource> create(ResourceKind kind, Scope scope, String uuid, Map<String, Object> attributes,
+      Map<String, String> tags, String token) {
+    return blocking(() -> {
+      supported(kind);
+      if (isIam(kind)) {
+        return iam.create(kind, scope, uuid, attributes, tags);
+      }
+      if (kind == ResourceKind.DNS_RECORD) {
+        return dns.upsert(scope, uuid, attributes, tags);
+      }
+      return ec2.create(kind, scope, uuid, attributes, tags, token);
+    });
+  }
+
+  @Override
+  public Future<LiveResource> update(LiveResource live, Map<String, Object> attributes, Map<String, String> tags,
+      List<String> changed) {
+    return blocking(() -> {
+      supported(live.kind());
+      if (isIam(live.kind())) {
+        return iam.update(live, attributes, tags, changed);
+      }
+      if (live.kind() == ResourceKind.DNS_RECORD) {
+        Map<String, Object> merged = new java.util.LinkedHashMap<>(live.attributes());
+        merged.putAll(attributes);
+        Scope scope = new Scope(tags.get("baton:platform"), tags.get("baton:customer"), tags.get("baton:env"));
+        return dns.upsert(scope, live.uuid(), merged, tags);
+      }
+      return ec2.update(live, attributes, tags, changed);
+    });
+  }
+
+  @Override
+  public Future<Void> delete(LiveResource live) {
+    return blocking(() -> {
+      supported(live.kind());
+      if (isIam(live.kind())) {
+        iam.delete(live);
+      } else if (live.kind() == ResourceKind.DNS_RECORD) {
+        dns.delete(live);
+      } else {
+        ec2.delete(live);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CallStats stats() {
+    return stats;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return vertx.executeBlocking(() -> {
+      clients.close();
+      return null;
+    }, false);
+  }
+}

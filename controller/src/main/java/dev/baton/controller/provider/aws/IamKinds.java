@@ -1,0 +1,469 @@
+package dev.baton.controller.provider.aws;
+
+import dev.baton.common.error.BatonException;
+import dev.baton.common.error.ErrorCode;
+import dev.baton.controller.definition.model.ResourceKind;
+import dev.baton.controller.provider.CloudId;
+import dev.baton.controller.provider.LiveResource;
+import dev.baton.controller.provider.Scope;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AttachedPolicy;
+import software.amazon.awssdk.services.iam.model.IamException;
+import software.amazon.awssdk.services.iam.model.Tag;
+
+/**
+ * The IAM kinds. IAM lists cannot filter by tag, so every IAM resource of a platform lives under
+ * one path, {@code /baton/CUSTOMER/PLATFORM/ENV/UUID/} ({@code _} when there are no environments):
+ * one {@code List*} call with that path prefix finds them all, and the path says whose each is.
+ * The name is the resource's {@code Name} tag (its name, with {@code -ENV} in an environment).
+ * Cloud IDs: a policy's and an instance profile's ARN, a group's, user's and role's name.
+ */
+final class IamKinds {
+  private final IamClient iam;
+
+  IamKinds(IamClient iam) {
+    this.iam = iam;
+  }
+
+  static String prefix(Scope scope) {
+    return "/baton/" + scope.customer() + "/" + scope.platform() + "/" + (scope.env() == null ? "_" : scope.env()) + "/";
+  }
+
+  static String path(Scope scope, String uuid) {
+    return prefix(scope) + uuid + "/";
+  }
+
+  /** The ownership tags a path stands for. */
+  static Map<String, String> owner(Scope scope, String path, String name) {
+    Map<String, String> t = new LinkedHashMap<>(scope.tags());
+    String[] parts = path.split("/");
+    t.put(Ec2Kinds.UUID, parts[parts.length - 1]);
+    t.put("Name", name);
+    return t;
+  }
+
+  static <T> T call(String what, Supplier<T> c) {
+    try {
+      return c.get();
+    } catch (IamException e) {
+      String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "" : e.awsErrorDetails().errorCode();
+      String msg = "aws: " + what + ": " + code + ": " + (e.awsErrorDetails() == null ? e.getMessage()
+          : e.awsErrorDetails().errorMessage());
+      if (code.equals("NoSuchEntity")) {
+        throw new BatonException(ErrorCode.NOT_FOUND, msg, true, e);
+      }
+      if (code.equals("Throttling") || e.statusCode() >= 500) {
+        throw new BatonException(ErrorCode.UNAVAILABLE, msg, true, e);
+      }
+      if (code.equals("EntityAlreadyExists")) {
+        throw new BatonException(ErrorCode.FAILED_PRECONDITION, msg + " (an IAM name is unique in the account:"
+            + " rename the resource, or remove the one that is not Baton's)", false, e);
+      }
+      if (code.equals("AccessDenied")) {
+        throw new BatonException(ErrorCode.PERMISSION_DENIED, msg, false, e);
+      }
+      throw new BatonException(ErrorCode.FAILED_PRECONDITION, msg, false, e);
+    }
+  }
+
+  private static Map<String, String> withTags(Map<String, String> owner, List<Tag> tags) {
+    Map<String, String> t = new LinkedHashMap<>();
+    tags.forEach(x -> t.put(x.key(), x.value()));
+    t.putAll(owner);
+    return t;
+  }
+
+  private static List<Tag> toTags(Map<String, String> tags) {
+    return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+  }
+
+  // ---- observe -------------------------------------------------------------------------------
+
+  List<LiveResource> observe(ResourceKind kind, Scope scope) {
+    String prefix = prefix(scope);
+    List<LiveResource> out = new ArrayList<>();
+    switch (kind) {
+      case IAM_POLICY -> call("ListPolicies", () -> iam.listPoliciesPaginator(b -> b.scope("Local").pathPrefix(prefix)))
+          .policies().forEach(p -> {
+            String doc = call("GetPolicyVersion", () -> iam.getPolicyVersion(b -> b.policyArn(p.arn())
+                .versionId(p.defaultVersionId()))).policyVersion().document();
+            List<Tag> tags = call("GetPolicy", () -> iam.getPolicy(b -> b.policyArn(p.arn()))).policy().tags();
+            Map<String, String> t = withTags(owner(scope, p.path(), p.policyName()), tags);
+            out.add(new LiveResource(kind, t.get(Ec2Kinds.UUID), new CloudId(p.arn()),
+                Map.of("statements", Policies.statements(decode(doc))), t, ""));
+          });
+      case IAM_GROUP -> call("ListGroups", () -> iam.listGroupsPaginator(b -> b.pathPrefix(prefix))).groups().forEach(g -> {
+        Map<String, String> t = owner(scope, g.path(), g.groupName());
+        t.put(LiveResource.UNTAGGED, "true"); // IAM groups take no tags
+        Map<String, Object> a = attached(call("ListAttachedGroupPolicies", () -> iam.listAttachedGroupPoliciesPaginator(
+            b -> b.groupName(g.groupName()))).attachedPolicies().stream().toList());
+        out.add(new LiveResource(kind, t.get(Ec2Kinds.UUID), new CloudId(g.groupName()), a, t, ""));
+      });
+      case IAM_USER -> call("ListUsers", () -> iam.listUsersPaginator(b -> b.pathPrefix(prefix))).users().forEach(u -> {
+        List<Tag> tags = call("GetUser", () -> iam.getUser(b -> b.userName(u.userName()))).user().tags();
+        Map<String, String> t = withTags(owner(scope, u.path(), u.userName()), tags);
+        Map<String, Object> a = attached(call("ListAttachedUserPolicies", () -> iam.listAttachedUserPoliciesPaginator(
+            b -> b.userName(u.userName()))).attachedPolicies().stream().toList());
+        a.put("groups", call("ListGroupsForUser", () -> iam.listGroupsForUserPaginator(b -> b.userName(u.userName())))
+            .groups().stream().map(g -> (Object) new CloudId(g.groupName())).toList());
+        out.add(new LiveResource(kind, t.get(Ec2Kinds.UUID), new CloudId(u.userName()), a, t, ""));
+      });
+      case IAM_ROLE -> call("ListRoles", () -> iam.listRolesPaginator(b -> b.pathPrefix(prefix))).roles().forEach(r -> {
+        List<Tag> tags = call("GetRole", () -> iam.getRole(b -> b.roleName(r.roleName()))).role().tags();
+        Map<String, String> t = withTags(owner(scope, r.path(), r.roleName()), tags);
+        Map<String, Object> a = attached(call("ListAttachedRolePolicies", () -> iam.listAttachedRolePoliciesPaginator(
+            b -> b.roleName(r.roleName()))).attachedPolicies().stream().toList());
+        a.put("trusted_services", Policies.trustedServices(decode(r.assumeRolePolicyDocument())));
+        out.add(new LiveResource(kind, t.get(Ec2Kinds.UUID), new CloudId(r.roleName()), a, t, ""));
+      });
+      case INSTANCE_PROFILE -> call("ListInstanceProfiles", () -> iam.listInstanceProfilesPaginator(b -> b.pathPrefix(prefix)))
+          .instanceProfiles().forEach(p -> {
+            // the listing leaves tags out: GetInstanceProfile has them
+            List<Tag> tags = call("GetInstanceProfile", () -> iam.getInstanceProfile(b -> b
+                .instanceProfileName(p.instanceProfileName()))).instanceProfile().tags();
+            Map<String, String> t = withTags(owner(scope, p.path(), p.instanceProfileName()), tags);
+            Map<String, Object> a = new LinkedHashMap<>();
+            if (!p.roles().isEmpty()) {
+              a.put("role", new CloudId(p.roles().get(0).roleName()));
+            }
+            out.add(new LiveResource(kind, t.get(Ec2Kinds.UUID), new CloudId(p.arn()), a, t, ""));
+          });
+      default -> throw new IllegalArgumentException(kind.yaml());
+    }
+    return out;
+  }
+
+  private static String decode(String doc) {
+    return doc != null && doc.startsWith("%") ? URLDecoder.decode(doc, StandardCharsets.UTF_8)
+        : doc != null && !doc.trim().startsWith("{") ? URLDecoder.decode(doc, StandardCharsets.UTF_8) : doc;
+  }
+
+  /** Attached policies: Baton's (under /baton/) as references, the others as managed policy ARNs. */
+  private static Map<String, Object> attached(List<AttachedPolicy> policies) {
+    Map<String, Object> a = new LinkedHashMap<>();
+    List<Object> ours = new ArrayList<>();
+    List<Object> managed = new ArrayList<>();
+    for (AttachedPolicy p : policies) {
+      if (p.policyArn().contains(":policy/baton/")) {
+        ours.add(new CloudId(p.policyArn()));
+      } else {
+        managed.add(p.policyArn());
+      }
+    }
+    a.put("policies", ours);
+    a.put("managed_policies", managed);
+    return a;
+  }
+
+  // ---- create --------------------------------------------------------------------------------
+
+  LiveResource create(ResourceKind kind, Scope scope, String uuid, Map<String, Object> a, Map<String, String> tags) {
+    String name = tags.getOrDefault("Name", uuid);
+    String path = path(scope, uuid);
+    CloudId id = switch (kind) {
+      case IAM_POLICY -> new CloudId(call("CreatePolicy", () -> iam.createPolicy(b -> b.policyName(name).path(path)
+          .policyDocument(Policies.document(a.get("statements"))).tags(toTags(tags)))).policy().arn());
+      case IAM_GROUP -> {
+        call("CreateGroup", () -> iam.createGroup(b -> b.groupName(name).path(path)));
+        yield new CloudId(name);
+      }
+      case IAM_USER -> {
+        call("CreateUser", () -> iam.createUser(b -> b.userName(name).path(path).tags(toTags(tags))));
+        yield new CloudId(name);
+      }
+      case IAM_ROLE -> {
+        call("CreateRole", () -> iam.createRole(b -> b.roleName(name).path(path).tags(toTags(tags))
+            .assumeRolePolicyDocument(Policies.trust(a.get("trusted_services")))));
+        yield new CloudId(name);
+      }
+      case INSTANCE_PROFILE -> {
+        String arn = call("CreateInstanceProfile", () -> iam.createInstanceProfile(b -> b.instanceProfileName(name)
+            .path(path).tags(toTags(tags)))).instanceProfile().arn();
+        if (a.get("role") != null) {
+          call("AddRoleToInstanceProfile", () -> iam.addRoleToInstanceProfile(b -> b.instanceProfileName(name)
+              .roleName(Ec2Kinds.id(a.get("role")))));
+        }
+        yield new CloudId(arn);
+      }
+      default -> throw new IllegalArgumentException(kind.yaml());
+    };
+    Map<String, Object> none = Map.of();
+    for (String k : List.of("policies", "managed_policies", "groups")) {
+      if (a.containsKey(k)) {
+        relink(kind, id.id(), k, none.get(k), a.get(k));
+      }
+    }
+    return new LiveResource(kind, uuid, id, a, tags, "");
+  }
+
+  /** Attaches and detaches policies, adds to and removes from groups, by difference. */
+  private void relink(ResourceKind kind, String id, String key, Object before, Object after) {
+    Set<String> have = ids(before);
+    Set<String> want = ids(after);
+    for (String x : want) {
+      if (!have.contains(x)) {
+        link(kind, id, key, x, true);
+      }
+    }
+    for (String x : have) {
+      if (!want.contains(x)) {
+        link(kind, id, key, x, false);
+      }
+    }
+  }
+
+  private void link(ResourceKind kind, String id, String key, String x, boolean on) {
+    if (key.equals("groups")) {
+      if (on) {
+        call("AddUserToGroup", () -> iam.addUserToGroup(b -> b.userName(id).groupName(x)));
+      } else {
+        call("RemoveUserFromGroup", () -> iam.removeUserFromGroup(b -> b.userName(id).groupName(x)));
+      }
+      return;
+    }
+    switch (kind) {
+      case IAM_GROUP -> call(on ? "AttachGroupPolicy" : "DetachGroupPolicy", () -> on
+          ? iam.attachGroupPolicy(b -> b.groupName(id).policyArn(x)) : iam.detachGroupPolicy(b -> b.groupName(id).policyArn(x)));
+      case IAM_USER -> call(on ? "AttachUserPolicy" : "DetachUserPolicy", () -> on
+          ? iam.attachUserPolicy(b -> b.userName(id).policyArn(x)) : iam.detachUserPolicy(b -> b.userName(id).policyArn(x)));
+      case IAM_ROLE -> call(on ? "AttachRolePolicy" : "DetachRolePolicy", () -> on
+          ? iam.attachRolePolicy(b -> b.roleName(id).policyArn(x)) : iam.detachRolePolicy(b -> b.roleName(id).policyArn(x)));
+      default -> throw new IllegalArgumentException(kind.yaml() + " has no " + key);
+    }
+  }
+
+  private static Set<String> ids(Object list) {
+    Set<String> out = new LinkedHashSet<>();
+    if (list instanceof List<?> l) {
+      l.forEach(x -> out.add(Ec2Kinds.id(x)));
+    }
+    return out;
+  }
+
+  // ---- update --------------------------------------------------------------------------------
+
+  LiveResource update(LiveResource live, Map<String, Object> a, Map<String, String> tags, List<String> changed) {
+    String id = live.id().id();
+    Map<String, Object> merged = new LinkedHashMap<>(live.attributes());
+    for (String k : changed) {
+      switch (k) {
+        case "statements" -> {
+          var versions = call("ListPolicyVersions", () -> iam.listPolicyVersions(b -> b.policyArn(id))).versions();
+          if (versions.size() >= 5) { // IAM keeps five: drop the oldest that is not the default
+            versions.stream().filter(v -> !v.isDefaultVersion()).min(java.util.Comparator.comparing(v -> v.createDate()))
+                .ifPresent(v -> call("DeletePolicyVersion", () -> iam.deletePolicyVersion(b -> b.policyArn(id)
+                    .versionId(v.versionId()))));
+          }
+          call("CreatePolicyVersion", () -> iam.createPolicyVersion(b -> b.policyArn(id).setAsDefault(true)
+              .policyDocument(Policies.document(a.get(k)))));
+        }
+        case "trusted_services" -> call("UpdateAssumeRolePolicy", () -> iam.updateAssumeRolePolicy(b -> b.roleName(id)
+            .policyDocument(Policies.trust(a.get(k)))));
+        case "role" -> {
+          String profile = live.tags().get("Name");
+          if (live.attributes().get("role") != null) {
+            call("RemoveRoleFromInstanceProfile", () -> iam.removeRoleFromInstanceProfile(b -> b.instanceProfileName(profile)
+                .roleName(Ec2Kinds.id(live.attributes().get("role")))));
+          }
+          if (a.get(k) != null) {
+            call("AddRoleToInstanceProfile", () -> iam.addRoleToInstanceProfile(b -> b.instanceProfileName(profile)
+                .roleName(Ec2Kinds.id(a.get(k)))));
+          }
+        }
+        case "policies", "managed_policies", "groups" -> relink(live.kind(), id, k, live.attributes().get(k), a.get(k));
+        default -> { }
+      }
+      merged.put(k, a.get(k));
+    }
+    retag(live, tags);
+    return new LiveResource(live.kind(), live.uuid(), live.id(), merged, tags, live.state());
+  }
+
+  private void retag(LiveResource live, Map<String, String> tags) {
+    if (live.kind() == ResourceKind.IAM_GROUP) {
+      return;
+    }
+    Map<String, String> add = new LinkedHashMap<>();
+    tags.forEach((k, v) -> {
+      if (!v.equals(live.tags().get(k))) {
+        add.put(k, v);
+      }
+    });
+    List<String> remove = live.tags().keySet().stream().filter(k -> !tags.containsKey(k)).toList();
+    String id = live.id().id();
+    String name = live.tags().get("Name");
+    if (!add.isEmpty()) {
+      List<Tag> t = toTags(add);
+      switch (live.kind()) {
+        case IAM_POLICY -> call("TagPolicy", () -> iam.tagPolicy(b -> b.policyArn(id).tags(t)));
+        case IAM_USER -> call("TagUser", () -> iam.tagUser(b -> b.userName(id).tags(t)));
+        case IAM_ROLE -> call("TagRole", () -> iam.tagRole(b -> b.roleName(id).tags(t)));
+        case INSTANCE_PROFILE -> call("TagInstanceProfile", () -> iam.tagInstanceProfile(b -> b.instanceProfileName(name).tags(t)));
+        default -> { }
+      }
+    }
+    if (!remove.isEmpty()) {
+      switch (live.kind()) {
+        case IAM_POLICY -> call("UntagPolicy", () -> iam.untagPolicy(b -> b.policyArn(id).tagKeys(remove)));
+        case IAM_USER -> call("UntagUser", () -> iam.untagUser(b -> b.userName(id).tagKeys(remove)));
+        case IAM_ROLE -> call("UntagRole", () -> iam.untagRole(b -> b.roleName(id).tagKeys(remove)));
+        case INSTANCE_PROFILE -> call("UntagInstanceProfile", () -> iam.untagInstanceProfile(b -> b.instanceProfileName(name)
+            .tagKeys(remove)));
+        default -> { }
+      }
+    }
+  }
+
+  // ---- delete --------------------------------------------------------------------------------
+
+  void delete(LiveResource live) {
+    String id = live.id().id();
+    try {
+      switch (live.kind()) {
+        case IAM_POLICY -> {
+          var entities = call("ListEntitiesForPolicy", () -> iam.listEntitiesForPolicy(b -> b.policyArn(id)));
+          entities.policyGroups().forEach(g -> link(ResourceKind.IAM_GROUP, g.groupName(), "policies", id, false));
+          entities.policyUsers().forEach(u -> link(ResourceKind.IAM_USER, u.userName(), "policies", id, false));
+          entities.policyRoles().forEach(r -> link(ResourceKind.IAM_ROLE, r.roleName(), "policies", id, false));
+          call("ListPolicyVersions", () -> iam.listPolicyVersions(b -> b.policyArn(id))).versions().stream()
+              .filter(v -> !v.isDefaultVersion()).forEach(v -> call("DeletePolicyVersion", () -> iam.deletePolicyVersion(b -> b
+                  .policyArn(id).versionId(v.versionId()))));
+          call("DeletePolicy", () -> iam.deletePolicy(b -> b.policyArn(id)));
+        }
+        case IAM_GROUP -> {
+          call("GetGroup", () -> iam.getGroup(b -> b.groupName(id))).users()
+              .forEach(u -> link(ResourceKind.IAM_USER, u.userName(), "groups", id, false));
+          call("ListAttachedGroupPolicies", () -> iam.listAttachedGroupPolicies(b -> b.groupName(id))).attachedPolicies()
+              .forEach(p -> link(ResourceKind.IAM_GROUP, id, "policies", p.policyArn(), false));
+          call("DeleteGroup", () -> iam.deleteGroup(b -> b.groupName(id)));
+        }
+        case IAM_USER -> {
+          call("ListGroupsForUser", () -> iam.listGroupsForUser(b -> b.userName(id))).groups()
+              .forEach(g -> link(ResourceKind.IAM_USER, id, "groups", g.groupName(), false));
+          call("ListAttachedUserPolicies", () -> iam.listAttachedUserPolicies(b -> b.userName(id))).attachedPolicies()
+              .forEach(p -> link(ResourceKind.IAM_USER, id, "policies", p.policyArn(), false));
+          call("ListAccessKeys", () -> iam.listAccessKeys(b -> b.userName(id))).accessKeyMetadata().forEach(k ->
+              call("DeleteAccessKey", () -> iam.deleteAccessKey(b -> b.userName(id).accessKeyId(k.accessKeyId()))));
+          try {
+            call("DeleteLoginProfile", () -> iam.deleteLoginProfile(b -> b.userName(id)));
+          } catch (BatonException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+              throw e;
+            }
+          }
+          call("DeleteUser", () -> iam.deleteUser(b -> b.userName(id)));
+        }
+        case IAM_ROLE -> {
+          call("ListAttachedRolePolicies", () -> iam.listAttachedRolePolicies(b -> b.roleName(id))).attachedPolicies()
+              .forEach(p -> link(ResourceKind.IAM_ROLE, id, "policies", p.policyArn(), false));
+          call("ListInstanceProfilesForRole", () -> iam.listInstanceProfilesForRole(b -> b.roleName(id))).instanceProfiles()
+              .forEach(p -> call("RemoveRoleFromInstanceProfile", () -> iam.removeRoleFromInstanceProfile(b -> b
+                  .instanceProfileName(p.instanceProfileName()).roleName(id))));
+          call("DeleteRole", () -> iam.deleteRole(b -> b.roleName(id)));
+        }
+        case INSTANCE_PROFILE -> {
+          String name = live.tags().get("Name");
+          call("GetInstanceProfile", () -> iam.getInstanceProfile(b -> b.instanceProfileName(name))).instanceProfile().roles()
+              .forEach(r -> call("RemoveRoleFromInstanceProfile", () -> iam.removeRoleFromInstanceProfile(b -> b
+                  .instanceProfileName(name).roleName(r.roleName()))));
+          call("DeleteInstanceProfile", () -> iam.deleteInstanceProfile(b -> b.instanceProfileName(name)));
+        }
+        default -> throw new IllegalArgumentException(live.kind().yaml());
+      }
+    } catch (BatonException e) {
+      if (e.code() != ErrorCode.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
+  /** IAM policy documents and the definitions' statements. */
+  static final class Policies {
+    private Policies() {}
+
+    static String document(Object statements) {
+      JsonArray st = new JsonArray();
+      if (statements instanceof List<?> l) {
+        for (Object o : l) {
+          Map<?, ?> s = (Map<?, ?>) o;
+          JsonObject j = new JsonObject();
+          if (s.get("sid") != null) {
+            j.put("Sid", s.get("sid").toString());
+          }
+          j.put("Effect", "deny".equals(String.valueOf(s.get("effect"))) ? "Deny" : "Allow");
+          j.put("Action", new JsonArray(new ArrayList<>((List<?>) s.get("actions"))));
+          j.put("Resource", new JsonArray(new ArrayList<>((List<?>) s.get("resources"))));
+          if (s.get("condition") instanceof Map<?, ?> c) {
+            Map<String, Object> cond = new LinkedHashMap<>();
+            c.forEach((k, v) -> cond.put(k.toString(), v));
+            j.put("Condition", new JsonObject(cond));
+          }
+          st.add(j);
+        }
+      }
+      return new JsonObject().put("Version", "2012-10-17").put("Statement", st).encode();
+    }
+
+    static List<Object> statements(String document) {
+      List<Object> out = new ArrayList<>();
+      Object st = new JsonObject(document).getValue("Statement");
+      JsonArray list = st instanceof JsonArray a ? a : new JsonArray().add(st);
+      for (Object o : list) {
+        JsonObject j = (JsonObject) o;
+        Map<String, Object> s = new LinkedHashMap<>();
+        if (j.getString("Sid") != null && !j.getString("Sid").isEmpty()) {
+          s.put("sid", j.getString("Sid"));
+        }
+        s.put("effect", j.getString("Effect", "Allow").toLowerCase(java.util.Locale.ROOT));
+        s.put("actions", strings(j.getValue("Action")));
+        s.put("resources", strings(j.getValue("Resource")));
+        if (j.getJsonObject("Condition") != null) {
+          s.put("condition", j.getJsonObject("Condition").getMap());
+        }
+        out.add(s);
+      }
+      return out;
+    }
+
+    static String trust(Object services) {
+      JsonArray svc = new JsonArray();
+      if (services instanceof List<?> l) {
+        l.forEach(x -> svc.add(x.toString()));
+      }
+      return new JsonObject().put("Version", "2012-10-17").put("Statement", new JsonArray().add(new JsonObject()
+          .put("Effect", "Allow").put("Principal", new JsonObject().put("Service", svc)).put("Action", "sts:AssumeRole")))
+          .encode();
+    }
+
+    static List<Object> trustedServices(String document) {
+      List<Object> out = new ArrayList<>();
+      Object st = new JsonObject(document).getValue("Statement");
+      JsonArray list = st instanceof JsonArray a ? a : new JsonArray().add(st);
+      for (Object o : list) {
+        JsonObject p = ((JsonObject) o).getJsonObject("Principal");
+        if (p != null) {
+          out.addAll(strings(p.getValue("Service")));
+        }
+      }
+      return out;
+    }
+
+    private static List<Object> strings(Object v) {
+      if (v instanceof JsonArray a) {
+        return new ArrayList<>(a.getList());
+      }
+      return v == null ? List.of() : List.of(v.toString());
+    }
+  }
+}

@@ -1,0 +1,10 @@
+package dev.baton.controller.provider.aws;
+
+import dev.baton.controller.provider.Scope;
+import java.io.IOException;
+
+/** The user data a new instance boots with (the agent's start-up and a join token). */
+@FunctionalInterface
+public interface InstanceUserData {
+  byte[] userData(Scope scope, String uuid) throws IOException;
+}
