@@ -1,0 +1,143 @@
+package dev.baton.controller.provider.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.baton.controller.cli.CliRun;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import software.amazon.awssdk.services.route53.Route53Client;
+
+/**
+ * The whole {@code examples/aws/acme} platform (environment dev) against whatever
+ * {@code AWS_ENDPOINT_URL} points at — a real account or an AWS-compatible emulator: plan,
+ * provision, provision again with no mutating call, audit, a security group deleted behind
+ * Baton's back found by audit and repaired by provision, destroy. Runs with
+ * {@code mvn verify -Paws-it}; credentials from the SDK's default chain; the example's role and
+ * AMI are replaced by the caller's credentials and an image of the endpoint
+ * ({@code BATON_IT_AMI}, else the first Amazon image it lists). Skipped when no endpoint is set.
+ */
+class PlatformAwsIT {
+  static final String REGION = "eu-west-1";
+  @TempDir
+  static Path dir;
+  static Path acme;
+  static Ec2Client ec2;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    String endpoint = System.getenv("AWS_ENDPOINT_URL");
+    assumeTrue(endpoint != null && !endpoint.isBlank(), "AWS_ENDPOINT_URL is not set: the aws-it suite needs an endpoint"
+        + " (an AWS account's, or an AWS-compatible emulator's) and credentials in the SDK's default chain");
+    System.setProperty("baton.home", dir.resolve("home").toString());
+    ec2 = Ec2Client.builder().region(Region.of(REGION)).endpointOverride(URI.create(endpoint)).build();
+    String ami = System.getenv("BATON_IT_AMI");
+    if (ami == null) {
+      ami = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
+    }
+    acme = dir.resolve("acme");
+    Path src = Path.of(System.getProperty("baton.repo.root", "..")).resolve("examples/aws/acme");
+    try (Stream<Path> files = Files.walk(src)) {
+      for (Path f : files.toList()) {
+        Path to = acme.resolve(src.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    String platform = Files.readString(acme.resolve("platform.yaml"))
+        .replaceAll("(?m)^credentials:\\n(  .*\\n)+", "") // the caller's own credentials
+        .replaceAll("(?m)^account: .*\\n", "")
+        .replace("ami-0f1e2d3c4b5a69788", ami);
+    Files.writeString(acme.resolve("platform.yaml"), platform);
+    try (Route53Client r53 = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(URI.create(endpoint)).build()) {
+      if (r53.listHostedZonesByName(b -> b.dnsName("acme-cms.example.com.")).hostedZones().stream()
+          .noneMatch(z -> z.name().equals("acme-cms.example.com."))) {
+        r53.createHostedZone(b -> b.name("acme-cms.example.com").callerReference("baton-it-" + System.nanoTime()));
+      }
+    }
+    if (ec2.describeKeyPairs().keyPairs().stream().noneMatch(k -> k.keyName().equals("acme-ops"))) {
+      ec2.createKeyPair(b -> b.keyName("acme-ops"));
+    }
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (acme != null) {
+      CliRun.of("destroy", "--yes", "--force", "--env", "dev", acme.toString());
+    }
+    System.clearProperty("baton.home");
+  }
+
+  static CliRun run(String... args) {
+    CliRun r = CliRun.of(args);
+    System.out.println("$ controller " + String.join(" ", args) + " -> " + r.exitCode() + "\n" + r.out() + r.err());
+    return r;
+  }
+
+  @Test
+  void theWholePlatformFromPlanToDestroy() {
+    assertEquals(2, run("plan", "--env", "dev", acme.toString()).exitCode(), "plan: changes to make");
+    CliRun first = run("provision", "--yes", "--env", "dev", acme.toString());
+    assertEquals(0, first.exitCode(), first.out() + first.err());
+
+    CliRun again = run("provision", "--yes", "--env", "dev", "--output", "json", acme.toString());
+    assertEquals(0, again.exitCode());
+    JsonObject json = new JsonObject(again.out());
+    assertEquals(0, json.getJsonObject("summary").getInteger("create") + json.getJsonObject("summary").getInteger("update")
+        + json.getJsonObject("summary").getInteger("replace") + json.getJsonObject("summary").getInteger("delete"), again.out());
+    List<String> mutating = json.getJsonObject("calls").getJsonObject("by_operation").fieldNames().stream()
+        .filter(op -> !op.startsWith("Sts:")).filter(op -> Throttle.mutating(op.substring(op.indexOf(':') + 1))).toList();
+    assertEquals(List.of(), mutating, "the second provision makes no mutating call");
+
+    assertEquals(0, run("audit", "--env", "dev", acme.toString()).exitCode(), "in sync");
+
+    deleteBehindBatonsBack("bastion-dev");
+    CliRun drift = run("audit", "--env", "dev", acme.toString());
+    assertEquals(2, drift.exitCode());
+    assertTrue(drift.out().contains("missing    security_group/bastion"), drift.out());
+
+    assertEquals(0, run("provision", "--yes", "--env", "dev", acme.toString()).exitCode(), "repaired");
+    assertEquals(0, run("audit", "--env", "dev", acme.toString()).exitCode(), "in sync again");
+
+    CliRun destroy = run("destroy", "--yes", "--force", "--env", "dev", acme.toString());
+    assertEquals(0, destroy.exitCode(), destroy.out() + destroy.err());
+    CliRun after = run("plan", "--env", "dev", "--output", "json", acme.toString());
+    assertEquals(0, new JsonObject(after.out()).getJsonObject("summary").getInteger("unchanged"), "nothing left");
+  }
+
+  /** Deletes a security group as a person with console access would: references to it first. */
+  static void deleteBehindBatonsBack(String name) {
+    SecurityGroup g = ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("tag:Name").values(name).build()))
+        .securityGroups().get(0);
+    for (SecurityGroup other : ec2.describeSecurityGroups().securityGroups()) {
+      for (IpPermission p : other.ipPermissions()) {
+        if (p.userIdGroupPairs().stream().anyMatch(x -> g.groupId().equals(x.groupId()))) {
+          ec2.revokeSecurityGroupIngress(b -> b.groupId(other.groupId()).ipPermissions(p));
+        }
+      }
+    }
+    String web = ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("tag:Name").values("web-dev").build()))
+        .securityGroups().get(0).groupId();
+    ec2.describeInstances(b -> b.filters(Filter.builder().name("instance.group-id").values(g.groupId()).build()))
+        .reservations().forEach(r -> r.instances().forEach(i -> ec2.modifyInstanceAttribute(b -> b.instanceId(i.instanceId())
+            .groups(web))));
+    ec2.deleteSecurityGroup(b -> b.groupId(g.groupId()));
+  }
+}
