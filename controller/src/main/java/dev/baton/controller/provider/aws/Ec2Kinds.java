@@ -390,7 +390,7 @@ final class Ec2Kinds {
     String name = tags.getOrDefault("Name", tags.get(UUID));
     String description = "Baton " + name;
     String group = call("CreateSecurityGroup", () -> ec2.createSecurityGroup(b -> b.vpcId(id(a.get("vpc")))
-        .groupName(name + "-" + tags.get(UUID).substring(0, 8)).description(description)
+        .groupName(name + "-" + tags.get(UUID).substring(0, Math.min(8, tags.get(UUID).length()))).description(description)
         .tagSpecifications(spec(ResourceType.SECURITY_GROUP, tags)))).groupId();
     SecurityGroup created = describeGroup(group);
     converge(group, true, Rules.fromPermissions(created.ipPermissions()), a.get("ingress"));

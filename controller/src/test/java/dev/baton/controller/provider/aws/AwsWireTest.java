@@ -1,0 +1,294 @@
+package dev.baton.controller.provider.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.baton.common.error.BatonException;
+import dev.baton.common.error.ErrorCode;
+import dev.baton.controller.definition.model.ResourceKind;
+import dev.baton.controller.provider.CallStats;
+import dev.baton.controller.provider.CloudId;
+import dev.baton.controller.provider.LiveResource;
+import dev.baton.controller.provider.Scope;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real SDK clients of the AWS provider against a local HTTP endpoint that answers in AWS's
+ * own wire formats (EC2 and IAM query XML, Route53 REST XML): what the provider sends (filters,
+ * pagination, tags at creation, client tokens, path prefixes, ownership records) and how it takes
+ * AWS's errors (throttling, not found, duplicates, 5xx).
+ */
+class AwsWireTest {
+  static final String EC2 = "http://ec2.amazonaws.com/doc/2016-11-15/";
+  static final Scope SCOPE = new Scope("shop", "acme", "dev");
+
+  /** One request as the endpoint saw it: method, path, and its form parameters or body. */
+  record Seen(String method, String path, Map<String, String> params, String body) {
+    String action() {
+      return params.getOrDefault("Action", "");
+    }
+  }
+
+  record Answer(int status, String xml) {}
+
+  HttpServer server;
+  final List<Seen> seen = new CopyOnWriteArrayList<>();
+  volatile Function<Seen, Answer> answers = s -> new Answer(500, "<Response/>");
+  Vertx vertx;
+  AwsCloudProvider provider;
+  CallStats stats;
+
+  @BeforeEach
+  void start() throws Exception {
+    System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
+    System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", ex -> {
+      String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      Map<String, String> params = new LinkedHashMap<>();
+      String form = "POST".equals(ex.getRequestMethod()) && !body.startsWith("<") ? body : ex.getRequestURI().getRawQuery();
+      if (form != null) {
+        for (String kv : form.split("&")) {
+          int i = kv.indexOf('=');
+          if (i > 0) {
+            params.put(URLDecoder.decode(kv.substring(0, i), StandardCharsets.UTF_8),
+                URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
+          }
+        }
+      }
+      Seen s = new Seen(ex.getRequestMethod(), ex.getRequestURI().getPath(), params, body);
+      seen.add(s);
+      Answer a = answers.apply(s);
+      byte[] out = a.xml().getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "text/xml");
+      ex.sendResponseHeaders(a.status(), out.length);
+      ex.getResponseBody().write(out);
+      ex.close();
+    });
+    server.start();
+    vertx = Vertx.vertx();
+    stats = new CallStats();
+    AwsClients clients = new AwsClients("eu-west-1", null, "http://127.0.0.1:" + server.getAddress().getPort(), stats);
+    provider = new AwsCloudProvider(vertx, clients, stats, (scope, uuid) -> "#cloud-config\n".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    provider.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server.stop(0);
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  static String ec2(String action, String inner) {
+    return "<" + action + "Response xmlns=\"" + EC2 + "\"><requestId>r-1</requestId>" + inner + "</" + action + "Response>";
+  }
+
+  static Answer ec2Error(int status, String code) {
+    return new Answer(status, "<Response><Errors><Error><Code>" + code + "</Code><Message>" + code + " (test)</Message>"
+        + "</Error></Errors><RequestID>r-1</RequestID></Response>");
+  }
+
+  static String tags(Map<String, String> t) {
+    StringBuilder b = new StringBuilder("<tagSet>");
+    t.forEach((k, v) -> b.append("<item><key>").append(k).append("</key><value>").append(v).append("</value></item>"));
+    return b.append("</tagSet>").toString();
+  }
+
+  static Map<String, String> owned(String uuid, String name) {
+    Map<String, String> t = new LinkedHashMap<>(SCOPE.tags());
+    t.put("baton:uuid", uuid);
+    t.put("Name", name);
+    return t;
+  }
+
+  static String vpc(String id, String uuid) {
+    return "<item><vpcId>" + id + "</vpcId><state>available</state><cidrBlock>10.0.0.0/16</cidrBlock>"
+        + tags(owned(uuid, "main-dev")) + "</item>";
+  }
+
+  @Test
+  void observeFiltersByTheScopesTagsAndFollowsEveryPage() throws Exception {
+    answers = s -> switch (s.action()) {
+      case "DescribeInternetGateways" -> new Answer(200, ec2("DescribeInternetGateways", "<internetGatewaySet/>"));
+      case "DescribeVpcs" -> s.params().containsKey("NextToken")
+          ? new Answer(200, ec2("DescribeVpcs", "<vpcSet>" + vpc("vpc-2", "u-2") + "</vpcSet>"))
+          : new Answer(200, ec2("DescribeVpcs", "<vpcSet>" + vpc("vpc-1", "u-1") + "</vpcSet><nextToken>page-2</nextToken>"));
+      case "DescribeVpcAttribute" -> new Answer(200, ec2("DescribeVpcAttribute", "<vpcId>" + s.params().get("VpcId")
+          + "</vpcId><enableDnsHostnames><value>true</value></enableDnsHostnames>"));
+      default -> ec2Error(400, "InvalidAction");
+    };
+    List<LiveResource> vpcs = await(provider.observe(ResourceKind.VPC, SCOPE));
+    assertEquals(List.of("vpc-1", "vpc-2"), vpcs.stream().map(v -> v.id().id()).toList(), "both pages");
+    assertEquals(Map.of("cidr", "10.0.0.0/16", "internet_gateway", false, "dns_hostnames", true), vpcs.get(0).attributes());
+    Seen first = seen.stream().filter(s -> s.action().equals("DescribeVpcs")).findFirst().orElseThrow();
+    Map<String, String> filters = new LinkedHashMap<>();
+    for (int i = 1; first.params().containsKey("Filter." + i + ".Name"); i++) {
+      filters.put(first.params().get("Filter." + i + ".Name"), first.params().get("Filter." + i + ".Value.1"));
+    }
+    assertEquals(Map.of("tag:baton:platform", "shop", "tag:baton:customer", "acme", "tag:baton:env", "dev"), filters);
+    assertEquals("page-2", seen.stream().filter(s -> s.action().equals("DescribeVpcs")).toList().get(1).params().get("NextToken"));
+  }
+
+  @Test
+  void runInstancesCarriesTheClientTokenTagsAtCreationAndUserData() throws Exception {
+    Map<String, String> t = owned("u-9", "web-1-dev");
+    answers = s -> switch (s.action()) {
+      case "DescribeImages" -> new Answer(200, ec2("DescribeImages", "<imagesSet><item><imageId>ami-1</imageId>"
+          + "<rootDeviceName>/dev/xvda</rootDeviceName></item></imagesSet>"));
+      case "RunInstances" -> new Answer(200, ec2("RunInstances", "<reservationId>r-1</reservationId><instancesSet><item>"
+          + "<instanceId>i-0abc</instanceId><instanceState><code>0</code><name>pending</name></instanceState></item></instancesSet>"));
+      case "DescribeInstances" -> new Answer(200, ec2("DescribeInstances", "<reservationSet><item><reservationId>r-1</reservationId>"
+          + "<instancesSet><item><instanceId>i-0abc</instanceId><instanceState><code>16</code><name>running</name></instanceState>"
+          + "</item></instancesSet></item></reservationSet>"));
+      default -> ec2Error(400, "InvalidAction");
+    };
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("ami", "ami-1");
+    a.put("instance_type", "t3.micro");
+    a.put("subnet", new CloudId("subnet-1"));
+    a.put("security_groups", List.of(new CloudId("sg-1")));
+    LiveResource live = await(provider.create(ResourceKind.INSTANCE, SCOPE, "u-9", a, t, "u-9-1"));
+    assertEquals("i-0abc", live.id().id());
+    Seen run = seen.stream().filter(s -> s.action().equals("RunInstances")).findFirst().orElseThrow();
+    Map<String, String> p = run.params();
+    assertEquals("u-9-1", p.get("ClientToken"), "the idempotency token");
+    assertEquals("instance", p.get("TagSpecification.1.ResourceType"));
+    assertEquals("volume", p.get("TagSpecification.2.ResourceType"));
+    List<String> keys = new ArrayList<>();
+    for (int i = 1; p.containsKey("TagSpecification.1.Tag." + i + ".Key"); i++) {
+      keys.add(p.get("TagSpecification.1.Tag." + i + ".Key"));
+    }
+    assertTrue(keys.containsAll(List.of("baton:uuid", "baton:platform", "baton:customer", "baton:env", "Name")), keys.toString());
+    assertEquals("sg-1", p.get("SecurityGroupId.1"));
+    assertEquals("subnet-1", p.get("SubnetId"));
+    assertEquals(java.util.Base64.getEncoder().encodeToString("#cloud-config\n".getBytes(StandardCharsets.UTF_8)), p.get("UserData"));
+    assertEquals("/dev/xvda", p.get("BlockDeviceMapping.1.DeviceName"));
+    assertEquals("true", p.get("BlockDeviceMapping.1.Ebs.Encrypted"), "root volumes are encrypted by default");
+  }
+
+  @Test
+  void throttlingIsRetriedAndNeverReachesTheUser() throws Exception {
+    int[] calls = {0};
+    answers = s -> s.action().equals("DescribeAddresses") && calls[0]++ < 2 ? ec2Error(503, "RequestLimitExceeded")
+        : new Answer(200, ec2("DescribeAddresses", "<addressesSet/>"));
+    assertEquals(List.of(), await(provider.observe(ResourceKind.ELASTIC_IP, SCOPE)), "answered on the third attempt");
+    assertEquals(3, seen.size());
+
+    answers = s -> ec2Error(503, "RequestLimitExceeded");
+    BatonException e = assertThrows(BatonException.class, () -> await(provider.observe(ResourceKind.ELASTIC_IP, SCOPE)));
+    assertEquals(ErrorCode.UNAVAILABLE, e.code(), "still throttled: retryable for the engine, not an SDK exception");
+    assertTrue(e.retryable());
+  }
+
+  @Test
+  void notFoundDuplicatesAndServerErrorsBecomeBatonErrors() throws Exception {
+    answers = s -> s.action().equals("TerminateInstances") ? ec2Error(400, "InvalidInstanceID.NotFound")
+        : ec2Error(400, "InvalidAction");
+    LiveResource gone = new LiveResource(ResourceKind.INSTANCE, "u-1", new CloudId("i-gone"), Map.of(), owned("u-1", "x"), "");
+    await(provider.delete(gone)); // already gone: done
+
+    answers = s -> s.action().equals("CreateSecurityGroup") ? ec2Error(400, "InvalidGroup.Duplicate")
+        : ec2Error(400, "InvalidAction");
+    BatonException dup = assertThrows(BatonException.class, () -> await(provider.create(ResourceKind.SECURITY_GROUP, SCOPE,
+        "u-2", Map.of("vpc", new CloudId("vpc-1")), owned("u-2", "web-dev"), "t")));
+    assertEquals(ErrorCode.FAILED_PRECONDITION, dup.code());
+    assertTrue(dup.getMessage().contains("InvalidGroup.Duplicate"), dup.getMessage());
+
+    answers = s -> s.action().equals("DescribeInstances") ? ec2Error(400, "InvalidInstanceID.NotFound")
+        : new Answer(200, ec2(s.action(), s.action().equals("DescribeAddresses") ? "<addressesSet/>" : "<volumeSet/>"));
+    BatonException nf = assertThrows(BatonException.class, () -> await(provider.observe(ResourceKind.INSTANCE, SCOPE)));
+    assertEquals(ErrorCode.NOT_FOUND, nf.code());
+    assertTrue(nf.retryable(), "right after a create, not visible yet: retried by the engine");
+
+    seen.clear();
+    answers = s -> ec2Error(500, "InternalError");
+    BatonException down = assertThrows(BatonException.class, () -> await(provider.observe(ResourceKind.SUBNET, SCOPE)));
+    assertEquals(ErrorCode.UNAVAILABLE, down.code());
+    assertEquals(3, seen.size(), "the SDK retried");
+  }
+
+  @Test
+  void iamIsListedUnderThePlatformsPath() throws Exception {
+    String path = "/baton/acme/shop/dev/7b1f0000-0000-4000-8000-000000000001/";
+    answers = s -> switch (s.action()) {
+      case "ListRoles" -> new Answer(200, "<ListRolesResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ListRolesResult>"
+          + "<IsTruncated>false</IsTruncated><Roles><member><Path>" + path + "</Path><RoleName>node-dev</RoleName>"
+          + "<RoleId>AROA1</RoleId><Arn>arn:aws:iam::123456789012:role" + path + "node-dev</Arn>"
+          + "<CreateDate>2026-11-22T00:00:00Z</CreateDate><AssumeRolePolicyDocument>"
+          + "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A"
+          + "%7B%22Service%22%3A%22ec2.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D"
+          + "</AssumeRolePolicyDocument></member></Roles></ListRolesResult><ResponseMetadata><RequestId>r</RequestId>"
+          + "</ResponseMetadata></ListRolesResponse>");
+      case "GetRole" -> new Answer(200, "<GetRoleResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetRoleResult>"
+          + "<Role><Path>" + path + "</Path><RoleName>node-dev</RoleName><RoleId>AROA1</RoleId><Arn>arn:aws:iam::123456789012:role"
+          + path + "node-dev</Arn><CreateDate>2026-11-22T00:00:00Z</CreateDate><Tags><member><Key>owner</Key><Value>ops</Value>"
+          + "</member></Tags></Role></GetRoleResult></GetRoleResponse>");
+      case "ListAttachedRolePolicies" -> new Answer(200, "<ListAttachedRolePoliciesResponse xmlns=\"https://iam.amazonaws.com/doc/"
+          + "2010-05-08/\"><ListAttachedRolePoliciesResult><IsTruncated>false</IsTruncated><AttachedPolicies><member>"
+          + "<PolicyName>AmazonSSMManagedInstanceCore</PolicyName><PolicyArn>arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+          + "</PolicyArn></member></AttachedPolicies></ListAttachedRolePoliciesResult></ListAttachedRolePoliciesResponse>");
+      default -> new Answer(400, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>");
+    };
+    List<LiveResource> roles = await(provider.observe(ResourceKind.IAM_ROLE, SCOPE));
+    assertEquals("/baton/acme/shop/dev/", seen.get(0).params().get("PathPrefix"));
+    assertEquals(1, roles.size());
+    LiveResource r = roles.get(0);
+    assertEquals("7b1f0000-0000-4000-8000-000000000001", r.uuid(), "the UUID from the path");
+    assertEquals(List.of("ec2.amazonaws.com"), r.attributes().get("trusted_services"));
+    assertEquals(List.of("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"), r.attributes().get("managed_policies"));
+    assertEquals("ops", r.tags().get("owner"));
+  }
+
+  @Test
+  void aDnsRecordIsWrittenWithItsOwnershipRecordInOneChange() throws Exception {
+    String r53 = "https://route53.amazonaws.com/doc/2013-04-01/";
+    answers = s -> {
+      if (s.path().endsWith("/hostedzonesbyname")) {
+        return new Answer(200, "<ListHostedZonesByNameResponse xmlns=\"" + r53 + "\"><HostedZones><HostedZone><Id>/hostedzone/Z1"
+            + "</Id><Name>example.com.</Name><CallerReference>c</CallerReference><ResourceRecordSetCount>2"
+            + "</ResourceRecordSetCount></HostedZone></HostedZones><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems>"
+            + "</ListHostedZonesByNameResponse>");
+      }
+      if (s.path().endsWith("/rrset") || s.path().endsWith("/rrset/")) {
+        return new Answer(200, "<ChangeResourceRecordSetsResponse xmlns=\"" + r53 + "\"><ChangeInfo><Id>/change/C1</Id>"
+            + "<Status>PENDING</Status><SubmittedAt>2026-11-22T00:00:00Z</SubmittedAt></ChangeInfo>"
+            + "</ChangeResourceRecordSetsResponse>");
+      }
+      return new Answer(404, "<ErrorResponse xmlns=\"" + r53 + "\"><Error><Code>NoSuchHostedZone</Code></Error></ErrorResponse>");
+    };
+    Map<String, Object> a = Map.of("zone", "example.com", "record", "www", "type", "A", "ttl", 60, "values", List.of("192.0.2.10"));
+    LiveResource live = await(provider.create(ResourceKind.DNS_RECORD, SCOPE, "u-5", a, owned("u-5", "site-dev"), "t"));
+    assertEquals("Z1/www.example.com/A", live.id().id());
+    Seen change = seen.stream().filter(s -> s.method().equals("POST")).findFirst().orElseThrow();
+    assertEquals("/2013-04-01/hostedzone/Z1/rrset/", change.path());
+    String body = change.body();
+    assertTrue(body.contains("<Action>UPSERT</Action>") && body.contains("<Name>www.example.com.</Name>")
+        && body.contains("<Value>192.0.2.10</Value>"), body);
+    assertTrue(body.contains("<Name>_baton-a.www.example.com.</Name>") && body.contains("baton:uuid=u-5;platform=shop;"
+        + "customer=acme;env=dev;type=A;record=www"), "the ownership record, in the same batch: " + body);
+  }
+}

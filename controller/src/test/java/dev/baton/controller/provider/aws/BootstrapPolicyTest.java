@@ -1,0 +1,47 @@
+package dev.baton.controller.provider.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** docs/aws-bootstrap-policy.json allows every AWS action the provider calls, and nothing it does not call. */
+class BootstrapPolicyTest {
+  static final Path ROOT = Path.of(System.getProperty("baton.repo.root", ".."));
+  static final Pattern CALL = Pattern.compile("(Ec2Kinds\\.)?call\\((?:on \\? )?\"([A-Za-z]+)\"(?: : \"([A-Za-z]+)\")?");
+
+  @Test
+  void thePolicyAllowsExactlyWhatTheProviderCalls() throws Exception {
+    Set<String> called = new TreeSet<>();
+    Path src = ROOT.resolve("controller/src/main/java/dev/baton/controller/provider/aws");
+    for (String[] f : new String[][] {{"Ec2Kinds.java", "ec2"}, {"IamKinds.java", "iam"}, {"DnsKinds.java", "route53"}}) {
+      Matcher m = CALL.matcher(Files.readString(src.resolve(f[0])));
+      while (m.find()) {
+        String service = m.group(1) != null ? "ec2" : f[1];
+        called.add(service + ":" + m.group(2));
+        if (m.group(3) != null) {
+          called.add(service + ":" + m.group(3));
+        }
+      }
+    }
+    called.add("iam:PassRole"); // RunInstances with an instance profile
+    Set<String> allowed = new TreeSet<>();
+    JsonObject policy = new JsonObject(Files.readString(ROOT.resolve("docs/aws-bootstrap-policy.json")));
+    for (Object o : policy.getJsonArray("Statement")) {
+      Object a = ((JsonObject) o).getValue("Action");
+      if (a instanceof JsonArray arr) {
+        arr.forEach(x -> allowed.add(x.toString()));
+      } else {
+        allowed.add(a.toString());
+      }
+    }
+    assertEquals(called, allowed);
+  }
+}
