@@ -104,7 +104,8 @@ public final class ControllerServer {
       tokens = new TokenStore(home.tokens(), Instant::now);
       tokens.prune();
       embeddedPuppetCa = new dev.baton.controller.handoff.puppet.EmbeddedPuppetCa(home.dir().resolve("puppet-ca"));
-      puppetMasters = new dev.baton.controller.handoff.puppet.PuppetMasters(home.puppetMasters(), embeddedPuppetCa);
+      puppetMasters = new dev.baton.controller.handoff.puppet.PuppetMasters(home.puppetMasters(), embeddedPuppetCa,
+          new dev.baton.controller.provider.aws.AwsMasterDiscovery());
       return home.operatorToken();
     }, false).compose(operatorToken -> {
       IntentStore intents = new IntentStore(home.intents());

@@ -60,6 +60,25 @@ public final class PuppetMasters {
     }
   }
 
+  /**
+   * Masters found in a cloud by their tags ({@code discover:} in the file): every running instance
+   * carrying all of {@code tags} is a master, at {@code https://PRIVATE-NAME:PORT}, in its zone,
+   * with its private address for the nodes' {@code /etc/hosts}; they share one CA and client.
+   */
+  public record Discovery(String provider, String region, Map<String, String> tags, int port, String endpointUrl,
+      String caPem, String certPem, String keyPem) {}
+
+  /** An instance a discovery found. */
+  public record Found(String name, String host, String address, String region, String zone) {}
+
+  /** Finds the instances of a discovery (blocking). */
+  public interface Discoverer {
+    List<Found> find(Discovery d);
+  }
+
+  /** The masters and discoveries of a file. */
+  record Parsed(List<Master> masters, List<Discovery> discoveries) {}
+
   /** What the last health check of a master found. */
   public record Health(boolean healthy, Instant checked, String detail) {}
 
@@ -67,6 +86,12 @@ public final class PuppetMasters {
   private EmbeddedPuppetCa embedded;
   private volatile List<Master> masters = List.of();
   private volatile FileTime loadedAt;
+  private volatile List<Master> fixed = List.of();
+  private volatile List<Discovery> discoveries = List.of();
+  private volatile long discoveredAt;
+  private volatile Discoverer discoverer = d -> {
+    throw BatonException.invalid("puppet: no discoverer for provider " + d.provider());
+  };
   private volatile String loadError;
   private final Map<String, Health> health = new ConcurrentHashMap<>();
 
@@ -77,8 +102,16 @@ public final class PuppetMasters {
 
   /** @param embedded the controller's Puppet CA, for masters marked {@code ca: embedded} (null: none allowed) */
   public PuppetMasters(Path file, EmbeddedPuppetCa embedded) {
+    this(file, embedded, null);
+  }
+
+  /** @param discoverer how {@code discover:} entries find their instances (null: none may be used) */
+  public PuppetMasters(Path file, EmbeddedPuppetCa embedded, Discoverer discoverer) {
     this.file = file;
     this.embedded = embedded;
+    if (discoverer != null) {
+      this.discoverer = discoverer;
+    }
     reload();
     if (loadError != null) {
       throw BatonException.invalid(loadError);
@@ -110,19 +143,24 @@ public final class PuppetMasters {
           LOG.info("puppet: " + file + " is gone; no masters");
         }
         masters = List.of();
+        fixed = List.of();
+        discoveries = List.of();
         loadedAt = null;
         loadError = null;
         return;
       }
       if (t.equals(loadedAt)) {
+        rediscover(false);
         return;
       }
-      List<Master> read = parse(file, Files.readString(file), embedded);
-      masters = read;
+      Parsed read = parse(file, Files.readString(file), embedded);
+      fixed = read.masters();
+      discoveries = read.discoveries();
       loadedAt = t;
       loadError = null;
-      health.keySet().removeIf(n -> read.stream().noneMatch(m -> m.name().equals(n)));
-      LOG.info("puppet: " + read.size() + " master(s) from " + file);
+      rediscover(true);
+      LOG.info("puppet: " + masters.size() + " master(s) from " + file
+          + (discoveries.isEmpty() ? "" : " (" + (masters.size() - fixed.size()) + " discovered)"));
     } catch (IOException e) {
       loadError = file + ": cannot read: " + e.getMessage();
       LOG.warning("puppet: " + loadError + "; keeping the masters as they were");
@@ -130,6 +168,48 @@ public final class PuppetMasters {
       loadError = e.getMessage();
       LOG.warning("puppet: " + loadError + "\n(keeping the masters as they were)");
     }
+  }
+
+  /** Sets how discoveries find their instances (the AWS one by default in the controller). */
+  public void discoverer(Discoverer d) {
+    this.discoverer = d;
+    discoveredAt = 0;
+  }
+
+  /** Runs the discoveries again when {@code now} or when the last ran a minute ago; a failed one keeps what it found before. */
+  private void rediscover(boolean now) {
+    long every = Long.getLong("baton.puppet.discovery-interval-seconds", 60) * 1000;
+    if (discoveries.isEmpty()) {
+      masters = fixed;
+    } else if (now || System.currentTimeMillis() - discoveredAt >= every) {
+      List<Master> all = new ArrayList<>(fixed);
+      java.util.Set<String> names = new java.util.HashSet<>();
+      fixed.forEach(m -> names.add(m.name()));
+      for (Discovery d : discoveries) {
+        try {
+          for (Found f : discoverer.find(d)) {
+            if (!names.add(f.name())) {
+              continue; // a listed master of the same name wins
+            }
+            URI base = URI.create("https://" + f.host() + ":" + d.port());
+            all.add(new Master(f.name(), base, f.region(), f.zone(), f.address(), d.caPem(),
+                new PuppetCa(base, d.caPem(), d.certPem(), d.keyPem())));
+          }
+        } catch (RuntimeException e) {
+          LOG.warning("puppet: discovery of masters tagged " + d.tags() + " in " + d.region() + " failed: " + e.getMessage()
+              + "; keeping the masters found before");
+          masters.stream().filter(m -> !names.contains(m.name()) && fixed.stream().noneMatch(x -> x.name().equals(m.name())))
+              .forEach(m -> {
+                names.add(m.name());
+                all.add(m);
+              });
+        }
+      }
+      masters = List.copyOf(all);
+      discoveredAt = System.currentTimeMillis();
+    }
+    List<Master> now2 = masters;
+    health.keySet().removeIf(n -> now2.stream().noneMatch(m -> m.name().equals(n)));
   }
 
   /** Why the file was last refused, or null. */
@@ -194,7 +274,7 @@ public final class PuppetMasters {
   }
 
   /** Parses a masters file; every error names the file, line and column (one line each). */
-  static List<Master> parse(Path file, String text, EmbeddedPuppetCa embedded) {
+  static Parsed parse(Path file, String text, EmbeddedPuppetCa embedded) {
     try {
       return parseOrThrow(file, text, embedded);
     } catch (dev.baton.common.error.InvalidDefinitionException e) {
@@ -202,20 +282,20 @@ public final class PuppetMasters {
     }
   }
 
-  private static List<Master> parseOrThrow(Path file, String text, EmbeddedPuppetCa embedded) {
+  private static Parsed parseOrThrow(Path file, String text, EmbeddedPuppetCa embedded) {
     Diagnostics diags = new Diagnostics();
     String name = file.toString();
     List<SafeYaml.Document> docs = SafeYaml.loadAll(name, text, diags);
     diags.throwIfAny();
     if (docs.isEmpty()) {
-      return List.of();
+      return new Parsed(List.of(), List.of());
     }
     if (docs.size() > 1 || !(docs.get(0).root() instanceof YNode.YMap root)) {
       throw BatonException.invalid(name + ": expected one document with \"masters:\" (a list)");
     }
     for (String k : root.keys().keySet()) {
-      if (!k.equals("masters")) {
-        diags.error(root.keyPos(k), "unknown key \"" + k + "\"; the file has \"masters:\" (a list)");
+      if (!k.equals("masters") && !k.equals("discover")) {
+        diags.error(root.keyPos(k), "unknown key \"" + k + "\"; the file has \"masters:\" and \"discover:\" (lists)");
       }
     }
     List<Master> out = new ArrayList<>();
@@ -243,8 +323,68 @@ public final class PuppetMasters {
         }
       }
     }
+    List<Discovery> found = new ArrayList<>();
+    YNode disc = root.get("discover");
+    if (disc != null && !(disc instanceof YNode.YSeq)) {
+      diags.error(disc.pos(), "\"discover\" must be a list, not " + disc.describe());
+    }
+    if (disc instanceof YNode.YSeq seq) {
+      for (YNode item : seq.items()) {
+        if (!(item instanceof YNode.YMap m)) {
+          diags.error(item.pos(), "a discovery is a mapping (provider, region, tags, port, ca_cert, client_cert, client_key)");
+          continue;
+        }
+        Discovery d = discovery(file, m, diags);
+        if (d != null) {
+          found.add(d);
+        }
+      }
+    }
     diags.throwIfAny();
-    return List.copyOf(out);
+    return new Parsed(List.copyOf(out), List.copyOf(found));
+  }
+
+  private static final Set<String> DISCOVERY_KEYS = Set.of("provider", "region", "tags", "port", "endpoint_url", "ca_cert",
+      "client_cert", "client_key");
+
+  private static Discovery discovery(Path file, YNode.YMap m, Diagnostics diags) {
+    int before = diags.size();
+    for (String k : m.keys().keySet()) {
+      if (!DISCOVERY_KEYS.contains(k)) {
+        diags.error(m.keyPos(k), "unknown key \"" + k + "\"; a discovery has " + new java.util.TreeSet<>(DISCOVERY_KEYS));
+      }
+    }
+    String provider = text(m, "provider", true, diags);
+    if (provider != null && !provider.equals("aws")) {
+      diags.error(m.get("provider").pos(), "masters are discovered on aws only, not \"" + provider + "\"");
+    }
+    String region = text(m, "region", true, diags);
+    Map<String, String> tags = new LinkedHashMap<>();
+    YNode t = m.get("tags");
+    if (!(t instanceof YNode.YMap tm) || tm.keys().isEmpty()) {
+      diags.error(t == null ? m.pos() : t.pos(), "a discovery needs \"tags:\", the tags every master carries"
+          + " (for example {baton:role: puppet-master})");
+    } else {
+      for (String k : tm.keys().keySet()) {
+        if (tm.get(k) instanceof YNode.YScalar v && !v.isNull()) {
+          tags.put(k, v.text());
+        } else {
+          diags.error(tm.get(k).pos(), "the tag \"" + k + "\" needs a value");
+        }
+      }
+    }
+    String port = text(m, "port", false, diags);
+    if (port != null && !port.matches("[0-9]{1,5}")) {
+      diags.error(m.get("port").pos(), "port is a number, not \"" + port + "\"");
+    }
+    String ca = pem(file, m, "ca_cert", diags);
+    String cert = pem(file, m, "client_cert", diags);
+    String key = pem(file, m, "client_key", diags);
+    if (diags.size() > before) {
+      return null;
+    }
+    return new Discovery(provider, region, tags, port == null ? 8140 : Integer.parseInt(port),
+        text(m, "endpoint_url", false, diags), ca, cert, key);
   }
 
   private static final Set<String> KEYS = Set.of("name", "url", "region", "zone", "address", "ca", "ca_cert", "client_cert",

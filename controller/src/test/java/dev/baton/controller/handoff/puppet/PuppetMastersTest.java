@@ -138,6 +138,48 @@ class PuppetMastersTest {
   }
 
   @Test
+  void mastersAreDiscoveredOnAwsByTheirTags() throws Exception {
+    System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
+    System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer ec2 = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    ec2.createContext("/", ex -> {
+      asked.add(java.net.URLDecoder.decode(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+          java.nio.charset.StandardCharsets.UTF_8));
+      byte[] out = ("<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId>"
+          + "<reservationSet><item><reservationId>r-1</reservationId><instancesSet><item><instanceId>i-0m1</instanceId>"
+          + "<privateDnsName>ip-10-0-1-10.eu-west-1.compute.internal</privateDnsName><privateIpAddress>10.0.1.10"
+          + "</privateIpAddress><placement><availabilityZone>eu-west-1a</availabilityZone></placement>"
+          + "<instanceState><code>16</code><name>running</name></instanceState>"
+          + "<tagSet><item><key>Name</key><value>Puppet-EU-1</value></item></tagSet></item></instancesSet></item>"
+          + "</reservationSet></DescribeInstancesResponse>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, out.length);
+      ex.getResponseBody().write(out);
+      ex.close();
+    });
+    ec2.start();
+    try (var discovery = new dev.baton.controller.provider.aws.AwsMasterDiscovery()) {
+      String pems = pems();
+      Path file = dir.resolve("puppet-masters.yaml");
+      Files.writeString(file, "discover:\n  - provider: aws\n    region: eu-west-1\n    tags: {baton:role: puppet-master}\n"
+          + "    endpoint_url: http://127.0.0.1:" + ec2.getAddress().getPort() + "\n" + pems.replace("    ", "    "));
+      PuppetMasters ms = new PuppetMasters(file, null, discovery);
+      assertEquals(1, ms.all().size());
+      PuppetMasters.Master m = ms.all().get(0);
+      assertEquals("puppet-eu-1", m.name());
+      assertEquals(URI.create("https://ip-10-0-1-10.eu-west-1.compute.internal:8140"), m.url());
+      assertEquals("eu-west-1a", m.zone());
+      assertEquals("10.0.1.10", m.address(), "for the nodes' /etc/hosts");
+      assertTrue(asked.get(0).contains("Action=DescribeInstances") && asked.get(0).contains("Filter.1.Name=tag:baton:role")
+          && asked.get(0).contains("Filter.1.Value.1=puppet-master") && asked.get(0).contains("Filter.2.Value.1=running"),
+          asked.get(0));
+    } finally {
+      ec2.stop(0);
+    }
+  }
+
+  @Test
   void aRunSummaryInOneLine() {
     String yaml = """
         ---
