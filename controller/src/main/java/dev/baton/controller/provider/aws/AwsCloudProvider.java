@@ -16,7 +16,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * The AWS provider: EC2, IAM and Route53 through the AWS SDK for Java v2 (see {@link Ec2Kinds},
- * {@link IamKinds}, {@link DnsKinds} for how each kind is found again by its UUID). SDK calls
+ * {@link IamKinds}, {@link DnsKinds}, {@link AsgKinds} for how each kind is found again by its UUID). SDK calls
  * block, so each runs on a Vert.x worker thread; the engine bounds how many run at once.
  */
 public final class AwsCloudProvider implements CloudProvider {
@@ -26,6 +26,7 @@ public final class AwsCloudProvider implements CloudProvider {
   private final Ec2Kinds ec2;
   private final IamKinds iam;
   private final DnsKinds dns;
+  private final AsgKinds groups;
 
   /** @param userData the user data of new instances (null: none) */
   public AwsCloudProvider(Vertx vertx, AwsClients clients, CallStats stats, InstanceUserData userData) {
@@ -35,6 +36,7 @@ public final class AwsCloudProvider implements CloudProvider {
     this.ec2 = new Ec2Kinds(clients.ec2, userData);
     this.iam = new IamKinds(clients.iam);
     this.dns = new DnsKinds(clients.route53, clients.ec2);
+    this.groups = new AsgKinds(clients.autoscaling, clients.ec2, userData);
   }
 
   @Override
@@ -47,13 +49,6 @@ public final class AwsCloudProvider implements CloudProvider {
       case IAM_POLICY, IAM_GROUP, IAM_USER, IAM_ROLE, INSTANCE_PROFILE -> true;
       default -> false;
     };
-  }
-
-  private static void supported(ResourceKind k) {
-    if (k == ResourceKind.AUTOSCALING_GROUP) {
-      throw new BatonException(ErrorCode.FAILED_PRECONDITION, "aws: autoscaling_group is not part of this build yet"
-          + " (launch templates and groups come with the autoscaling work); every other kind is");
-    }
   }
 
   private <T> Future<T> blocking(Callable<T> c) {
@@ -69,6 +64,10 @@ public final class AwsCloudProvider implements CloudProvider {
         return IamKinds.call("IAM", () -> {
           throw e;
         });
+      } catch (software.amazon.awssdk.services.autoscaling.model.AutoScalingException e) {
+        return AsgKinds.call("AutoScaling", () -> {
+          throw e;
+        });
       } catch (software.amazon.awssdk.services.route53.model.Route53Exception e) {
         return DnsKinds.call("Route53", () -> {
           throw e;
@@ -79,12 +78,9 @@ public final class AwsCloudProvider implements CloudProvider {
 
   @Override
   public Future<List<LiveResource>> observe(ResourceKind kind, Scope scope) {
-    if (kind == ResourceKind.AUTOSCALING_GROUP) {
-      return Future.succeededFuture(List.of()); // none made by this build
-    }
     return blocking(() -> {
       List<LiveResource> all = isIam(kind) ? iam.observe(kind, scope) : kind == ResourceKind.DNS_RECORD ? dns.observe(scope)
-          : ec2.observe(kind, scope);
+          : kind == ResourceKind.AUTOSCALING_GROUP ? groups.observe(scope) : ec2.observe(kind, scope);
       return all.stream().filter(l -> scope.owns(l.tags())).toList();
     });
   }
@@ -98,12 +94,14 @@ public final class AwsCloudProvider implements CloudProvider {
   public Future<LiveResource> create(ResourceKind kind, Scope scope, String uuid, Map<String, Object> attributes,
       Map<String, String> tags, String token) {
     return blocking(() -> {
-      supported(kind);
       if (isIam(kind)) {
         return iam.create(kind, scope, uuid, attributes, tags);
       }
       if (kind == ResourceKind.DNS_RECORD) {
         return dns.upsert(scope, uuid, attributes, tags);
+      }
+      if (kind == ResourceKind.AUTOSCALING_GROUP) {
+        return groups.create(scope, uuid, attributes, tags);
       }
       return ec2.create(kind, scope, uuid, attributes, tags, token);
     });
@@ -113,15 +111,17 @@ public final class AwsCloudProvider implements CloudProvider {
   public Future<LiveResource> update(LiveResource live, Map<String, Object> attributes, Map<String, String> tags,
       List<String> changed) {
     return blocking(() -> {
-      supported(live.kind());
       if (isIam(live.kind())) {
         return iam.update(live, attributes, tags, changed);
       }
+      Scope scope = new Scope(tags.get("baton:platform"), tags.get("baton:customer"), tags.get("baton:env"));
       if (live.kind() == ResourceKind.DNS_RECORD) {
         Map<String, Object> merged = new java.util.LinkedHashMap<>(live.attributes());
         merged.putAll(attributes);
-        Scope scope = new Scope(tags.get("baton:platform"), tags.get("baton:customer"), tags.get("baton:env"));
         return dns.upsert(scope, live.uuid(), merged, tags);
+      }
+      if (live.kind() == ResourceKind.AUTOSCALING_GROUP) {
+        return groups.update(scope, live, attributes, tags, changed);
       }
       return ec2.update(live, attributes, tags, changed);
     });
@@ -130,11 +130,12 @@ public final class AwsCloudProvider implements CloudProvider {
   @Override
   public Future<Void> delete(LiveResource live) {
     return blocking(() -> {
-      supported(live.kind());
       if (isIam(live.kind())) {
         iam.delete(live);
       } else if (live.kind() == ResourceKind.DNS_RECORD) {
         dns.delete(live);
+      } else if (live.kind() == ResourceKind.AUTOSCALING_GROUP) {
+        groups.delete(live);
       } else {
         ec2.delete(live);
       }

@@ -36,6 +36,7 @@ class PlatformAwsIT {
   @TempDir
   static Path dir;
   static Path acme;
+  static Path globex;
   static Ec2Client ec2;
 
   @BeforeAll
@@ -49,27 +50,17 @@ class PlatformAwsIT {
     if (ami == null) {
       ami = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
     }
-    acme = dir.resolve("acme");
-    Path src = Path.of(System.getProperty("baton.repo.root", "..")).resolve("examples/aws/acme");
-    try (Stream<Path> files = Files.walk(src)) {
-      for (Path f : files.toList()) {
-        Path to = acme.resolve(src.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(f, to);
-        }
-      }
+    acme = copy("acme", "ami-0f1e2d3c4b5a69788", ami);
+    try (Ec2Client east = Ec2Client.builder().region(Region.US_EAST_1).endpointOverride(URI.create(endpoint)).build()) {
+      String eastAmi = System.getenv("BATON_IT_AMI_US_EAST_1") != null ? System.getenv("BATON_IT_AMI_US_EAST_1")
+          : east.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
+      globex = copy("globex", "ami-0a1b2c3d4e5f60718", eastAmi);
     }
-    String platform = Files.readString(acme.resolve("platform.yaml"))
-        .replaceAll("(?m)^credentials:\\n(  .*\\n)+", "") // the caller's own credentials
-        .replaceAll("(?m)^account: .*\\n", "")
-        .replace("ami-0f1e2d3c4b5a69788", ami);
-    Files.writeString(acme.resolve("platform.yaml"), platform);
-    try (Route53Client r53 = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(URI.create(endpoint)).build()) {
-      if (r53.listHostedZonesByName(b -> b.dnsName("acme-cms.example.com.")).hostedZones().stream()
-          .noneMatch(z -> z.name().equals("acme-cms.example.com."))) {
-        r53.createHostedZone(b -> b.name("acme-cms.example.com").callerReference("baton-it-" + System.nanoTime()));
+    for (String zone : List.of("acme-cms.example.com.", "globex-apps.example.org.")) {
+      try (Route53Client r53 = Route53Client.builder().region(Region.AWS_GLOBAL).endpointOverride(URI.create(endpoint)).build()) {
+        if (r53.listHostedZonesByName(b -> b.dnsName(zone)).hostedZones().stream().noneMatch(z -> z.name().equals(zone))) {
+          r53.createHostedZone(b -> b.name(zone).callerReference("baton-it-" + System.nanoTime()));
+        }
       }
     }
     if (ec2.describeKeyPairs().keyPairs().stream().noneMatch(k -> k.keyName().equals("acme-ops"))) {
@@ -77,10 +68,34 @@ class PlatformAwsIT {
     }
   }
 
+  /** A copy of an example, on the caller's own credentials and with an image of the endpoint. */
+  static Path copy(String example, String exampleAmi, String ami) throws Exception {
+    Path to = dir.resolve(example);
+    Path src = Path.of(System.getProperty("baton.repo.root", "..")).resolve("examples/aws/" + example);
+    try (Stream<Path> files = Files.walk(src)) {
+      for (Path f : files.toList()) {
+        Path t = to.resolve(src.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(f, t);
+        }
+      }
+    }
+    String platform = Files.readString(to.resolve("platform.yaml"))
+        .replaceAll("(?m)^credentials:\\n(  .*\\n)+", "") // the caller's own credentials
+        .replaceAll("(?m)^account: .*\\n", "")
+        .replace(exampleAmi, ami);
+    Files.writeString(to.resolve("platform.yaml"), platform);
+    return to;
+  }
+
   @AfterAll
   static void tearDown() {
-    if (acme != null) {
-      CliRun.of("destroy", "--yes", "--force", "--env", "dev", acme.toString());
+    for (Path p : new Path[] {acme, globex}) {
+      if (p != null) {
+        CliRun.of("destroy", "--yes", "--force", "--env", "dev", p.toString());
+      }
     }
     System.clearProperty("baton.home");
   }
@@ -120,6 +135,29 @@ class PlatformAwsIT {
     assertEquals(0, destroy.exitCode(), destroy.out() + destroy.err());
     CliRun after = run("plan", "--env", "dev", "--output", "json", acme.toString());
     assertEquals(0, new JsonObject(after.out()).getJsonObject("summary").getInteger("unchanged"), "nothing left");
+  }
+
+  @Test
+  void anAutoscaledPlatformAndAChangeOfWhatItsGroupsLaunch() throws Exception {
+    CliRun first = run("provision", "--yes", "--env", "dev", globex.toString());
+    assertEquals(0, first.exitCode(), first.out() + first.err());
+    CliRun again = run("provision", "--yes", "--env", "dev", "--output", "json", globex.toString());
+    assertEquals(0, new JsonObject(again.out()).getJsonObject("summary").getInteger("update"), again.out());
+    assertEquals(0, new JsonObject(again.out()).getJsonObject("summary").getInteger("create"), again.out());
+
+    Path platform = globex.resolve("platform.yaml");
+    Files.writeString(platform, Files.readString(platform).replace("web_type: t3.small}", "web_type: t3.large}"));
+    CliRun changed = run("provision", "--yes", "--env", "dev", "--output", "json", globex.toString());
+    JsonObject summary = new JsonObject(changed.out()).getJsonObject("summary");
+    assertEquals(1, summary.getInteger("update"), changed.out());
+    assertEquals(0, summary.getInteger("replace") + summary.getInteger("delete"), "nothing replaced: " + changed.out());
+    try (var asg = software.amazon.awssdk.services.autoscaling.AutoScalingClient.builder().region(Region.US_EAST_1)
+        .endpointOverride(URI.create(System.getenv("AWS_ENDPOINT_URL"))).build()) {
+      var g = asg.describeAutoScalingGroups(b -> b.autoScalingGroupNames("webapp-dev")).autoScalingGroups().get(0);
+      assertEquals("2", g.launchTemplate().version(), "the group is on the template's new version");
+    }
+    CliRun destroy = run("destroy", "--yes", "--force", "--env", "dev", globex.toString());
+    assertEquals(0, destroy.exitCode(), destroy.out() + destroy.err());
   }
 
   /** Deletes a security group as a person with console access would: references to it first. */
