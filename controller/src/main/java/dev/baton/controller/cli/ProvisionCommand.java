@@ -62,14 +62,18 @@ final class ProvisionCommand extends PlatformCommand {
   @Override
   NodeLauncher launcher(Platform platform) throws Exception {
     boolean nodes = !platform.ofKind(ResourceKind.INSTANCE).isEmpty() || !platform.ofKind(ResourceKind.AUTOSCALING_GROUP).isEmpty();
-    if (platform.spec().provider() != ProviderKind.LOCAL || !nodes) {
+    if (!nodes) {
       return null;
     }
+    // the controller issues each node's join token and knows what it is to become; on a cloud, nodes reach it
+    // at the platform's controller endpoints
     controller = ControllerClient.ensureRunning(ControllerHome.of(Providers.home()), Providers.controllerJar(),
         () -> t().err().println("Starting a controller in the background (log: "
             + ControllerHome.of(Providers.home()).log() + ")..."));
     registerIntents(platform);
-    return new ControllerLauncher(controller, Providers.agentJar());
+    List<String> endpoints = platform.spec().provider() == ProviderKind.LOCAL || platform.spec().controller() == null
+        ? List.of() : platform.spec().controller().endpoints();
+    return new ControllerLauncher(controller, Providers.agentJar(), endpoints);
   }
 
   /** Tells the controller what each node is to become, before any registers. */

@@ -25,9 +25,26 @@ public final class Providers {
         var clients = new dev.baton.controller.provider.aws.AwsClients(platform.spec().region(),
             platform.spec().credentials(), endpointUrl, stats);
         yield new dev.baton.controller.provider.aws.AwsCloudProvider(vertx, clients, stats, launcher == null ? null
-            : (scope, uuid) -> launcher.cloudUserData(scope, uuid, "debian"));
+            : (scope, uuid) -> launcher.cloudUserData(scope, uuid, imageFamily(platform, uuid)));
       }
     };
+  }
+
+  /** The image family of an instance or of what a group launches, for its user data (debian when unknown). */
+  static String imageFamily(Platform platform, String uuid) {
+    for (dev.baton.controller.definition.Resource r : platform.resources()) {
+      if (r.uuid().equals(uuid)) {
+        Object spec = r.spec();
+        if (spec instanceof dev.baton.controller.definition.model.InstanceSpec i && i.imageFamily() != null) {
+          return i.imageFamily().yaml();
+        }
+        if (spec instanceof dev.baton.controller.definition.model.AutoscalingGroupSpec g && g.launch() != null
+            && g.launch().imageFamily() != null) {
+          return g.launch().imageFamily().yaml();
+        }
+      }
+    }
+    return "debian";
   }
 
   /**

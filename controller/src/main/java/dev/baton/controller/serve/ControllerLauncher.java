@@ -23,9 +23,17 @@ public final class ControllerLauncher implements NodeLauncher {
   private String agentSha256;
   private JsonObject bootstrap;
 
+  private final List<String> endpoints;
+
   public ControllerLauncher(ControllerClient client, Path agentJar) {
+    this(client, agentJar, List.of());
+  }
+
+  /** @param endpoints the bridge endpoints cloud nodes are given (the platform's); empty: the controller's own */
+  public ControllerLauncher(ControllerClient client, Path agentJar, List<String> endpoints) {
     this.client = client;
     this.agentJar = agentJar;
+    this.endpoints = List.copyOf(endpoints);
   }
 
   @Override
@@ -52,9 +60,13 @@ public final class ControllerLauncher implements NodeLauncher {
       ask.put("instance_id", instanceId);
     }
     JsonObject t = client.post("/api/v1/tokens", ask);
-    List<String> endpoints = new ArrayList<>();
-    bootstrap.getJsonArray("endpoints").forEach(e -> endpoints.add(e.toString()));
-    AgentConfig cfg = new AgentConfig(endpoints, bootstrap.getString("ca_pem"), bootstrap.getString("ca_sha256"),
+    List<String> eps = new ArrayList<>();
+    if (instanceId == null && !endpoints.isEmpty()) {
+      eps.addAll(endpoints);
+    } else {
+      bootstrap.getJsonArray("endpoints").forEach(e -> eps.add(e.toString()));
+    }
+    AgentConfig cfg = new AgentConfig(eps, bootstrap.getString("ca_pem"), bootstrap.getString("ca_sha256"),
         t.getString("token"), evidence, instanceId, t.getString("name"), scope.platform(), null);
     String url = bootstrap.getString("agent_url", "https://127.0.0.1:7444/agent/baton-agent.jar");
     return UserData.render(new UserData.Input(cfg, UserData.Family.of(imageFamily), url, agentSha256));

@@ -38,6 +38,7 @@ class PlatformAwsIT {
   static Path acme;
   static Path globex;
   static Ec2Client ec2;
+  static dev.baton.controller.bridge.ControllerFixture controller;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -45,6 +46,9 @@ class PlatformAwsIT {
     assumeTrue(endpoint != null && !endpoint.isBlank(), "AWS_ENDPOINT_URL is not set: the aws-it suite needs an endpoint"
         + " (an AWS account's, or an AWS-compatible emulator's) and credentials in the SDK's default chain");
     System.setProperty("baton.home", dir.resolve("home").toString());
+    // the controller that issues the nodes' join tokens (provision would start one in the background)
+    controller = new dev.baton.controller.bridge.ControllerFixture(dir.resolve("home"),
+        dev.baton.controller.bridge.BridgeServer.Limits.defaults());
     ec2 = Ec2Client.builder().region(Region.of(REGION)).endpointOverride(URI.create(endpoint)).build();
     String ami = System.getenv("BATON_IT_AMI");
     if (ami == null) {
@@ -97,6 +101,9 @@ class PlatformAwsIT {
         CliRun.of("destroy", "--yes", "--force", "--env", "dev", p.toString());
       }
     }
+    if (controller != null) {
+      controller.close();
+    }
     System.clearProperty("baton.home");
   }
 
@@ -107,12 +114,12 @@ class PlatformAwsIT {
   }
 
   @Test
-  void theWholePlatformFromPlanToDestroy() {
+  void theWholePlatformFromPlanToDestroy() throws Exception {
     assertEquals(2, run("plan", "--env", "dev", acme.toString()).exitCode(), "plan: changes to make");
-    CliRun first = run("provision", "--yes", "--env", "dev", acme.toString());
+    CliRun first = run("provision", "--yes", "--wait", "0", "--env", "dev", acme.toString());
     assertEquals(0, first.exitCode(), first.out() + first.err());
 
-    CliRun again = run("provision", "--yes", "--env", "dev", "--output", "json", acme.toString());
+    CliRun again = run("provision", "--yes", "--wait", "0", "--env", "dev", "--output", "json", acme.toString());
     assertEquals(0, again.exitCode());
     JsonObject json = new JsonObject(again.out());
     assertEquals(0, json.getJsonObject("summary").getInteger("create") + json.getJsonObject("summary").getInteger("update")
@@ -122,13 +129,18 @@ class PlatformAwsIT {
     assertEquals(List.of(), mutating, "the second provision makes no mutating call");
 
     assertEquals(0, run("audit", "--env", "dev", acme.toString()).exitCode(), "in sync");
+    String web1 = ec2.describeInstances(b -> b.filters(Filter.builder().name("tag:Name").values("web-1-dev").build()))
+        .reservations().get(0).instances().get(0).instanceId();
+    String userData = userData(web1);
+    assertTrue(userData.contains("controller-1.baton.example.net:7443") && userData.contains("join_token"),
+        "the instance boots with the agent's configuration: the platform's controllers and a join token");
 
     deleteBehindBatonsBack("bastion-dev");
     CliRun drift = run("audit", "--env", "dev", acme.toString());
     assertEquals(2, drift.exitCode());
     assertTrue(drift.out().contains("missing    security_group/bastion"), drift.out());
 
-    assertEquals(0, run("provision", "--yes", "--env", "dev", acme.toString()).exitCode(), "repaired");
+    assertEquals(0, run("provision", "--yes", "--wait", "0", "--env", "dev", acme.toString()).exitCode(), "repaired");
     assertEquals(0, run("audit", "--env", "dev", acme.toString()).exitCode(), "in sync again");
 
     CliRun destroy = run("destroy", "--yes", "--force", "--env", "dev", acme.toString());
@@ -139,15 +151,15 @@ class PlatformAwsIT {
 
   @Test
   void anAutoscaledPlatformAndAChangeOfWhatItsGroupsLaunch() throws Exception {
-    CliRun first = run("provision", "--yes", "--env", "dev", globex.toString());
+    CliRun first = run("provision", "--yes", "--wait", "0", "--env", "dev", globex.toString());
     assertEquals(0, first.exitCode(), first.out() + first.err());
-    CliRun again = run("provision", "--yes", "--env", "dev", "--output", "json", globex.toString());
+    CliRun again = run("provision", "--yes", "--wait", "0", "--env", "dev", "--output", "json", globex.toString());
     assertEquals(0, new JsonObject(again.out()).getJsonObject("summary").getInteger("update"), again.out());
     assertEquals(0, new JsonObject(again.out()).getJsonObject("summary").getInteger("create"), again.out());
 
     Path platform = globex.resolve("platform.yaml");
     Files.writeString(platform, Files.readString(platform).replace("web_type: t3.small}", "web_type: t3.large}"));
-    CliRun changed = run("provision", "--yes", "--env", "dev", "--output", "json", globex.toString());
+    CliRun changed = run("provision", "--yes", "--wait", "0", "--env", "dev", "--output", "json", globex.toString());
     JsonObject summary = new JsonObject(changed.out()).getJsonObject("summary");
     assertEquals(1, summary.getInteger("update"), changed.out());
     assertEquals(0, summary.getInteger("replace") + summary.getInteger("delete"), "nothing replaced: " + changed.out());
@@ -158,6 +170,26 @@ class PlatformAwsIT {
     }
     CliRun destroy = run("destroy", "--yes", "--force", "--env", "dev", globex.toString());
     assertEquals(0, destroy.exitCode(), destroy.out() + destroy.err());
+  }
+
+  /** An instance's user data as it boots with it (un-gzipped when it was gzipped to fit). */
+  static String userData(String instance) throws Exception {
+    String b64 = ec2.describeInstanceAttribute(b -> b.instanceId(instance).attribute("userData")).userData().value();
+    byte[] raw = java.util.Base64.getDecoder().decode(b64);
+    if (raw.length > 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
+      raw = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(raw)).readAllBytes();
+    }
+    String text = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+    // the agent's configuration is inside the MIME parts, which may be base64 themselves
+    StringBuilder all = new StringBuilder(text);
+    for (String part : text.split("\n\n")) {
+      try {
+        all.append(new String(java.util.Base64.getMimeDecoder().decode(part.trim()), java.nio.charset.StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        // not base64
+      }
+    }
+    return all.toString();
   }
 
   /** Deletes a security group as a person with console access would: references to it first. */
