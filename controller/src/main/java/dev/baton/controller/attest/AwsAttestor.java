@@ -13,14 +13,25 @@ import java.util.function.Supplier;
 public final class AwsAttestor implements Attestor {
   private final AwsIdentityVerifier verifier;
   private final AwsIdentityVerifier.Policy policy;
-  private final InstanceDirectory directory;
+  private final java.util.function.Function<TokenStore.Token, InstanceDirectory> directories;
   private final Supplier<Instant> clock;
 
   public AwsAttestor(AwsIdentityVerifier verifier, AwsIdentityVerifier.Policy policy, InstanceDirectory directory,
       Supplier<Instant> clock) {
+    this(verifier, policy, clock, (TokenStore.Token token) -> directory);
+  }
+
+  /** @param directories the EC2 of each token's platform (its region and account) */
+  public static AwsAttestor perPlatform(AwsIdentityVerifier verifier, AwsIdentityVerifier.Policy policy,
+      java.util.function.Function<TokenStore.Token, InstanceDirectory> directories, Supplier<Instant> clock) {
+    return new AwsAttestor(verifier, policy, clock, directories);
+  }
+
+  private AwsAttestor(AwsIdentityVerifier verifier, AwsIdentityVerifier.Policy policy, Supplier<Instant> clock,
+      java.util.function.Function<TokenStore.Token, InstanceDirectory> directories) {
     this.verifier = verifier;
     this.policy = policy;
-    this.directory = directory;
+    this.directories = directories;
     this.clock = clock;
   }
 
@@ -48,6 +59,6 @@ public final class AwsAttestor implements Attestor {
 
   @Override
   public Future<Void> confirm(String instanceId, TokenStore.Token token) {
-    return CloudConfirmation.confirm(directory, instanceId, token);
+    return CloudConfirmation.confirm(directories.apply(token), instanceId, token);
   }
 }

@@ -96,8 +96,16 @@ final class ProvisionCommand extends PlatformCommand {
         nodes.add(node);
       }
     }
-    controller.post("/api/v1/intents", new JsonObject().put("customer", platform.spec().customer())
-        .put("platform", platform.name()).put("env", platform.env()).put("nodes", nodes));
+    JsonObject body = new JsonObject().put("customer", platform.spec().customer())
+        .put("platform", platform.name()).put("env", platform.env()).put("nodes", nodes);
+    if (platform.spec().provider() == ProviderKind.AWS) {
+      var c = platform.spec().credentials();
+      body.put("cloud", new JsonObject().put("provider", "aws").put("region", platform.spec().region())
+          .put("profile", c == null ? null : c.profile()).put("role_arn", c == null ? null : c.roleArn())
+          .put("external_id", c == null ? null : c.externalId())
+          .put("endpoint_url", endpointUrl != null ? endpointUrl : System.getenv("AWS_ENDPOINT_URL")));
+    }
+    controller.post("/api/v1/intents", body);
   }
 
   static JsonObject handoffJson(dev.baton.controller.definition.model.HandoffSpec h) {

@@ -195,6 +195,9 @@ public final class ApiServer {
     }
     for (Object o : b.getJsonArray("nodes", new JsonArray())) {
       JsonObject n = (JsonObject) o;
+      if (b.getJsonObject("cloud") != null) {
+        n.put("cloud", b.getJsonObject("cloud")); // how to reach the node's cloud when it registers
+      }
       intents.put(IntentStore.key(b.getString("customer"), b.getString("platform"), b.getString("env"),
           n.getString("uuid")), n);
     }

@@ -133,8 +133,11 @@ public final class ControllerServer {
       InstanceDirectory local = new LocalInstanceDirectory(vertx, options.batonHome());
       InstanceDirectory noAws = id -> Future.succeededFuture(Optional.empty());
       Registrar registrar = new Registrar(vertx, tokens, List.of(new LocalAttestor(local),
-          new AwsAttestor(AwsIdentityVerifier.withAwsCertificates(), AwsIdentityVerifier.Policy.of(Set.of(), null),
-              noAws, Instant::now)), ca, registry, refusals, n -> handoff.listen(n.id()));
+          AwsAttestor.perPlatform(AwsIdentityVerifier.withAwsCertificates(), AwsIdentityVerifier.Policy.of(Set.of(), null),
+              token -> intents.get(IntentStore.key(token.customer(), token.platform(), token.env(), token.uuid()))
+                  .map(i -> i.getJsonObject("cloud")).filter(c -> "aws".equals(c.getString("provider")))
+                  .<InstanceDirectory>map(c -> new dev.baton.controller.provider.aws.AwsInstanceDirectory(vertx, c))
+                  .orElse(noAws), Instant::now)), ca, registry, refusals, n -> handoff.listen(n.id()));
       KeyPair serverKey = Keys.ec();
       Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
       try {

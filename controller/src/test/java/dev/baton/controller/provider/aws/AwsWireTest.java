@@ -232,6 +232,22 @@ class AwsWireTest {
   }
 
   @Test
+  void aRegisteringNodesInstanceIsLookedUpInItsPlatformsRegion() throws Exception {
+    answers = s -> s.params().get("InstanceId.1").equals("i-0abc")
+        ? new Answer(200, ec2("DescribeInstances", "<reservationSet><item><reservationId>r-1</reservationId><instancesSet><item>"
+            + "<instanceId>i-0abc</instanceId><instanceState><code>16</code><name>running</name></instanceState>"
+            + tags(owned("u-7", "web-1-dev")) + "</item></instancesSet></item></reservationSet>"))
+        : ec2Error(400, "InvalidInstanceID.NotFound");
+    var dir = new AwsInstanceDirectory(vertx, new io.vertx.core.json.JsonObject().put("provider", "aws").put("region", "eu-west-1")
+        .put("endpoint_url", "http://127.0.0.1:" + server.getAddress().getPort()));
+    var facts = await(dir.describe("i-0abc")).orElseThrow();
+    assertTrue(facts.running());
+    assertEquals("u-7", facts.uuid());
+    assertEquals("shop", facts.tags().get("baton:platform"));
+    assertEquals(java.util.Optional.empty(), await(dir.describe("i-0nothere")), "unknown: refused by the attestor");
+  }
+
+  @Test
   void iamIsListedUnderThePlatformsPath() throws Exception {
     String path = "/baton/acme/shop/dev/7b1f0000-0000-4000-8000-000000000001/";
     answers = s -> switch (s.action()) {

@@ -1,0 +1,60 @@
+package dev.baton.controller.provider.aws;
+
+import dev.baton.common.error.BatonException;
+import dev.baton.common.error.ErrorCode;
+import dev.baton.controller.attest.InstanceDirectory;
+import dev.baton.controller.attest.InstanceFacts;
+import dev.baton.controller.definition.model.CredentialsSpec;
+import dev.baton.controller.provider.CallStats;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The controller's view of EC2 when a node registers: is the instance running, and does it carry
+ * the UUID and platform of the token it presented? One {@code DescribeInstances} of that instance,
+ * in the platform's region and account (its credentials, as {@code provision} told the controller:
+ * the default chain, a profile, or the customer's role), through the same clients as the provider.
+ */
+public final class AwsInstanceDirectory implements InstanceDirectory {
+  private static final Map<String, AwsClients> CLIENTS = new ConcurrentHashMap<>();
+
+  private final Vertx vertx;
+  private final AwsClients clients;
+
+  /** @param cloud {@code {provider: aws, region, role_arn, external_id, profile, endpoint_url}} of the node's platform */
+  public AwsInstanceDirectory(Vertx vertx, JsonObject cloud) {
+    this.vertx = vertx;
+    String key = cloud.encode();
+    this.clients = CLIENTS.computeIfAbsent(key, k -> new AwsClients(cloud.getString("region"), new CredentialsSpec(
+        cloud.getString("profile"), cloud.getString("role_arn"), cloud.getString("external_id")),
+        cloud.getString("endpoint_url"), new CallStats()));
+  }
+
+  @Override
+  public Future<Optional<InstanceFacts>> describe(String instanceId) {
+    return vertx.executeBlocking(() -> {
+      try {
+        var reservations = Ec2Kinds.call("DescribeInstances", () -> clients.ec2.describeInstances(b -> b.instanceIds(instanceId)))
+            .reservations();
+        for (var r : reservations) {
+          for (var i : r.instances()) {
+            Map<String, String> tags = new LinkedHashMap<>();
+            i.tags().forEach(t -> tags.put(t.key(), t.value()));
+            return Optional.of(new InstanceFacts(i.instanceId(), i.state() == null ? "" : i.state().nameAsString(), tags));
+          }
+        }
+        return Optional.<InstanceFacts>empty();
+      } catch (BatonException e) {
+        if (e.code() == ErrorCode.NOT_FOUND) {
+          return Optional.<InstanceFacts>empty();
+        }
+        throw e;
+      }
+    }, false);
+  }
+}
