@@ -3,7 +3,6 @@ package dev.baton.controller.handoff.puppet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
@@ -30,13 +29,7 @@ class PuppetCaIT {
 
   @BeforeAll
   static void start() throws Exception {
-    if (!PuppetServerFixture.installed()) {
-      if ("true".equals(System.getenv("CI"))) {
-        throw new AssertionError("puppetserver and puppet-agent are not installed; bin/test installs them"
-            + " (apt-get install puppetserver puppet-agent)");
-      }
-      assumeTrue(false, "puppetserver and puppet-agent are not installed (bin/test installs them)");
-    }
+    PuppetServerFixture.requireInstalled();
     server = new PuppetServerFixture(dir.resolve("master"));
     ca = server.ca();
   }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.baton.controller.bridge.BridgeServer;
 import dev.baton.controller.bridge.ControllerFixture;
@@ -38,13 +37,7 @@ class PuppetEmbeddedCaIT {
 
   @BeforeAll
   static void start() throws Exception {
-    if (!PuppetServerFixture.installed()) {
-      if ("true".equals(System.getenv("CI"))) {
-        throw new AssertionError("puppetserver and puppet-agent are not installed; bin/test installs them"
-            + " (apt-get install puppetserver puppet-agent)");
-      }
-      assumeTrue(false, "puppetserver and puppet-agent are not installed (bin/test installs them)");
-    }
+    PuppetServerFixture.requireInstalled();
     Path home = dir.resolve("home");
     System.setProperty("baton.home", home.toString());
     controller = new ControllerFixture(home, BridgeServer.Limits.defaults(), ControllerFixture.freePort());
