@@ -678,9 +678,22 @@ final class Ec2Kinds {
           call("DeleteSubnet", () -> ec2.deleteSubnet(b -> b.subnetId(id)));
         }
         case SECURITY_GROUP -> {
-          // rules naming other groups go first, so that groups naming each other can go
+          // rules naming other groups go first, so that groups naming each other can go; a rule naming a
+          // group that is already gone is revoked on its own, and its "not found" is not this group's
           SecurityGroup g = describeGroup(id);
-          converge(id, true, Rules.fromPermissions(g.ipPermissions()), List.of());
+          for (Rules.Atom atom : Rules.atoms(Rules.fromPermissions(g.ipPermissions()))) {
+            if (atom.group() == null) {
+              continue;
+            }
+            try {
+              call("RevokeSecurityGroupIngress", () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(id)
+                  .ipPermissions(atom.permission())));
+            } catch (BatonException e) {
+              if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+              }
+            }
+          }
           call("DeleteSecurityGroup", () -> ec2.deleteSecurityGroup(b -> b.groupId(id)));
         }
         case ELASTIC_IP -> {

@@ -157,6 +157,12 @@ class PlatformAwsIT {
     assertEquals(0, new JsonObject(again.out()).getJsonObject("summary").getInteger("update"), again.out());
     assertEquals(0, new JsonObject(again.out()).getJsonObject("summary").getInteger("create"), again.out());
 
+    int before;
+    try (var asg = software.amazon.awssdk.services.autoscaling.AutoScalingClient.builder().region(Region.US_EAST_1)
+        .endpointOverride(URI.create(System.getenv("AWS_ENDPOINT_URL"))).build()) {
+      before = Integer.parseInt(asg.describeAutoScalingGroups(b -> b.autoScalingGroupNames("webapp-dev")).autoScalingGroups()
+          .get(0).launchTemplate().version());
+    }
     Path platform = globex.resolve("platform.yaml");
     Files.writeString(platform, Files.readString(platform).replace("web_type: t3.small}", "web_type: t3.large}"));
     CliRun changed = run("provision", "--yes", "--wait", "0", "--env", "dev", "--output", "json", globex.toString());
@@ -166,7 +172,7 @@ class PlatformAwsIT {
     try (var asg = software.amazon.awssdk.services.autoscaling.AutoScalingClient.builder().region(Region.US_EAST_1)
         .endpointOverride(URI.create(System.getenv("AWS_ENDPOINT_URL"))).build()) {
       var g = asg.describeAutoScalingGroups(b -> b.autoScalingGroupNames("webapp-dev")).autoScalingGroups().get(0);
-      assertEquals("2", g.launchTemplate().version(), "the group is on the template's new version");
+      assertEquals(String.valueOf(before + 1), g.launchTemplate().version(), "the group is on the template's new version");
     }
     CliRun destroy = run("destroy", "--yes", "--force", "--env", "dev", globex.toString());
     assertEquals(0, destroy.exitCode(), destroy.out() + destroy.err());
