@@ -83,6 +83,8 @@ public final class ControllerServer {
   private dev.baton.controller.handoff.puppet.EmbeddedPuppetCa embeddedPuppetCa;
   private dev.baton.controller.handoff.puppet.PuppetManagement puppet;
   private long healthTimer = -1;
+  private long reconcileTimer = -1;
+  private final java.util.concurrent.atomic.AtomicBoolean reconciling = new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
 
   public CertificateAuthority ca() {
@@ -119,6 +121,9 @@ public final class ControllerServer {
       HandoffOrchestrator handoff = new HandoffOrchestrator(vertx, registry, intents, handoffs,
           List.of(dev.baton.controller.handoff.ShellManagement.none(), new dev.baton.controller.handoff.ShellManagement(),
               puppet));
+      long reconcileEvery = Long.getLong("baton.reconcile-interval-ms", 30_000);
+      InstanceDirectory localCloud = new LocalInstanceDirectory(vertx, options.batonHome());
+      reconcileTimer = vertx.setPeriodic(reconcileEvery, reconcileEvery, t -> reconcile(localCloud, intents));
       long healthEvery = Long.getLong("baton.puppet.health-interval-ms", 5000);
       healthTimer = vertx.setPeriodic(healthEvery, healthEvery, t -> {
         if (checking.compareAndSet(false, true)) {
@@ -178,6 +183,44 @@ public final class ControllerServer {
         return started;
       }, false);
     });
+  }
+
+  /**
+   * Periodic reconciliation: a node whose instance the cloud no longer has (or has terminated) is
+   * TERMINATED (announced as node.terminated) and its Puppet certificates are cleaned on every
+   * master. A stopped instance is not terminated. Each node is looked up where it runs: on AWS
+   * in its platform's account (from its intent), else in the local cloud.
+   */
+  private void reconcile(InstanceDirectory local, IntentStore intents) {
+    if (!reconciling.compareAndSet(false, true)) {
+      return;
+    }
+    List<Future<Void>> all = new ArrayList<>();
+    for (dev.baton.controller.registry.NodeRecord n : registry.all()) {
+      if (n.state() == dev.baton.controller.registry.NodeState.TERMINATED) {
+        continue;
+      }
+      InstanceDirectory dir = intents.get(IntentStore.key(n.customer(), n.platform(), n.env(), n.uuid()))
+          .map(i -> i.getJsonObject("cloud")).filter(c -> "aws".equals(c.getString("provider")))
+          .<InstanceDirectory>map(c -> new dev.baton.controller.provider.aws.AwsInstanceDirectory(vertx, c)).orElse(local);
+      all.add(dir.describe(n.id()).compose(found -> {
+        if (found.isPresent() && !"terminated".equals(found.get().state()) && !"shutting-down".equals(found.get().state())) {
+          return Future.<Void>succeededFuture();
+        }
+        registry.advance(n.id(), dev.baton.controller.registry.NodeState.TERMINATED, "terminated",
+            "the cloud no longer has instance " + n.id());
+        java.util.logging.Logger.getLogger("baton.reconcile").info(() -> "node=" + n.id() + " (" + n.name()
+            + ") is gone: TERMINATED");
+        // a successor under the same name (a replaced instance) keeps the certname: its certificate stays
+        boolean successor = registry.all().stream().anyMatch(o -> !o.id().equals(n.id()) && o.name().equals(n.name())
+            && o.platform().equals(n.platform()) && o.state() != dev.baton.controller.registry.NodeState.TERMINATED);
+        return successor ? Future.<Void>succeededFuture() : vertx.executeBlocking(() -> {
+          puppet.forget(n.id());
+          return null;
+        }, false);
+      }).recover(err -> Future.succeededFuture())); // the cloud did not answer: next time
+    }
+    Future.join(all).onComplete(ar -> reconciling.set(false));
   }
 
   public dev.baton.controller.notify.Outbox outbox() {
@@ -251,6 +294,7 @@ public final class ControllerServer {
 
   public Future<Void> stop() {
     vertx.cancelTimer(healthTimer);
+    vertx.cancelTimer(reconcileTimer);
     List<Future<Void>> all = new ArrayList<>();
     if (bridge != null) {
       all.add(bridge.close());

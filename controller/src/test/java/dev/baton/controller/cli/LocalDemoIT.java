@@ -45,6 +45,7 @@ class LocalDemoIT {
             command: [/bin/sh, -c, "cat >> %s; echo >> %s"]
         """.formatted(home.resolve("events.jsonl"), home.resolve("events.jsonl")));
     bridgePort = ControllerFixture.freePort();
+    System.setProperty("baton.reconcile-interval-ms", "1000");
     controller = new ControllerFixture(home, BridgeServer.Limits.defaults(), bridgePort);
   }
 
@@ -55,6 +56,7 @@ class LocalDemoIT {
       controller.close();
     }
     System.clearProperty("baton.home");
+    System.clearProperty("baton.reconcile-interval-ms");
   }
 
   List<NodeRecord> nodes() {
@@ -126,6 +128,21 @@ class LocalDemoIT {
       assertFalse(LocalInstances.alive(instanceRoot(), n.id()));
       assertEquals(NodeState.TERMINATED, n.state());
     }
+  }
+
+  @Test
+  void anInstanceTheCloudNoLongerHasIsTerminatedAndAnnounced() throws Exception {
+    CliRun run = CliRun.of("provision", DEMO.toString());
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    NodeRecord gone = nodes().stream().filter(n -> n.name().equals("web-2")).findFirst().orElseThrow();
+    // the cloud terminates it behind Baton's back: its process and its record are gone
+    LocalInstances.terminate(instanceRoot(), gone.id());
+    Files.delete(instanceRoot().resolve("instance").resolve(gone.id() + ".json"));
+    waitFor(() -> controller.server.registry().get(gone.id()).map(n -> n.state() == NodeState.TERMINATED).orElse(false));
+    assertEquals("the cloud no longer has instance " + gone.id(), controller.server.registry().get(gone.id()).orElseThrow().reason());
+    waitFor(() -> count(home.resolve("events.jsonl"), "\"node.terminated\"") == 1);
+    Thread.sleep(2500); // two more reconciliations: the others, whose instances run, stay READY
+    assertEquals(2, nodes().stream().filter(n -> n.state() == NodeState.READY).count(), nodes().toString());
   }
 
   /** Occurrences of {@code text} in the file (deliveries run concurrently and may share a line). */

@@ -156,6 +156,34 @@ public final class PuppetManagement implements ConfigManagement {
     }
   }
 
+  /**
+   * A node is gone for good: its certificates are revoked and removed on every master (those down
+   * now are cleaned once they are back). Blocking; nothing to do for a node never handed off to Puppet.
+   */
+  public void forget(String node) {
+    String certname = store.get(node).getString("certname");
+    if (certname == null) {
+      return;
+    }
+    if (embedded != null && embedded.clean(certname)) {
+      publishCrls(true);
+    }
+    List<String> deferred = new ArrayList<>();
+    for (PuppetMasters.Master m : masters.all()) {
+      if (m.embedded()) {
+        continue;
+      }
+      try {
+        cleanOn(m, certname);
+      } catch (BatonException e) {
+        deferred.add(m.name());
+      }
+    }
+    store.update(node, s -> s.put("deferred_clean", new JsonArray(deferred)).put("finished", true));
+    LOG.info(() -> "puppet: " + certname + " of node " + node + " is gone: cleaned on every master"
+        + (deferred.isEmpty() ? "" : " but " + deferred + " (once they are back)"));
+  }
+
   /** Runs the cleans deferred while a master was down, on those healthy now (blocking). */
   public void cleanDeferred() {
     for (PuppetMasters.Master m : masters.all()) {
