@@ -15,6 +15,13 @@ final class CloudConfirmation {
       if (!f.running()) {
         return Future.failedFuture(new Refused("instance_not_running", "instance " + instanceId + " is " + f.state()));
       }
+      if (token.group()) {
+        if (!token.uuid().equals(f.tags().get("baton:group")) || !token.platform().equals(f.tags().get("baton:platform"))) {
+          return Future.failedFuture(new Refused("instance_outside_group", "instance " + instanceId
+              + " is not an instance of group " + token.name()));
+        }
+        return Future.succeededFuture();
+      }
       if (!token.uuid().equals(f.uuid()) || !token.platform().equals(f.tags().get("baton:platform"))) {
         return Future.failedFuture(new Refused("token_of_another_instance", "instance " + instanceId
             + " is not the resource the token was issued for (" + token.name() + ")"));

@@ -95,6 +95,14 @@ public final class Registrar {
 
   private record Proven(String instanceId, TokenStore.Token token) {}
 
+  private volatile java.util.function.BiFunction<TokenStore.Token, String, String> groupNames =
+      (t, instance) -> t.name() + "-" + instance;
+
+  /** How a node a group launched is named (its certname pattern), from the group's token and its instance ID. */
+  public void groupNames(java.util.function.BiFunction<TokenStore.Token, String, String> f) {
+    this.groupNames = f;
+  }
+
   private Registration.Response issue(Registration.Request req, Proven p) {
     Csrs.Request csr = Csrs.read(req.csr());
     if (!csr.commonName().equals(p.instanceId())) {
@@ -104,17 +112,18 @@ public final class Registrar {
     TokenStore.Token t = p.token();
     String fingerprint = Fingerprints.sha256(csr.publicKey().getEncoded());
     NodeRecord existing = registry.get(p.instanceId()).orElse(null);
+    String name = t.group() ? groupNames.apply(t, p.instanceId()) : t.name();
     NodeRecord record = existing != null ? existing
-        : new NodeRecord(p.instanceId(), t.name(), t.uuid(), t.platform(), t.customer(), t.env(), NodeState.LAUNCHED,
+        : new NodeRecord(p.instanceId(), name, t.uuid(), t.platform(), t.customer(), t.env(), NodeState.LAUNCHED,
             null, List.of(), null, registry.now());
     registry.put(record.advance(NodeState.REGISTERED, "launched", null, registry.now()));
     var cert = ca.issueClient(csr.publicKey(), p.instanceId(), IDENTITY_VALIDITY, Map.of());
     NodeRecord attested = registry.update(p.instanceId(), r -> r.advance(NodeState.ATTESTED, "ok", null, registry.now())
         .withKey(fingerprint));
-    LOG.info(() -> "attested node=" + p.instanceId() + " name=" + t.name() + " platform=" + t.platform()
+    LOG.info(() -> "attested node=" + p.instanceId() + " name=" + attested.name() + " platform=" + t.platform()
         + " evidence=" + req.evidence());
     onAttested.accept(attested);
-    return new Registration.Response(p.instanceId(), t.name(), Pem.encode(cert));
+    return new Registration.Response(p.instanceId(), attested.name(), Pem.encode(cert));
   }
 
   private void refuse(Message<JsonObject> m, Refused r, String remote) {

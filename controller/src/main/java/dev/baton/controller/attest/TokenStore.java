@@ -25,27 +25,31 @@ public final class TokenStore {
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
   /** A token's facts (never its clear text). */
+  /**
+   * @param group a group's token: used by every instance the group launches (each must be the
+   *     group's), until it expires; never bound to one instance
+   */
   public record Token(String hash, String platform, String customer, String env, String name, String uuid,
-      String instanceId, Instant expires, Instant usedAt) {
+      String instanceId, Instant expires, Instant usedAt, boolean group) {
 
     JsonObject toJson() {
       return new JsonObject().put("hash", hash).put("platform", platform).put("customer", customer).put("env", env)
           .put("name", name).put("uuid", uuid).put("instance_id", instanceId).put("expires", expires.toString())
-          .put("used_at", usedAt == null ? null : usedAt.toString());
+          .put("used_at", usedAt == null ? null : usedAt.toString()).put("group", group ? true : null);
     }
 
     static Token fromJson(JsonObject o) {
       return new Token(o.getString("hash"), o.getString("platform"), o.getString("customer"), o.getString("env"),
           o.getString("name"), o.getString("uuid"), o.getString("instance_id"), Instant.parse(o.getString("expires")),
-          o.getString("used_at") == null ? null : Instant.parse(o.getString("used_at")));
+          o.getString("used_at") == null ? null : Instant.parse(o.getString("used_at")), o.getBoolean("group", false));
     }
 
     Token used(Instant when) {
-      return new Token(hash, platform, customer, env, name, uuid, instanceId, expires, when);
+      return new Token(hash, platform, customer, env, name, uuid, instanceId, expires, when, group);
     }
 
     Token bound(String instance) {
-      return new Token(hash, platform, customer, env, name, uuid, instance, expires, usedAt);
+      return new Token(hash, platform, customer, env, name, uuid, instance, expires, usedAt, group);
     }
   }
 
@@ -81,7 +85,21 @@ public final class TokenStore {
   public synchronized String issue(String platform, String customer, String env, String name, String uuid,
       String instanceId, Duration ttl) {
     String clear = Keys.randomToken(32);
-    Token t = new Token(hash(clear), platform, customer, env, name, uuid, instanceId, clock.get().plus(ttl), null);
+    Token t = new Token(hash(clear), platform, customer, env, name, uuid, instanceId, clock.get().plus(ttl), null, false);
+    tokens.put(t.hash(), t);
+    save();
+    return clear;
+  }
+
+  /**
+   * Issues the token of an autoscaling group ({@code uuid}): it goes into the group's launch
+   * template, and every instance the group launches registers with it (the cloud must confirm
+   * the instance is the group's). Returns its clear text.
+   */
+  public synchronized String issueGroup(String platform, String customer, String env, String name, String uuid,
+      Duration ttl) {
+    String clear = Keys.randomToken(32);
+    Token t = new Token(hash(clear), platform, customer, env, name, uuid, null, clock.get().plus(ttl), null, true);
     tokens.put(t.hash(), t);
     save();
     return clear;
@@ -109,6 +127,12 @@ public final class TokenStore {
     Instant now = clock.get();
     if (t == null) {
       throw new Refused("unknown_token", "unknown join token");
+    }
+    if (t.group()) {
+      if (now.isAfter(t.expires())) {
+        throw new Refused("expired_token", "the join token of group " + t.name() + " expired at " + t.expires());
+      }
+      return t.bound(instanceId); // the group's token stays usable; this use is for this instance
     }
     if (t.usedAt() != null) {
       throw new Refused("replayed_token", "join token of " + t.name() + " was already used at " + t.usedAt());

@@ -93,6 +93,12 @@ final class ProvisionCommand extends PlatformCommand {
               .map(s -> s.spec(dev.baton.controller.definition.model.SubnetSpec.class).az()).orElse(null);
           node.put("zone", zone);
         }
+        if (r.kind() == ResourceKind.AUTOSCALING_GROUP) {
+          AutoscalingGroupSpec g = r.spec(AutoscalingGroupSpec.class);
+          node.put("cluster", g.cluster()).put("role", g.role())
+              .put("domain", g.domain() != null ? g.domain() : platform.spec().domain())
+              .put("certname_pattern", g.certnamePattern());
+        }
         nodes.add(node);
       }
     }

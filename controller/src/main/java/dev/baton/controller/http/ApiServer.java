@@ -217,8 +217,12 @@ public final class ApiServer {
     String instance = b.getString("instance_id");
     String name = intents.get(IntentStore.key(customer, platform, env, uuid)).map(i -> i.getString("name"))
         .orElse(b.getString("name", uuid));
-    Duration ttl = Duration.ofSeconds(b.getLong("ttl_seconds", TokenStore.DEFAULT_TTL.toSeconds()));
-    String token = tokens.issue(platform, customer, env, name, uuid, instance, ttl);
+    boolean group = b.getBoolean("group", false);
+    // a group's token lives in its launch template: as long as the group (a year unless told), not an hour
+    Duration ttl = Duration.ofSeconds(b.getLong("ttl_seconds", group ? Duration.ofDays(365).toSeconds()
+        : TokenStore.DEFAULT_TTL.toSeconds()));
+    String token = group ? tokens.issueGroup(platform, customer, env, name, uuid, ttl)
+        : tokens.issue(platform, customer, env, name, uuid, instance, ttl);
     if (instance != null) {
       registry.put(new NodeRecord(instance, name, uuid, platform, customer, env, NodeState.LAUNCHED, null,
           List.of(new NodeRecord.Phase(NodeState.LAUNCHED.name(), registry.now(), null, null)), null, registry.now()));

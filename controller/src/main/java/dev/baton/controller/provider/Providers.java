@@ -24,8 +24,19 @@ public final class Providers {
         CallStats stats = new CallStats();
         var clients = new dev.baton.controller.provider.aws.AwsClients(platform.spec().region(),
             platform.spec().credentials(), endpointUrl, stats);
-        yield new dev.baton.controller.provider.aws.AwsCloudProvider(vertx, clients, stats, launcher == null ? null
-            : (scope, uuid) -> launcher.cloudUserData(scope, uuid, imageFamily(platform, uuid)));
+        dev.baton.controller.provider.aws.InstanceUserData userData = launcher == null ? null
+            : new dev.baton.controller.provider.aws.InstanceUserData() {
+              @Override
+              public byte[] userData(Scope scope, String uuid) throws java.io.IOException {
+                return launcher.cloudUserData(scope, uuid, imageFamily(platform, uuid));
+              }
+
+              @Override
+              public byte[] groupUserData(Scope scope, String uuid) throws java.io.IOException {
+                return launcher.cloudGroupUserData(scope, uuid, imageFamily(platform, uuid));
+              }
+            };
+        yield new dev.baton.controller.provider.aws.AwsCloudProvider(vertx, clients, stats, userData);
       }
     };
   }

@@ -46,8 +46,23 @@ public final class ControllerLauncher implements NodeLauncher {
     return render(scope, uuid, null, imageFamily, Registration.EVIDENCE_AWS).bytes();
   }
 
+  @Override
+  public byte[] cloudGroupUserData(Scope scope, String groupUuid, String imageFamily) throws IOException {
+    return render(scope, groupUuid, null, imageFamily, Registration.EVIDENCE_AWS, true).bytes();
+  }
+
+  @Override
+  public String groupUserData(Scope scope, String groupUuid, String imageFamily) throws IOException {
+    return render(scope, groupUuid, null, imageFamily, Registration.EVIDENCE_LOCAL, true).cloudConfig();
+  }
+
   private UserData.Rendered render(Scope scope, String uuid, String instanceId, String imageFamily, String evidence)
       throws IOException {
+    return render(scope, uuid, instanceId, imageFamily, evidence, false);
+  }
+
+  private UserData.Rendered render(Scope scope, String uuid, String instanceId, String imageFamily, String evidence,
+      boolean group) throws IOException {
     synchronized (this) {
       if (bootstrap == null) {
         bootstrap = client.get("/api/v1/bootstrap");
@@ -58,6 +73,9 @@ public final class ControllerLauncher implements NodeLauncher {
         .put("env", scope.env()).put("uuid", uuid);
     if (instanceId != null) {
       ask.put("instance_id", instanceId);
+    }
+    if (group) {
+      ask.put("group", true);
     }
     JsonObject t = client.post("/api/v1/tokens", ask);
     List<String> eps = new ArrayList<>();

@@ -143,6 +143,8 @@ public final class ControllerServer {
                   .map(i -> i.getJsonObject("cloud")).filter(c -> "aws".equals(c.getString("provider")))
                   .<InstanceDirectory>map(c -> new dev.baton.controller.provider.aws.AwsInstanceDirectory(vertx, c))
                   .orElse(noAws), Instant::now)), ca, registry, refusals, n -> handoff.listen(n.id()));
+      registrar.groupNames((token, instance) -> intents.get(IntentStore.key(token.customer(), token.platform(), token.env(),
+          token.uuid())).map(i -> groupNodeName(i, token, instance)).orElse(token.name() + "-" + instance));
       KeyPair serverKey = Keys.ec();
       Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
       try {
@@ -183,6 +185,17 @@ public final class ControllerServer {
         return started;
       }, false);
     });
+  }
+
+  /** A group node's name: the group's certname pattern ({role}-{instance_id}.{domain} by default). */
+  static String groupNodeName(JsonObject intent, dev.baton.controller.attest.TokenStore.Token token, String instance) {
+    String pattern = intent.getString("certname_pattern", "{role}-{instance_id}.{domain}");
+    String domain = intent.getString("domain");
+    String name = pattern.replace("{role}", intent.getString("role", token.name()))
+        .replace("{cluster}", intent.getString("cluster", "")).replace("{instance_id}", instance)
+        .replace("{platform}", token.platform()).replace("{env}", token.env() == null ? "" : token.env());
+    name = domain == null ? name.replace(".{domain}", "").replace("{domain}", "") : name.replace("{domain}", domain);
+    return name;
   }
 
   /**

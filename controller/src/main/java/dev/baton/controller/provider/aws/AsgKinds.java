@@ -142,7 +142,7 @@ final class AsgKinds {
     nodeTags.put(GROUP, uuid);
     byte[] data;
     try {
-      data = userData == null ? null : userData.userData(scope, uuid);
+      data = userData == null ? null : userData.groupUserData(scope, uuid);
     } catch (java.io.IOException e) {
       throw new BatonException(ErrorCode.UNAVAILABLE, "aws: the user data of group " + tags.get("Name") + ": " + e.getMessage(), e);
     }

@@ -7,4 +7,9 @@ import java.io.IOException;
 @FunctionalInterface
 public interface InstanceUserData {
   byte[] userData(Scope scope, String uuid) throws IOException;
+
+  /** The user data of a group's launch template: the group's token, for every instance it launches. */
+  default byte[] groupUserData(Scope scope, String groupUuid) throws IOException {
+    return userData(scope, groupUuid);
+  }
 }

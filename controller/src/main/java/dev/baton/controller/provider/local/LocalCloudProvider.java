@@ -83,7 +83,8 @@ public final class LocalCloudProvider implements CloudProvider {
 
   @Override
   public Future<List<LiveResource>> observe(ResourceKind kind, Scope scope) {
-    return blocking("List/" + kind.yaml(), () -> list(kind).stream().filter(l -> scope.owns(l.tags())).toList());
+    return blocking("List/" + kind.yaml(), () -> list(kind).stream().filter(l -> scope.owns(l.tags()))
+        .filter(l -> !l.tags().containsKey(GROUP)).toList());
   }
 
   @Override
@@ -110,6 +111,9 @@ public final class LocalCloudProvider implements CloudProvider {
             String.valueOf(attributes.getOrDefault("image_family", "debian")));
         LocalInstances.launch(root, live.id().id(), dev.baton.cloudinit.UserData.agentConfigOf(cloudConfig), agentJar);
       }
+      if (kind == ResourceKind.AUTOSCALING_GROUP) {
+        scale(scope, live);
+      }
       return live;
     });
   }
@@ -135,6 +139,9 @@ public final class LocalCloudProvider implements CloudProvider {
         LiveResource updated = new LiveResource(current.kind(), current.uuid(), current.id(), merged, tags,
             current.state());
         write(updated);
+        if (updated.kind() == ResourceKind.AUTOSCALING_GROUP) {
+          scale(new Scope(tags.get("baton:platform"), tags.get("baton:customer"), tags.get("baton:env")), updated);
+        }
         return updated;
       }
     });
@@ -143,6 +150,11 @@ public final class LocalCloudProvider implements CloudProvider {
   @Override
   public Future<Void> delete(LiveResource live) {
     return blocking("Delete/" + live.kind().yaml(), () -> {
+      if (live.kind() == ResourceKind.AUTOSCALING_GROUP) {
+        for (String id : groupInstances(live.uuid())) {
+          terminateGroupInstance(id);
+        }
+      }
       if (live.kind() == ResourceKind.INSTANCE) {
         // like TerminateInstances: nothing blocks it; stopping the process may take a moment,
         // so it happens outside the lock and several instances stop at once
@@ -173,6 +185,70 @@ public final class LocalCloudProvider implements CloudProvider {
         return null;
       }
     });
+  }
+
+  // ------------------------------------------------------------ autoscaling groups
+
+  /** The tag of the instances a group launched: the group's UUID (they have no baton:uuid of their own). */
+  public static final String GROUP = "baton:group";
+
+  /** The group's instances, oldest first. */
+  private List<String> groupInstances(String groupUuid) throws IOException {
+    return list(ResourceKind.INSTANCE).stream().filter(l -> groupUuid.equals(l.tags().get(GROUP)))
+        .map(l -> l.id().id()).toList();
+  }
+
+  /**
+   * Brings a group to its desired count, as Auto Scaling does: launches instances with the group's
+   * launch template (its user data: the group's token), or terminates the newest ones.
+   */
+  private void scale(Scope scope, LiveResource group) throws IOException {
+    Map<String, Object> a = group.attributes();
+    int min = a.get("min") instanceof Number n ? n.intValue() : 0;
+    int max = a.get("max") instanceof Number n ? n.intValue() : min;
+    int desired = a.get("desired") instanceof Number n ? n.intValue() : min;
+    desired = Math.max(min, Math.min(max, desired));
+    List<String> running = new ArrayList<>(groupInstances(group.uuid()));
+    while (running.size() > desired) {
+      terminateGroupInstance(running.remove(running.size() - 1));
+    }
+    if (running.size() < desired && launcher != null) {
+      String template = groupTemplate(scope, group);
+      for (int i = running.size(); i < desired; i++) {
+        Map<String, String> tags = new LinkedHashMap<>(scope.tags());
+        tags.putAll(group.tags());
+        tags.remove("baton:uuid");
+        tags.put(GROUP, group.uuid());
+        CloudId id = new CloudId("i-" + HexFormat.of().formatHex(random.generateSeed(8)));
+        tags.put("Name", group.tags().getOrDefault("Name", "group") + "-" + id.id());
+        synchronized (writeLock) {
+          write(new LiveResource(ResourceKind.INSTANCE, null, id, Map.of(), tags, "running"));
+        }
+        String config = new JsonObject(template).put("instance_id", id.id()).encode();
+        LocalInstances.launch(root, id.id(), config, agentJar);
+      }
+    }
+  }
+
+  /** The agent configuration of the group's launch template (with the group's token), made once, owner-only. */
+  private String groupTemplate(Scope scope, LiveResource group) throws IOException {
+    Path f = root.resolve("launch-templates").resolve(group.uuid() + ".json");
+    if (Files.exists(f)) {
+      return Files.readString(f);
+    }
+    Object launch = group.attributes().get("launch");
+    String family = launch instanceof Map<?, ?> l && l.get("image_family") != null ? l.get("image_family").toString() : "debian";
+    String config = dev.baton.cloudinit.UserData.agentConfigOf(launcher.groupUserData(scope, group.uuid(), family));
+    dev.baton.common.crypto.CertificateAuthority.writeAtomically(f, config, true);
+    return config;
+  }
+
+  private void terminateGroupInstance(String id) throws IOException {
+    LocalInstances.terminate(root, id);
+    Files.deleteIfExists(file(ResourceKind.INSTANCE, id));
+    if (launcher != null) {
+      launcher.terminated(id);
+    }
   }
 
   // ------------------------------------------------------------ storage

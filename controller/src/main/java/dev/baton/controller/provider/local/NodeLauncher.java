@@ -19,6 +19,19 @@ public interface NodeLauncher {
     throw new UnsupportedOperationException("this launcher makes local instances only");
   }
 
+  /** The whole user data of a cloud group's launch template, with the group's token. Blocking. */
+  default byte[] cloudGroupUserData(Scope scope, String groupUuid, String imageFamily) throws IOException {
+    throw new UnsupportedOperationException("this launcher makes local instances only");
+  }
+
+  /**
+   * The {@code #cloud-config} of a group's launch template: the group's token, which every
+   * instance the group launches registers with. Blocking.
+   */
+  default String groupUserData(Scope scope, String groupUuid, String imageFamily) throws IOException {
+    throw new UnsupportedOperationException("this launcher makes single instances only");
+  }
+
   /** Tells the controller the instance is gone. Blocking; best effort. */
   void terminated(String instanceId);
 }
