@@ -35,13 +35,13 @@ public final class TokenStore {
     JsonObject toJson() {
       return new JsonObject().put("hash", hash).put("platform", platform).put("customer", customer).put("env", env)
           .put("name", name).put("uuid", uuid).put("instance_id", instanceId).put("expires", expires.toString())
-          .put("used_at", usedAt == null ? null : usedAt.toString()).put("group", group ? true : null);
+          .put("used_at", usedAt == null ? null : usedAt.toString()).put("group", group);
     }
 
     static Token fromJson(JsonObject o) {
       return new Token(o.getString("hash"), o.getString("platform"), o.getString("customer"), o.getString("env"),
           o.getString("name"), o.getString("uuid"), o.getString("instance_id"), Instant.parse(o.getString("expires")),
-          o.getString("used_at") == null ? null : Instant.parse(o.getString("used_at")), o.getBoolean("group", false));
+          o.getString("used_at") == null ? null : Instant.parse(o.getString("used_at")), Boolean.TRUE.equals(o.getValue("group")));
     }
 
     Token used(Instant when) {

@@ -224,17 +224,27 @@ public final class ControllerServer {
             "the cloud no longer has instance " + n.id());
         java.util.logging.Logger.getLogger("baton.reconcile").info(() -> "node=" + n.id() + " (" + n.name()
             + ") is gone: TERMINATED");
-        // a successor under the same name (a replaced instance) keeps the certname: its certificate stays
-        boolean successor = registry.all().stream().anyMatch(o -> !o.id().equals(n.id()) && o.name().equals(n.name())
-            && o.platform().equals(n.platform()) && o.state() != dev.baton.controller.registry.NodeState.TERMINATED);
-        return successor ? Future.<Void>succeededFuture() : vertx.executeBlocking(() -> {
-          puppet.forget(n.id());
-          return null;
-        }, false);
+        return Future.<Void>succeededFuture(); // its certificates: nodeGone, on the change
       }).recover(err -> Future.succeededFuture())); // the cloud did not answer: next time
     }
     Future.join(all).onComplete(ar -> reconciling.set(false));
   }
+
+  /**
+   * A node is TERMINATED (destroyed, scaled in, or found gone): its Puppet certificates are cleaned
+   * on every master, unless a successor under the same name (a replaced instance) holds the certname.
+   */
+  private void nodeGone(dev.baton.controller.registry.NodeRecord n) {
+    boolean successor = registry.all().stream().anyMatch(o -> !o.id().equals(n.id()) && o.name().equals(n.name())
+        && o.platform().equals(n.platform()) && o.state() != dev.baton.controller.registry.NodeState.TERMINATED);
+    if (!successor && puppet != null) {
+      vertx.executeBlocking(() -> {
+        puppet.forget(n.id());
+        return null;
+      }, false);
+    }
+  }
+
 
   public dev.baton.controller.notify.Outbox outbox() {
     return outbox;
@@ -248,6 +258,10 @@ public final class ControllerServer {
       dev.baton.controller.registry.NodeState.TERMINATED, dev.baton.controller.notify.Event.NODE_TERMINATED);
 
   private void nodeEvent(dev.baton.controller.registry.NodeRecord before, dev.baton.controller.registry.NodeRecord after) {
+    if (after.state() == dev.baton.controller.registry.NodeState.TERMINATED
+        && (before == null || before.state() != dev.baton.controller.registry.NodeState.TERMINATED)) {
+      nodeGone(after);
+    }
     String type = NODE_EVENTS.get(after.state());
     if (type != null && (before == null || before.state() != after.state())) {
       outbox.enqueue(dev.baton.controller.notify.Event.of(type, after.platform(), after.customer(), after.env(),

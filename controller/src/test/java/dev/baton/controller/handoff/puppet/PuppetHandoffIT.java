@@ -344,6 +344,17 @@ class PuppetHandoffIT {
     assertEquals(1, phases(n).stream().filter("CLEAN_CERTS"::equals).count(), phases(n).toString());
     assertEquals(signed, a.serial(certname("slow-2")), "the certificate signed before the restart is the one in use");
     assertFalse(a.revoked(signed));
+
+    // the node goes away (here: its platform is destroyed): its certificate is revoked and removed on every master
+    assertEquals(0, CliRun.of("destroy", "--yes", p.toString()).exitCode());
+    Wait.until(() -> {
+      try {
+        return a.ca().state(certname("slow-2")).isEmpty();
+      } catch (Exception e) {
+        return false;
+      }
+    }, 60);
+    assertTrue(a.revoked(signed), "revoked when the node was terminated");
   }
 
   @Test
