@@ -50,10 +50,6 @@ public final class HandoffOrchestrator {
     }
   }
 
-  public HandoffStore store() {
-    return store;
-  }
-
   /** Listens for every known node that is not finished (after a restart). */
   public void resumeAll() {
     for (NodeRecord r : registry.all()) {
@@ -74,11 +70,6 @@ public final class HandoffOrchestrator {
         proceed(id);
       }
     }));
-  }
-
-  /** The hand-offs running now. */
-  public int inFlight() {
-    return running.size();
   }
 
   private void proceed(String id) {

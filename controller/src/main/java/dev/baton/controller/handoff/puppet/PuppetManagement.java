@@ -58,10 +58,6 @@ public final class PuppetManagement implements ConfigManagement {
     this.embedded = embedded;
   }
 
-  public PuppetMasters masters() {
-    return masters;
-  }
-
   @Override
   public String kind() {
     return "puppet";

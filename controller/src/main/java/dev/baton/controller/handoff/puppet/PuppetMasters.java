@@ -2,7 +2,6 @@ package dev.baton.controller.handoff.puppet;
 
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.Diagnostics;
-import dev.baton.common.error.ErrorCode;
 import dev.baton.common.error.Pos;
 import dev.baton.common.yaml.SafeYaml;
 import dev.baton.common.yaml.YNode;
@@ -492,9 +491,5 @@ public final class PuppetMasters {
       diags.error(m.get(key).pos(), "cannot read " + path + " (" + key + "): " + e.getClass().getSimpleName());
       return null;
     }
-  }
-
-  static BatonException unavailable(String message) {
-    return new BatonException(ErrorCode.UNAVAILABLE, message);
   }
 }
