@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.Filter;
 import software.amazon.awssdk.services.autoscaling.model.Tag;
@@ -47,16 +46,7 @@ final class AsgKinds {
   }
 
   static <T> T call(String what, Supplier<T> c) {
-    try {
-      return c.get();
-    } catch (AutoScalingException e) {
-      String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "" : e.awsErrorDetails().errorCode();
-      String msg = "aws: " + what + ": " + code + ": " + (e.awsErrorDetails() == null ? e.getMessage()
-          : e.awsErrorDetails().errorMessage());
-      boolean retry = code.equals("Throttling") || code.equals("ResourceContention") || e.statusCode() >= 500;
-      throw new BatonException(retry ? ErrorCode.UNAVAILABLE : code.equals("ValidationError") && msg.contains("not found")
-          ? ErrorCode.NOT_FOUND : ErrorCode.FAILED_PRECONDITION, msg, retry, e);
-    }
+    return AwsErrors.call(what, c);
   }
 
   List<LiveResource> observe(Scope scope) {

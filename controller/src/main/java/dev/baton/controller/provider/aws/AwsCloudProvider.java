@@ -57,21 +57,9 @@ public final class AwsCloudProvider implements CloudProvider {
         return c.call();
       } catch (SdkClientException e) {
         throw new BatonException(ErrorCode.UNAVAILABLE, "aws: " + e.getMessage(), true, e);
-      } catch (software.amazon.awssdk.services.ec2.model.Ec2Exception e) {
+      } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
         // from a paginator's later pages, read outside the call that made it
-        throw Ec2Kinds.translate(e.awsErrorDetails() == null ? "EC2" : e.awsErrorDetails().serviceName(), e);
-      } catch (software.amazon.awssdk.services.iam.model.IamException e) {
-        return IamKinds.call("IAM", () -> {
-          throw e;
-        });
-      } catch (software.amazon.awssdk.services.autoscaling.model.AutoScalingException e) {
-        return AsgKinds.call("AutoScaling", () -> {
-          throw e;
-        });
-      } catch (software.amazon.awssdk.services.route53.model.Route53Exception e) {
-        return DnsKinds.call("Route53", () -> {
-          throw e;
-        });
+        throw AwsErrors.translate(e.awsErrorDetails() == null ? "AWS" : e.awsErrorDetails().serviceName(), e);
       }
     }, false);
   }

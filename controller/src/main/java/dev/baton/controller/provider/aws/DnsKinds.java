@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.HostedZone;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
-import software.amazon.awssdk.services.route53.model.Route53Exception;
 
 /**
  * DNS records in existing Route53 hosted zones. Records take no tags, so each record Baton
@@ -37,16 +36,7 @@ final class DnsKinds {
   }
 
   static <T> T call(String what, Supplier<T> c) {
-    try {
-      return c.get();
-    } catch (Route53Exception e) {
-      String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "" : e.awsErrorDetails().errorCode();
-      String msg = "aws: " + what + ": " + code + ": " + (e.awsErrorDetails() == null ? e.getMessage()
-          : e.awsErrorDetails().errorMessage());
-      boolean retry = code.equals("Throttling") || code.equals("PriorRequestNotComplete") || e.statusCode() >= 500;
-      throw new BatonException(retry ? ErrorCode.UNAVAILABLE : code.startsWith("NoSuch") ? ErrorCode.NOT_FOUND
-          : ErrorCode.FAILED_PRECONDITION, msg, retry, e);
-    }
+    return AwsErrors.call(what, c);
   }
 
   private static String dot(String name) {

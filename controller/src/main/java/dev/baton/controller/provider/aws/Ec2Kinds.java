@@ -19,7 +19,6 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
-import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
@@ -98,27 +97,10 @@ final class Ec2Kinds {
   }
 
   static <T> T call(String what, java.util.function.Supplier<T> c) {
-    try {
-      return c.get();
-    } catch (Ec2Exception e) {
-      throw translate(what, e);
-    }
+    return AwsErrors.call(what, c);
   }
 
-  static BatonException translate(String what, Ec2Exception e) {
-    String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "" : e.awsErrorDetails().errorCode();
-    String msg = "aws: " + what + ": " + code + ": " + (e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
-    if (code.endsWith(".NotFound") || code.endsWith("NotFound")) {
-      return new BatonException(ErrorCode.NOT_FOUND, msg, true, e);
-    }
-    if (code.equals("RequestLimitExceeded") || code.equals("Throttling") || e.statusCode() >= 500) {
-      return new BatonException(ErrorCode.UNAVAILABLE, msg, true, e);
-    }
-    if (code.equals("UnauthorizedOperation") || code.equals("AuthFailure")) {
-      return new BatonException(ErrorCode.PERMISSION_DENIED, msg, false, e);
-    }
-    return new BatonException(ErrorCode.FAILED_PRECONDITION, msg, false, e);
-  }
+
 
   private static boolean isPart(Map<String, String> tags) {
     return tags.containsKey(PART);

@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
-import software.amazon.awssdk.services.iam.model.IamException;
 import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
@@ -54,27 +53,7 @@ final class IamKinds {
   }
 
   static <T> T call(String what, Supplier<T> c) {
-    try {
-      return c.get();
-    } catch (IamException e) {
-      String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "" : e.awsErrorDetails().errorCode();
-      String msg = "aws: " + what + ": " + code + ": " + (e.awsErrorDetails() == null ? e.getMessage()
-          : e.awsErrorDetails().errorMessage());
-      if (code.equals("NoSuchEntity")) {
-        throw new BatonException(ErrorCode.NOT_FOUND, msg, true, e);
-      }
-      if (code.equals("Throttling") || e.statusCode() >= 500) {
-        throw new BatonException(ErrorCode.UNAVAILABLE, msg, true, e);
-      }
-      if (code.equals("EntityAlreadyExists")) {
-        throw new BatonException(ErrorCode.FAILED_PRECONDITION, msg + " (an IAM name is unique in the account:"
-            + " rename the resource, or remove the one that is not Baton's)", false, e);
-      }
-      if (code.equals("AccessDenied")) {
-        throw new BatonException(ErrorCode.PERMISSION_DENIED, msg, false, e);
-      }
-      throw new BatonException(ErrorCode.FAILED_PRECONDITION, msg, false, e);
-    }
+    return AwsErrors.call(what, c);
   }
 
   private static Map<String, String> withTags(Map<String, String> owner, List<Tag> tags) {
