@@ -121,9 +121,9 @@ public final class ControllerServer {
       HandoffOrchestrator handoff = new HandoffOrchestrator(vertx, registry, intents, handoffs,
           List.of(dev.baton.controller.handoff.ShellManagement.none(), new dev.baton.controller.handoff.ShellManagement(),
               puppet));
+      InstanceDirectory local = new LocalInstanceDirectory(vertx, options.batonHome());
       long reconcileEvery = Long.getLong("baton.reconcile-interval-ms", 30_000);
-      InstanceDirectory localCloud = new LocalInstanceDirectory(vertx, options.batonHome());
-      reconcileTimer = vertx.setPeriodic(reconcileEvery, reconcileEvery, t -> reconcile(localCloud, intents));
+      reconcileTimer = vertx.setPeriodic(reconcileEvery, reconcileEvery, t -> reconcile(local, intents));
       long healthEvery = Long.getLong("baton.puppet.health-interval-ms", 5000);
       healthTimer = vertx.setPeriodic(healthEvery, healthEvery, t -> {
         if (checking.compareAndSet(false, true)) {
@@ -135,14 +135,11 @@ public final class ControllerServer {
           }, false).onComplete(ar -> checking.set(false));
         }
       });
-      InstanceDirectory local = new LocalInstanceDirectory(vertx, options.batonHome());
       InstanceDirectory noAws = id -> Future.succeededFuture(Optional.empty());
       Registrar registrar = new Registrar(vertx, tokens, List.of(new LocalAttestor(local),
           AwsAttestor.perPlatform(AwsIdentityVerifier.withAwsCertificates(), AwsIdentityVerifier.Policy.of(Set.of(), null),
-              token -> intents.get(IntentStore.key(token.customer(), token.platform(), token.env(), token.uuid()))
-                  .map(i -> i.getJsonObject("cloud")).filter(c -> "aws".equals(c.getString("provider")))
-                  .<InstanceDirectory>map(c -> new dev.baton.controller.provider.aws.AwsInstanceDirectory(vertx, c))
-                  .orElse(noAws), Instant::now)), ca, registry, refusals, n -> handoff.listen(n.id()));
+              token -> awsDirectory(intents, token.customer(), token.platform(), token.env(), token.uuid()).orElse(noAws),
+              Instant::now)), ca, registry, refusals, n -> handoff.listen(n.id()));
       registrar.groupNames((token, instance) -> intents.get(IntentStore.key(token.customer(), token.platform(), token.env(),
           token.uuid())).map(i -> groupNodeName(i, token, instance)).orElse(token.name() + "-" + instance));
       KeyPair serverKey = Keys.ec();
@@ -213,9 +210,7 @@ public final class ControllerServer {
       if (n.state() == dev.baton.controller.registry.NodeState.TERMINATED) {
         continue;
       }
-      InstanceDirectory dir = intents.get(IntentStore.key(n.customer(), n.platform(), n.env(), n.uuid()))
-          .map(i -> i.getJsonObject("cloud")).filter(c -> "aws".equals(c.getString("provider")))
-          .<InstanceDirectory>map(c -> new dev.baton.controller.provider.aws.AwsInstanceDirectory(vertx, c)).orElse(local);
+      InstanceDirectory dir = awsDirectory(intents, n.customer(), n.platform(), n.env(), n.uuid()).orElse(local);
       all.add(dir.describe(n.id()).compose(found -> {
         if (found.isPresent() && !"terminated".equals(found.get().state()) && !"shutting-down".equals(found.get().state())) {
           return Future.<Void>succeededFuture();
@@ -228,6 +223,14 @@ public final class ControllerServer {
       }).recover(err -> Future.succeededFuture())); // the cloud did not answer: next time
     }
     Future.join(all).onComplete(ar -> reconciling.set(false));
+  }
+
+  /** EC2 in the account and region of a node's platform, when {@code provision} said it runs on AWS. */
+  private Optional<InstanceDirectory> awsDirectory(IntentStore intents, String customer, String platform, String env,
+      String uuid) {
+    return intents.get(IntentStore.key(customer, platform, env, uuid)).map(i -> i.getJsonObject("cloud"))
+        .filter(c -> "aws".equals(c.getString("provider")))
+        .map(c -> new dev.baton.controller.provider.aws.AwsInstanceDirectory(vertx, c));
   }
 
   /**
