@@ -35,6 +35,7 @@ public final class Agent {
   private final AgentState state;
   private final CommandRunner runner;
   private final PuppetDriver puppet;
+  private final dev.baton.agent.handoff.Facts facts;
   private final SecureRandom random = new SecureRandom();
   private final String version;
   private int attempt;
@@ -53,6 +54,7 @@ public final class Agent {
     this.runner = new CommandRunner(state.dir());
     this.puppet = new PuppetDriver(puppet, runner, state.dir());
     this.version = version;
+    this.facts = new dev.baton.agent.handoff.Facts(version);
   }
 
   /** Checks the pinned CA and starts; the future completes once the first session is up. */
@@ -160,6 +162,7 @@ public final class Agent {
       case "puppet_run" -> () -> puppet.run(body.getString("environment"), timeout);
       case "puppet_csr" -> puppet::csr;
       case "puppet_install" -> () -> puppet.install(body.getString("cert_pem"));
+      case "facts" -> facts::collect;
       default -> null;
     };
     if (work == null) {

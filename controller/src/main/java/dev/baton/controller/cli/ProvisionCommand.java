@@ -2,9 +2,6 @@ package dev.baton.controller.cli;
 
 import dev.baton.controller.definition.Platform;
 import dev.baton.controller.definition.Resource;
-import dev.baton.controller.definition.model.AutoscalingGroupSpec;
-import dev.baton.controller.definition.model.InstanceSpec;
-import dev.baton.controller.definition.model.ProviderKind;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.plan.Engine;
 import dev.baton.controller.plan.Plan;
@@ -13,9 +10,6 @@ import dev.baton.controller.plan.Planner;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.Providers;
 import dev.baton.controller.provider.local.NodeLauncher;
-import dev.baton.controller.serve.ControllerClient;
-import dev.baton.controller.serve.ControllerHome;
-import dev.baton.controller.serve.ControllerLauncher;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,7 +42,6 @@ final class ProvisionCommand extends PlatformCommand {
       description = "How long to wait for nodes to be READY (default: ${DEFAULT-VALUE}; 0: do not wait).")
   int waitSeconds;
 
-  private ControllerClient controller;
   private boolean willWait;
 
   /** With nodes to wait for, the JSON answer waits too: one object with the apply report and the nodes. */
@@ -61,71 +54,7 @@ final class ProvisionCommand extends PlatformCommand {
 
   @Override
   NodeLauncher launcher(Platform platform) throws Exception {
-    boolean nodes = !platform.ofKind(ResourceKind.INSTANCE).isEmpty() || !platform.ofKind(ResourceKind.AUTOSCALING_GROUP).isEmpty();
-    if (!nodes) {
-      return null;
-    }
-    // the controller issues each node's join token and knows what it is to become; on a cloud, nodes reach it
-    // at the platform's controller endpoints
-    controller = ControllerClient.ensureRunning(ControllerHome.of(Providers.home()), Providers.controllerJar(),
-        () -> t().err().println("Starting a controller in the background (log: "
-            + ControllerHome.of(Providers.home()).log() + ")..."));
-    registerIntents(platform);
-    List<String> endpoints = platform.spec().provider() == ProviderKind.LOCAL || platform.spec().controller() == null
-        ? List.of() : platform.spec().controller().endpoints();
-    return new ControllerLauncher(controller, Providers.agentJar(), endpoints);
-  }
-
-  /** Tells the controller what each node is to become, before any registers. */
-  private void registerIntents(Platform platform) {
-    JsonArray nodes = new JsonArray();
-    for (Resource r : platform.resources()) {
-      if (r.kind() == ResourceKind.INSTANCE || r.kind() == ResourceKind.AUTOSCALING_GROUP) {
-        var handoff = r.kind() == ResourceKind.INSTANCE ? r.spec(InstanceSpec.class).handoff()
-            : r.spec(AutoscalingGroupSpec.class).handoff();
-        JsonObject node = new JsonObject().put("uuid", r.uuid()).put("name", r.name()).put("kind", r.kind().yaml())
-            .put("region", platform.spec().region()).put("handoff", handoffJson(handoff));
-        if (r.kind() == ResourceKind.INSTANCE) {
-          InstanceSpec spec = r.spec(InstanceSpec.class);
-          String domain = spec.domain() != null ? spec.domain() : platform.spec().domain();
-          node.put("certname", domain == null ? r.name() : r.name() + "." + domain);
-          String zone = spec.az() != null ? spec.az() : platform.find(ResourceKind.SUBNET, spec.subnet())
-              .map(s -> s.spec(dev.baton.controller.definition.model.SubnetSpec.class).az()).orElse(null);
-          node.put("zone", zone);
-        }
-        if (r.kind() == ResourceKind.AUTOSCALING_GROUP) {
-          AutoscalingGroupSpec g = r.spec(AutoscalingGroupSpec.class);
-          node.put("cluster", g.cluster()).put("role", g.role())
-              .put("domain", g.domain() != null ? g.domain() : platform.spec().domain())
-              .put("certname_pattern", g.certnamePattern());
-        }
-        nodes.add(node);
-      }
-    }
-    JsonObject body = new JsonObject().put("customer", platform.spec().customer())
-        .put("platform", platform.name()).put("env", platform.env()).put("nodes", nodes);
-    if (platform.spec().provider() == ProviderKind.AWS) {
-      var c = platform.spec().credentials();
-      body.put("cloud", new JsonObject().put("provider", "aws").put("region", platform.spec().region())
-          .put("profile", c == null ? null : c.profile()).put("role_arn", c == null ? null : c.roleArn())
-          .put("external_id", c == null ? null : c.externalId())
-          .put("endpoint_url", endpointUrl != null ? endpointUrl : System.getenv("AWS_ENDPOINT_URL")));
-    }
-    controller.post("/api/v1/intents", body);
-  }
-
-  static JsonObject handoffJson(dev.baton.controller.definition.model.HandoffSpec h) {
-    JsonObject o = new JsonObject().put("config_management", h.configManagement().yaml());
-    if (h.shell() != null) {
-      o.put("shell", new JsonObject().put("bootstrap", h.shell().bootstrap()).put("final", h.shell().final_())
-          .put("timeout_seconds", h.shell().timeoutSeconds()));
-    }
-    if (h.puppet() != null) {
-      o.put("puppet", new JsonObject().put("role", h.puppet().role()).put("environment", h.puppet().environment())
-          .put("bootstrap_environment", h.puppet().bootstrapEnvironment())
-          .put("classes", new JsonArray(new ArrayList<>(h.puppet().classes()))));
-    }
-    return o;
+    return controllerLauncher(platform);
   }
 
   @Override

@@ -65,12 +65,56 @@ public final class DefinitionLoader {
           + " cannot be used; add \"environments:\" to " + PLATFORM_FILE + " or leave --env out");
       chosen = null;
     }
+    checkActionsAndSchedules(spec, head.positions, diags);
     diags.throwIfAny();
     List<Resource> resources = readResources(dir, display, spec, chosen, diags);
     Platform platform = new Platform(dir, spec, chosen, resources);
     new Validator(platform, head.positions, head.pos, diags).run();
     diags.throwIfAny();
     return platform;
+  }
+
+  /** Built-in actions of {@code controller run}; the platform's own may not take their names. */
+  public static final java.util.Set<String> BUILT_IN_ACTIONS = java.util.Set.of("puppet-run", "facts");
+
+  private static void checkActionsAndSchedules(PlatformSpec spec, Positions positions, Diagnostics diags) {
+    for (var e : spec.actions().entrySet()) {
+      String at = "actions." + e.getKey();
+      if (!e.getKey().matches("[a-z0-9][a-z0-9-]{0,62}")) {
+        diags.error(positions.at(at), "action name \"" + e.getKey() + "\" must be lower-case letters, digits and"
+            + " dashes (such as restart-webapp)");
+      } else if (BUILT_IN_ACTIONS.contains(e.getKey())) {
+        diags.error(positions.at(at), "action \"" + e.getKey() + "\" is built in; give yours another name");
+      }
+      if (e.getValue().command() != null && e.getValue().command().isBlank()) {
+        diags.error(positions.at(at + ".command"), "the command of action \"" + e.getKey() + "\" is empty");
+      }
+    }
+    checkSchedule(spec.schedule(), "schedule", positions, diags);
+    spec.environments().forEach((name, e) -> checkSchedule(e.schedule(), "environments." + name + ".schedule", positions,
+        diags));
+  }
+
+  private static void checkSchedule(dev.baton.controller.definition.model.ScheduleSpec s, String at, Positions positions,
+      Diagnostics diags) {
+    if (s == null) {
+      return;
+    }
+    for (String field : List.of("stop", "start")) {
+      String expr = field.equals("stop") ? s.stop() : s.start();
+      if (expr == null) {
+        continue; // required: reported by the binder
+      }
+      try {
+        dev.baton.controller.schedule.Cron.parse(expr, s.timeZone());
+      } catch (IllegalArgumentException e) {
+        diags.error(positions.at(at + (e.getMessage().startsWith("unknown time zone") ? ".time_zone" : "." + field)),
+            at + "." + field + ": " + e.getMessage());
+      }
+    }
+    if (s.stop() != null && s.stop().trim().equals(s.start() == null ? null : s.start().trim())) {
+      diags.error(positions.at(at + ".start"), "a schedule's start and stop are the same time; they must differ");
+    }
   }
 
   /** The environments a platform defines (empty when none, or when platform.yaml is unreadable). */

@@ -36,6 +36,12 @@ public record Platform(Path dir, PlatformSpec spec, String env, List<Resource> r
     return env == null ? spec.name() : spec.name() + "/" + env;
   }
 
+  /** The off-hours of this environment: its own, else the platform's; null when none. */
+  public dev.baton.controller.definition.model.ScheduleSpec schedule() {
+    EnvironmentSpec e = env == null ? null : spec.environments().get(env);
+    return e != null && e.schedule() != null ? e.schedule() : spec.schedule();
+  }
+
   public Optional<Resource> find(ResourceKind kind, String name) {
     return resources.stream().filter(r -> r.kind() == kind && r.name().equals(name)).findFirst();
   }

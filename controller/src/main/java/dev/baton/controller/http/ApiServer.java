@@ -81,6 +81,7 @@ public final class ApiServer {
             () -> error(ctx, 404, "no node " + ctx.pathParam("name"))));
     r.post("/api/v1/nodes/:id/terminate").handler(this::terminate);
     r.post("/api/v1/intents").handler(this::intents);
+    r.post("/api/v1/actions").handler(this::runAction);
     r.post("/api/v1/puppet/masters").handler(this::issueMaster);
     r.post("/api/v1/tokens").handler(this::issueToken);
     r.post("/api/v1/events").handler(this::event);
@@ -187,6 +188,51 @@ public final class ApiServer {
     });
   }
 
+  private dev.baton.controller.actions.GroupActions actions;
+  private java.util.function.Consumer<JsonObject> schedules = s -> { };
+
+  public void actions(dev.baton.controller.actions.GroupActions a) {
+    this.actions = a;
+  }
+
+  /** Where the off-hours schedule of an environment goes when provision registers it. */
+  public void schedules(java.util.function.Consumer<JsonObject> s) {
+    this.schedules = s;
+  }
+
+  /**
+   * Runs an action on a group's nodes; answers with one JSON object per line (application/x-ndjson):
+   * a line per node as each ends, then {@code {"done": true, ...counts}}.
+   */
+  private void runAction(RoutingContext ctx) {
+    dev.baton.controller.actions.GroupActions.Request req;
+    try {
+      req = dev.baton.controller.actions.GroupActions.Request.fromJson(ctx.body().asJsonObject());
+    } catch (RuntimeException e) {
+      error(ctx, 400, e.getMessage());
+      return;
+    }
+    var resp = ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson")
+        .putHeader("Cache-Control", "no-store");
+    int total = actions.nodes(req).size();
+    resp.write(new JsonObject().put("nodes", total).put("batch_size", req.batchSize()).encode() + "\n");
+    java.util.Map<String, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    actions.run(req, res -> {
+      counts.merge(res.getString("status"), 1, Integer::sum);
+      vertx.runOnContext(v -> {
+        if (!resp.ended() && !resp.closed()) {
+          resp.write(res.encode() + "\n");
+        }
+      });
+    }).onComplete(ar -> vertx.runOnContext(v -> {
+      if (!resp.ended() && !resp.closed()) {
+        JsonObject done = new JsonObject().put("done", true);
+        counts.forEach(done::put);
+        resp.end(done.encode() + "\n");
+      }
+    }));
+  }
+
   private void intents(RoutingContext ctx) {
     JsonObject b = ctx.body().asJsonObject();
     if (b == null || b.getString("platform") == null || b.getString("customer") == null) {
@@ -200,6 +246,9 @@ public final class ApiServer {
       }
       intents.put(IntentStore.key(b.getString("customer"), b.getString("platform"), b.getString("env"),
           n.getString("uuid")), n);
+    }
+    if (b.containsKey("schedule")) {
+      schedules.accept(b);
     }
     ctx.response().setStatusCode(204).end();
   }

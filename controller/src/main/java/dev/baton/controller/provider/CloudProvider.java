@@ -54,6 +54,54 @@ public interface CloudProvider {
     return Future.succeededFuture();
   }
 
+  // ------------------------------------------------------------ autoscaling groups and instances
+
+  /**
+   * One instance of an autoscaling group as the cloud sees it.
+   *
+   * @param state the cloud's lifecycle state ({@code InService}, {@code Pending}, {@code Terminating:Wait} ...)
+   * @param templateVersion the launch-template version it was launched from
+   */
+  record GroupInstance(String id, String state, String health, String templateVersion, String zone) {}
+
+  /** The instances of a group (in no particular order). */
+  default Future<List<GroupInstance>> groupInstances(LiveResource group) {
+    return unsupported("listing a group's instances");
+  }
+
+  /** The launch-template version the group launches new instances from. */
+  default Future<String> templateVersion(LiveResource group) {
+    return unsupported("launch templates");
+  }
+
+  /** Sets the group's desired count (and its minimum, when not null); the group launches or terminates to match. */
+  default Future<Void> setCapacity(LiveResource group, Integer min, int desired) {
+    return unsupported("changing a group's capacity");
+  }
+
+  /**
+   * Terminates one instance of a group; with {@code decrement} the desired count goes down by one,
+   * else the group launches a replacement.
+   */
+  default Future<Void> terminateInGroup(LiveResource group, String instanceId, boolean decrement) {
+    return unsupported("terminating an instance of a group");
+  }
+
+  /** Stops running instances (not a group's); they keep their disks and identity. */
+  default Future<Void> stopInstances(List<String> instanceIds) {
+    return unsupported("stopping instances");
+  }
+
+  /** Starts stopped instances again. */
+  default Future<Void> startInstances(List<String> instanceIds) {
+    return unsupported("starting instances");
+  }
+
+  private <T> Future<T> unsupported(String what) {
+    return Future.failedFuture(new dev.baton.common.error.BatonException(dev.baton.common.error.ErrorCode.FAILED_PRECONDITION,
+        "the " + name() + " provider does not support " + what));
+  }
+
   /** Looks a single resource up; convenience over {@link #lookup}. */
   default Future<Optional<LiveResource>> findOne(ResourceKind kind, Scope scope, String uuid) {
     return lookup(kind, scope, uuid).map(l -> l.stream().findFirst());

@@ -122,6 +122,32 @@ public final class ControllerClient {
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
+  /**
+   * POSTs and reads a JSON-lines answer, handing each line to {@code onLine} as it arrives (no
+   * overall timeout: the server ends the answer).
+   */
+  public void stream(String path, JsonObject body, java.util.function.Consumer<JsonObject> onLine) {
+    try {
+      HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
+          .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+          .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofLines());
+      if (r.statusCode() >= 300) {
+        String text = r.body().collect(java.util.stream.Collectors.joining("\n"));
+        JsonObject o = text.isBlank() ? new JsonObject() : new JsonObject(text);
+        throw new BatonException(r.statusCode() == 400 ? ErrorCode.INVALID_ARGUMENT : ErrorCode.UNAVAILABLE,
+            "controller API: " + r.statusCode() + " " + o.getString("error", ""));
+      }
+      try (var lines = r.body()) {
+        lines.filter(l -> !l.isBlank()).forEach(l -> onLine.accept(new JsonObject(l)));
+      }
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "controller API unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BatonException(ErrorCode.UNAVAILABLE, "interrupted");
+    }
+  }
+
   private JsonObject call(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r = http.send(b.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30))

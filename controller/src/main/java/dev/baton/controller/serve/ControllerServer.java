@@ -160,6 +160,7 @@ public final class ControllerServer {
       metrics = new dev.baton.controller.metrics.Metrics(registry, refusals, outbox);
       api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap, outbox, metrics);
       api.handoffs(handoffs::get);
+      api.actions(new dev.baton.controller.actions.GroupActions(vertx, registry));
       api.puppetCa(embeddedPuppetCa);
       handoff.resumeAll();
       String certPem = Pem.encode(cert);

@@ -25,4 +25,9 @@ public record PlatformSpec(
         example = "{web_type: t3.small}") Map<String, String> variables,
     @Field(doc = "Environments (dev, test, prod ...); each one is a separate copy of the platform,"
         + " chosen with --env", example = "{dev: {variables: {web_type: t3.small}}}")
-        Map<String, EnvironmentSpec> environments) {}
+        Map<String, EnvironmentSpec> environments,
+    @Field(doc = "Actions that \"controller run DIR GROUP ACTION\" may run on a group's nodes (besides the built-in"
+        + " puppet-run and facts)", example = "{restart-webapp: {command: systemctl restart webapp}}")
+        Map<String, ActionSpec> actions,
+    @Field(doc = "Off-hours for every environment that has none of its own", example = "{stop: \"0 19 * * 1-5\","
+        + " start: \"0 7 * * 1-5\", time_zone: Europe/Paris}") ScheduleSpec schedule) {}

@@ -239,6 +239,51 @@ final class AsgKinds {
     return new LiveResource(ResourceKind.AUTOSCALING_GROUP, live.uuid(), live.id(), merged, tags, live.state());
   }
 
+  private AutoScalingGroup describe(String name) {
+    var all = call("DescribeAutoScalingGroups", () -> asg.describeAutoScalingGroups(b -> b.autoScalingGroupNames(name)))
+        .autoScalingGroups();
+    if (all.isEmpty()) {
+      throw new BatonException(ErrorCode.NOT_FOUND, "aws: autoscaling group " + name + " does not exist");
+    }
+    return all.get(0);
+  }
+
+  /** The group's instances with their lifecycle state, health and launch-template version. */
+  List<dev.baton.controller.provider.CloudProvider.GroupInstance> instances(String name) {
+    return describe(name).instances().stream().map(i -> new dev.baton.controller.provider.CloudProvider.GroupInstance(
+        i.instanceId(), i.lifecycleStateAsString(), i.healthStatus(),
+        i.launchTemplate() == null ? null : i.launchTemplate().version(), i.availabilityZone())).toList();
+  }
+
+  /** The version the group launches from: a number ($Latest and $Default are looked up). */
+  String templateVersion(String name) {
+    AutoScalingGroup g = describe(name);
+    if (g.launchTemplate() == null) {
+      return null;
+    }
+    String v = g.launchTemplate().version();
+    if (v != null && v.startsWith("$")) {
+      var lt = Ec2Kinds.call("DescribeLaunchTemplates", () -> ec2.describeLaunchTemplates(b -> b.launchTemplateIds(
+          g.launchTemplate().launchTemplateId()))).launchTemplates().get(0);
+      return String.valueOf("$Latest".equals(v) ? lt.latestVersionNumber() : lt.defaultVersionNumber());
+    }
+    return v;
+  }
+
+  void setCapacity(String name, Integer min, int desired) {
+    call("UpdateAutoScalingGroup", () -> asg.updateAutoScalingGroup(b -> {
+      b.autoScalingGroupName(name).desiredCapacity(desired);
+      if (min != null) {
+        b.minSize(min);
+      }
+    }));
+  }
+
+  void terminate(String instanceId, boolean decrement) {
+    call("TerminateInstanceInAutoScalingGroup", () -> asg.terminateInstanceInAutoScalingGroup(b -> b.instanceId(instanceId)
+        .shouldDecrementDesiredCapacity(decrement)));
+  }
+
   void delete(LiveResource live) {
     String name = live.id().id();
     var groups = call("DescribeAutoScalingGroups", () -> asg.describeAutoScalingGroups(b -> b.autoScalingGroupNames(name)))

@@ -132,6 +132,48 @@ public final class AwsCloudProvider implements CloudProvider {
   }
 
   @Override
+  public Future<List<GroupInstance>> groupInstances(LiveResource group) {
+    return blocking(() -> groups.instances(group.id().id()));
+  }
+
+  @Override
+  public Future<String> templateVersion(LiveResource group) {
+    return blocking(() -> groups.templateVersion(group.id().id()));
+  }
+
+  @Override
+  public Future<Void> setCapacity(LiveResource group, Integer min, int desired) {
+    return blocking(() -> {
+      groups.setCapacity(group.id().id(), min, desired);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> terminateInGroup(LiveResource group, String instanceId, boolean decrement) {
+    return blocking(() -> {
+      groups.terminate(instanceId, decrement);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> stopInstances(List<String> instanceIds) {
+    return instanceIds.isEmpty() ? Future.succeededFuture() : blocking(() -> {
+      Ec2Kinds.call("StopInstances", () -> clients.ec2.stopInstances(b -> b.instanceIds(instanceIds)));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> startInstances(List<String> instanceIds) {
+    return instanceIds.isEmpty() ? Future.succeededFuture() : blocking(() -> {
+      Ec2Kinds.call("StartInstances", () -> clients.ec2.startInstances(b -> b.instanceIds(instanceIds)));
+      return null;
+    });
+  }
+
+  @Override
   public CallStats stats() {
     return stats;
   }

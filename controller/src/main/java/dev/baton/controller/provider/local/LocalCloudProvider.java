@@ -136,6 +136,10 @@ public final class LocalCloudProvider implements CloudProvider {
           }
         }
         checkReferences(merged);
+        if (current.kind() == ResourceKind.AUTOSCALING_GROUP && changed.contains("launch")) {
+          // like CreateLaunchTemplateVersion + UpdateAutoScalingGroup: new instances only; none is terminated
+          writeVersion(current.uuid(), templateVersionOf(current.uuid()) + 1);
+        }
         LiveResource updated = new LiveResource(current.kind(), current.uuid(), current.id(), merged, tags,
             current.state());
         write(updated);
@@ -154,6 +158,8 @@ public final class LocalCloudProvider implements CloudProvider {
         for (String id : groupInstances(live.uuid())) {
           terminateGroupInstance(id);
         }
+        Files.deleteIfExists(templateFile(live.uuid()));
+        Files.deleteIfExists(versionFile(live.uuid()));
       }
       if (live.kind() == ResourceKind.INSTANCE) {
         // like TerminateInstances: nothing blocks it; stopping the process may take a moment,
@@ -219,6 +225,7 @@ public final class LocalCloudProvider implements CloudProvider {
         tags.putAll(group.tags());
         tags.remove("baton:uuid");
         tags.put(GROUP, group.uuid());
+        tags.put(TEMPLATE_VERSION, Integer.toString(templateVersionOf(group.uuid())));
         CloudId id = new CloudId("i-" + HexFormat.of().formatHex(random.generateSeed(8)));
         tags.put("Name", group.tags().getOrDefault("Name", "group") + "-" + id.id());
         synchronized (writeLock) {
@@ -230,9 +237,142 @@ public final class LocalCloudProvider implements CloudProvider {
     }
   }
 
+  /** The tag of a group's instance: the launch-template version it was launched from. */
+  public static final String TEMPLATE_VERSION = "baton:template-version";
+
+  private Path templateFile(String groupUuid) {
+    return root.resolve("launch-templates").resolve(groupUuid + ".json");
+  }
+
+  private Path versionFile(String groupUuid) {
+    return root.resolve("launch-templates").resolve(groupUuid + ".version");
+  }
+
+  private int templateVersionOf(String groupUuid) throws IOException {
+    try {
+      return Integer.parseInt(Files.readString(versionFile(groupUuid)).trim());
+    } catch (NoSuchFileException e) {
+      return 1;
+    }
+  }
+
+  private void writeVersion(String groupUuid, int version) throws IOException {
+    Files.createDirectories(versionFile(groupUuid).getParent());
+    dev.baton.common.crypto.CertificateAuthority.writeAtomically(versionFile(groupUuid), Integer.toString(version), false);
+  }
+
+  private LiveResource group(LiveResource group) throws IOException {
+    LiveResource current = read(ResourceKind.AUTOSCALING_GROUP, group.id().id());
+    if (current == null) {
+      throw new BatonException(ErrorCode.NOT_FOUND, "autoscaling group " + group.id() + " does not exist");
+    }
+    return current;
+  }
+
+  private static Scope scopeOf(LiveResource r) {
+    return new Scope(r.tags().get("baton:platform"), r.tags().get("baton:customer"), r.tags().get("baton:env"));
+  }
+
+  @Override
+  public Future<List<GroupInstance>> groupInstances(LiveResource group) {
+    return blocking("DescribeGroupInstances", () -> {
+      List<GroupInstance> out = new ArrayList<>();
+      for (LiveResource l : list(ResourceKind.INSTANCE)) {
+        if (group.uuid().equals(l.tags().get(GROUP))) {
+          String state = "running".equals(l.state()) ? "InService" : l.state();
+          out.add(new GroupInstance(l.id().id(), state, "running".equals(l.state()) ? "Healthy" : "Unhealthy",
+              l.tags().getOrDefault(TEMPLATE_VERSION, "1"), null));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<String> templateVersion(LiveResource group) {
+    return blocking("DescribeLaunchTemplate", () -> Integer.toString(templateVersionOf(group.uuid())));
+  }
+
+  @Override
+  public Future<Void> setCapacity(LiveResource group, Integer min, int desired) {
+    return blocking("SetDesiredCapacity", () -> {
+      synchronized (writeLock) {
+        LiveResource g = group(group);
+        Map<String, Object> a = new LinkedHashMap<>(g.attributes());
+        int max = a.get("max") instanceof Number n ? n.intValue() : desired;
+        int floor = min != null ? min : a.get("min") instanceof Number n ? n.intValue() : 0;
+        if (desired > max || desired < floor) {
+          throw new BatonException(ErrorCode.INVALID_ARGUMENT, "ValidationError: desired capacity " + desired
+              + " is outside " + floor + ".." + max + " of group " + g.id());
+        }
+        if (min != null) {
+          a.put("min", min);
+        }
+        a.put("desired", desired);
+        LiveResource updated = new LiveResource(g.kind(), g.uuid(), g.id(), a, g.tags(), g.state());
+        write(updated);
+        scale(scopeOf(updated), updated);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> terminateInGroup(LiveResource group, String instanceId, boolean decrement) {
+    return blocking("TerminateInstanceInAutoScalingGroup", () -> {
+      synchronized (writeLock) {
+        LiveResource g = group(group);
+        LiveResource instance = read(ResourceKind.INSTANCE, instanceId);
+        if (instance == null || !g.uuid().equals(instance.tags().get(GROUP))) {
+          throw new BatonException(ErrorCode.NOT_FOUND, "instance " + instanceId + " is not in group " + g.id());
+        }
+        Map<String, Object> a = new LinkedHashMap<>(g.attributes());
+        int min = a.get("min") instanceof Number n ? n.intValue() : 0;
+        int desired = a.get("desired") instanceof Number n ? n.intValue() : min;
+        if (decrement && desired - 1 < min) {
+          throw new BatonException(ErrorCode.FAILED_PRECONDITION, "ValidationError: terminating " + instanceId
+              + " and decrementing would take group " + g.id() + " below its minimum " + min);
+        }
+        terminateGroupInstance(instanceId);
+        if (decrement) {
+          a.put("desired", desired - 1);
+        }
+        LiveResource updated = new LiveResource(g.kind(), g.uuid(), g.id(), a, g.tags(), g.state());
+        write(updated);
+        scale(scopeOf(updated), updated); // without decrement: a replacement from the current template
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> stopInstances(List<String> instanceIds) {
+    return blocking("StopInstances", () -> {
+      for (String id : instanceIds) {
+        LocalInstances.stop(root, id);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> startInstances(List<String> instanceIds) {
+    return blocking("StartInstances", () -> {
+      for (String id : instanceIds) {
+        if (read(ResourceKind.INSTANCE, id) == null) {
+          throw new BatonException(ErrorCode.NOT_FOUND, "InvalidInstanceID.NotFound: " + id);
+        }
+        if (agentJar != null) {
+          LocalInstances.start(root, id, agentJar);
+        }
+      }
+      return null;
+    });
+  }
+
   /** The agent configuration of the group's launch template (with the group's token), made once, owner-only. */
   private String groupTemplate(Scope scope, LiveResource group) throws IOException {
-    Path f = root.resolve("launch-templates").resolve(group.uuid() + ".json");
+    Path f = templateFile(group.uuid());
     if (Files.exists(f)) {
       return Files.readString(f);
     }
@@ -255,7 +395,7 @@ public final class LocalCloudProvider implements CloudProvider {
 
   /** An instance's state: running while its agent process lives (records-only instances always run). */
   private String stateOf(ResourceKind kind, String id, String recorded) {
-    if (kind != ResourceKind.INSTANCE || launcher == null) {
+    if (kind != ResourceKind.INSTANCE || !Files.isDirectory(LocalInstances.dir(root, id))) {
       return recorded;
     }
     return LocalInstances.alive(root, id) ? "running" : "stopped";

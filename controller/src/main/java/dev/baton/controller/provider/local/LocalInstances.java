@@ -33,6 +33,38 @@ public final class LocalInstances {
     Path dir = dir(root, id);
     Files.createDirectories(dir.resolve("state"));
     CertificateAuthority.writeAtomically(dir.resolve("agent.json"), agentConfigJson, true);
+    return boot(root, id, agentJar);
+  }
+
+  /**
+   * Starts a stopped instance again: the same configuration and state (its agent reconnects with the
+   * identity it kept). Nothing happens when it runs already.
+   */
+  public static long start(Path root, String id, Path agentJar) throws IOException {
+    Optional<ProcessHandle> running = process(root, id);
+    if (running.isPresent()) {
+      return running.get().pid();
+    }
+    if (!Files.exists(dir(root, id).resolve("agent.json"))) {
+      throw new IOException("instance " + id + " has no configuration to start from");
+    }
+    return boot(root, id, agentJar);
+  }
+
+  /** Stops the instance's process (TERM, then KILL after 5 s), keeping its directory: it can start again. */
+  public static void stop(Path root, String id) {
+    process(root, id).ifPresent(h -> {
+      h.destroy();
+      try {
+        h.onExit().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        h.destroyForcibly();
+      }
+    });
+  }
+
+  private static long boot(Path root, String id, Path agentJar) throws IOException {
+    Path dir = dir(root, id);
     List<String> cmd = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       cmd.add("/usr/bin/setsid"); // its own session: a Ctrl-C at the controller's terminal does not reach it
@@ -83,14 +115,7 @@ public final class LocalInstances {
 
   /** Stops the instance's process (TERM, then KILL after 5 s) and removes its directory. */
   public static void terminate(Path root, String id) throws IOException {
-    process(root, id).ifPresent(h -> {
-      h.destroy();
-      try {
-        h.onExit().get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        h.destroyForcibly();
-      }
-    });
+    stop(root, id);
     Path dir = dir(root, id);
     if (Files.exists(dir)) {
       try (Stream<Path> walk = Files.walk(dir)) {
