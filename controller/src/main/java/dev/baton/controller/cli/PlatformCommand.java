@@ -148,6 +148,9 @@ abstract class PlatformCommand implements Callable<Integer> {
     }
     JsonObject body = new JsonObject().put("customer", platform.spec().customer())
         .put("platform", platform.name()).put("env", platform.env()).put("nodes", nodes);
+    var schedule = platform.schedule();
+    body.put("schedule", schedule == null ? null : new JsonObject().put("stop", schedule.stop()).put("start", schedule.start())
+        .put("time_zone", schedule.timeZone() == null ? "UTC" : schedule.timeZone()));
     if (platform.spec().provider() == ProviderKind.AWS) {
       var c = platform.spec().credentials();
       body.put("cloud", new JsonObject().put("provider", "aws").put("region", platform.spec().region())

@@ -80,10 +80,7 @@ public final class DefinitionLoader {
   private static void checkActionsAndSchedules(PlatformSpec spec, Positions positions, Diagnostics diags) {
     for (var e : spec.actions().entrySet()) {
       String at = "actions." + e.getKey();
-      if (!e.getKey().matches("[a-z0-9][a-z0-9-]{0,62}")) {
-        diags.error(positions.at(at), "action name \"" + e.getKey() + "\" must be lower-case letters, digits and"
-            + " dashes (such as restart-webapp)");
-      } else if (BUILT_IN_ACTIONS.contains(e.getKey())) {
+      if (BUILT_IN_ACTIONS.contains(e.getKey())) { // names themselves are checked with every map key
         diags.error(positions.at(at), "action \"" + e.getKey() + "\" is built in; give yours another name");
       }
       if (e.getValue().command() != null && e.getValue().command().isBlank()) {
@@ -100,16 +97,22 @@ public final class DefinitionLoader {
     if (s == null) {
       return;
     }
+    String zone = s.timeZone();
+    try {
+      dev.baton.controller.schedule.Cron.parse("0 0 * * *", zone);
+    } catch (IllegalArgumentException e) {
+      diags.error(positions.at(at + ".time_zone"), at + ".time_zone: " + e.getMessage());
+      zone = null;
+    }
     for (String field : List.of("stop", "start")) {
       String expr = field.equals("stop") ? s.stop() : s.start();
       if (expr == null) {
         continue; // required: reported by the binder
       }
       try {
-        dev.baton.controller.schedule.Cron.parse(expr, s.timeZone());
+        dev.baton.controller.schedule.Cron.parse(expr, zone);
       } catch (IllegalArgumentException e) {
-        diags.error(positions.at(at + (e.getMessage().startsWith("unknown time zone") ? ".time_zone" : "." + field)),
-            at + "." + field + ": " + e.getMessage());
+        diags.error(positions.at(at + "." + field), at + "." + field + ": " + e.getMessage());
       }
     }
     if (s.stop() != null && s.stop().trim().equals(s.start() == null ? null : s.start().trim())) {

@@ -82,6 +82,7 @@ public final class ApiServer {
     r.post("/api/v1/nodes/:id/terminate").handler(this::terminate);
     r.post("/api/v1/intents").handler(this::intents);
     r.post("/api/v1/actions").handler(this::runAction);
+    r.get("/api/v1/schedules").handler(ctx -> json(ctx, 200, new JsonObject().put("schedules", scheduleList.get())));
     r.post("/api/v1/puppet/masters").handler(this::issueMaster);
     r.post("/api/v1/tokens").handler(this::issueToken);
     r.post("/api/v1/events").handler(this::event);
@@ -190,14 +191,16 @@ public final class ApiServer {
 
   private dev.baton.controller.actions.GroupActions actions;
   private java.util.function.Consumer<JsonObject> schedules = s -> { };
+  private Supplier<JsonArray> scheduleList = JsonArray::new;
 
   public void actions(dev.baton.controller.actions.GroupActions a) {
     this.actions = a;
   }
 
   /** Where the off-hours schedule of an environment goes when provision registers it. */
-  public void schedules(java.util.function.Consumer<JsonObject> s) {
+  public void schedules(java.util.function.Consumer<JsonObject> s, Supplier<JsonArray> list) {
     this.schedules = s;
+    this.scheduleList = list;
   }
 
   /**
@@ -248,7 +251,12 @@ public final class ApiServer {
           n.getString("uuid")), n);
     }
     if (b.containsKey("schedule")) {
-      schedules.accept(b);
+      try {
+        schedules.accept(b);
+      } catch (RuntimeException e) {
+        error(ctx, 400, "schedule: " + e.getMessage());
+        return;
+      }
     }
     ctx.response().setStatusCode(204).end();
   }

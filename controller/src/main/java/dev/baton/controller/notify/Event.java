@@ -20,8 +20,14 @@ public record Event(String id, String type, Instant time, String platform, Strin
   public static final String NODE_TERMINATED = "node.terminated";
   public static final String PLATFORM_PROVISIONED = "platform.provisioned";
   public static final String PLATFORM_DRIFT = "platform.drift";
+  /** Off-hours began: instances stopped, groups at zero. */
+  public static final String PLATFORM_STOPPED = "platform.stopped";
+  /** Off-hours ended: instances started, groups restored. */
+  public static final String PLATFORM_STARTED = "platform.started";
+  /** A scheduled stop or start did not complete (retried). */
+  public static final String SCHEDULE_FAILED = "schedule.failed";
   public static final List<String> TYPES = List.of(NODE_REGISTERED, NODE_READY, NODE_FAILED, NODE_TERMINATED,
-      PLATFORM_PROVISIONED, PLATFORM_DRIFT);
+      PLATFORM_PROVISIONED, PLATFORM_DRIFT, PLATFORM_STOPPED, PLATFORM_STARTED, SCHEDULE_FAILED);
 
   public static Event of(String type, String platform, String customer, String env, JsonObject data) {
     return new Event(UUID.randomUUID().toString(), type, Instant.now(), platform, customer, env, data);

@@ -19,6 +19,9 @@ public final class Templates {
       case Event.NODE_TERMINATED -> "Node {{data.name}} ({{data.id}}) of {{platform}} was terminated";
       case Event.PLATFORM_PROVISIONED -> "Platform {{platform}} provisioned: {{data.summary}}";
       case Event.PLATFORM_DRIFT -> "Platform {{platform}} has drifted: {{data.summary}}";
+      case Event.PLATFORM_STOPPED -> "Platform {{platform}} stopped for off-hours: {{data.summary}}";
+      case Event.PLATFORM_STARTED -> "Platform {{platform}} started after off-hours: {{data.summary}}";
+      case Event.SCHEDULE_FAILED -> "Platform {{platform}}: scheduled {{data.action}} failed: {{data.summary}}";
       default -> "{{type}} for {{platform}}";
     };
   }

@@ -84,6 +84,8 @@ public final class ControllerServer {
   private dev.baton.controller.handoff.puppet.PuppetManagement puppet;
   private long healthTimer = -1;
   private long reconcileTimer = -1;
+  private long scheduleTimer = -1;
+  private dev.baton.controller.schedule.OffHours offHours;
   private final java.util.concurrent.atomic.AtomicBoolean reconciling = new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -161,6 +163,12 @@ public final class ControllerServer {
       api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap, outbox, metrics);
       api.handoffs(handoffs::get);
       api.actions(new dev.baton.controller.actions.GroupActions(vertx, registry));
+      offHours = new dev.baton.controller.schedule.OffHours(home.dir().resolve("schedules.json"), this::cloudOf,
+          (type, customer, platform, env, data) -> outbox.enqueue(dev.baton.controller.notify.Event.of(type, platform,
+              customer, env, data)));
+      api.schedules(b -> offHours.register(b, Instant.now()), () -> offHours.list(Instant.now()));
+      long scheduleEvery = Long.getLong("baton.schedule-interval-ms", 30_000);
+      scheduleTimer = vertx.setPeriodic(scheduleEvery, scheduleEvery, t -> offHours.tick(Instant.now()));
       api.puppetCa(embeddedPuppetCa);
       handoff.resumeAll();
       String certPem = Pem.encode(cert);
@@ -224,6 +232,24 @@ public final class ControllerServer {
       }).recover(err -> Future.succeededFuture())); // the cloud did not answer: next time
     }
     Future.join(all).onComplete(ar -> reconciling.set(false));
+  }
+
+  public dev.baton.controller.schedule.OffHours offHours() {
+    return offHours;
+  }
+
+  /**
+   * The cloud of a platform as provision described it: AWS in its account and region, else the
+   * local cloud (whose group instances get their launch template's user data from this controller).
+   */
+  private dev.baton.controller.provider.CloudProvider cloudOf(JsonObject cloud) {
+    if (cloud != null && "aws".equals(cloud.getString("provider"))) {
+      return dev.baton.controller.provider.aws.AwsCloudProvider.forCloud(vertx, cloud);
+    }
+    var launcher = ControllerClient.find(home).map(c -> new ControllerLauncher(c, options.agentJar())).orElse(null);
+    return launcher == null || options.agentJar() == null
+        ? new dev.baton.controller.provider.local.LocalCloudProvider(vertx, options.batonHome())
+        : new dev.baton.controller.provider.local.LocalCloudProvider(vertx, options.batonHome(), launcher, options.agentJar());
   }
 
   /** EC2 in the account and region of a node's platform, when {@code provision} said it runs on AWS. */
@@ -326,6 +352,7 @@ public final class ControllerServer {
   public Future<Void> stop() {
     vertx.cancelTimer(healthTimer);
     vertx.cancelTimer(reconcileTimer);
+    vertx.cancelTimer(scheduleTimer);
     List<Future<Void>> all = new ArrayList<>();
     if (bridge != null) {
       all.add(bridge.close());

@@ -39,6 +39,18 @@ public final class AwsCloudProvider implements CloudProvider {
     this.groups = new AsgKinds(clients.autoscaling, clients.ec2, userData);
   }
 
+  /**
+   * The provider for a platform as {@code provision} described its cloud to the controller:
+   * {@code {region, profile, role_arn, external_id, endpoint_url}}. No user data (it launches nothing itself).
+   */
+  public static AwsCloudProvider forCloud(Vertx vertx, io.vertx.core.json.JsonObject cloud) {
+    CallStats stats = new CallStats();
+    AwsClients c = new AwsClients(cloud.getString("region"), new dev.baton.controller.definition.model.CredentialsSpec(
+        cloud.getString("profile"), cloud.getString("role_arn"), cloud.getString("external_id")),
+        cloud.getString("endpoint_url"), stats);
+    return new AwsCloudProvider(vertx, c, stats, null);
+  }
+
   @Override
   public String name() {
     return "aws";

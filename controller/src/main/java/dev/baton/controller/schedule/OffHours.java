@@ -1,0 +1,296 @@
+package dev.baton.controller.schedule;
+
+import dev.baton.common.crypto.CertificateAuthority;
+import dev.baton.controller.definition.model.ResourceKind;
+import dev.baton.controller.provider.CloudProvider;
+import dev.baton.controller.provider.LiveResource;
+import dev.baton.controller.provider.Scope;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * Off-hours: at an environment's {@code stop} time the controller stops its instances and sets its
+ * autoscaling groups to zero (remembering their min and desired), at {@code start} it starts the
+ * instances again and gives the groups back their counts. Checked every 30 s; a time that passed
+ * while the controller was down is acted on when it is back (the later of stop and start wins).
+ * What was stopped and each group's counts are kept in {@code schedules.json} (written atomically)
+ * so a restarted controller restores exactly what it stopped. A step that fails is retried at the
+ * next check and announced as {@code schedule.failed}.
+ */
+public final class OffHours {
+  private static final Logger LOG = Logger.getLogger("baton.schedule");
+
+  /** What a scheduled step announces: type, scope, summary. */
+  public interface Announcer {
+    void announce(String type, String customer, String platform, String env, JsonObject data);
+  }
+
+  private final Path file;
+  private final Function<JsonObject, CloudProvider> providers;
+  private final Announcer announcer;
+  /** key customer/platform/env → {customer, platform, env, schedule, cloud, phase, checked, groups, stopped, error} */
+  private final Map<String, JsonObject> entries = new TreeMap<>();
+  private boolean running;
+
+  /**
+   * @param providers the cloud of an environment from its {@code cloud} ({@code {provider: aws, ...}}, or null for
+   *     the local cloud); the provider is closed after each step
+   */
+  public OffHours(Path file, Function<JsonObject, CloudProvider> providers, Announcer announcer) {
+    this.file = file;
+    this.providers = providers;
+    this.announcer = announcer;
+    try {
+      if (Files.exists(file)) {
+        JsonObject all = new JsonObject(Files.readString(file));
+        all.forEach(e -> entries.put(e.getKey(), (JsonObject) e.getValue()));
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException(file + " cannot be read: " + e.getMessage() + "; fix or remove it", e);
+    }
+  }
+
+  static String key(String customer, String platform, String env) {
+    return customer + "/" + platform + "/" + (env == null ? "-" : env);
+  }
+
+  /**
+   * Registers (or with {@code schedule: null}, removes) an environment's schedule, as {@code provision}
+   * sends it: {@code {customer, platform, env, schedule: {stop, start, time_zone}, cloud}}. A schedule
+   * removed while its environment is stopped is kept until the environment has been started again.
+   */
+  public synchronized void register(JsonObject b, Instant now) {
+    String key = key(b.getString("customer"), b.getString("platform"), b.getString("env"));
+    JsonObject schedule = b.getJsonObject("schedule");
+    JsonObject e = entries.get(key);
+    if (schedule == null) {
+      if (e != null && "off".equals(e.getString("phase"))) {
+        e.put("remove", true); // start it again first (next check), then forget it
+      } else {
+        entries.remove(key);
+      }
+    } else {
+      Cron.parse(schedule.getString("stop"), schedule.getString("time_zone"));
+      Cron.parse(schedule.getString("start"), schedule.getString("time_zone"));
+      if (e == null) {
+        e = new JsonObject().put("customer", b.getString("customer")).put("platform", b.getString("platform"))
+            .put("env", b.getString("env")).put("phase", "on").put("checked", now.toString());
+        entries.put(key, e);
+      }
+      e.put("schedule", schedule).put("cloud", b.getJsonObject("cloud")).remove("remove");
+    }
+    save();
+  }
+
+  /** Every schedule with its phase and next stop and start, for the API. */
+  public synchronized JsonArray list(Instant now) {
+    JsonArray a = new JsonArray();
+    for (JsonObject e : entries.values()) {
+      JsonObject s = e.getJsonObject("schedule");
+      Cron stop = Cron.parse(s.getString("stop"), s.getString("time_zone"));
+      Cron start = Cron.parse(s.getString("start"), s.getString("time_zone"));
+      a.add(e.copy().put("next_stop", stop.next(now).map(Instant::toString).orElse(null))
+          .put("next_start", start.next(now).map(Instant::toString).orElse(null))
+          .put("stop_in_words", stop.describe()).put("start_in_words", start.describe()));
+    }
+    return a;
+  }
+
+  /** Acts on every stop or start time passed since the last check. One check at a time. */
+  public Future<Void> tick(Instant now) {
+    List<JsonObject> due = new ArrayList<>();
+    synchronized (this) {
+      if (running) {
+        return Future.succeededFuture();
+      }
+      running = true;
+      for (JsonObject e : entries.values()) {
+        String action = due(e, now);
+        if (action != null) {
+          due.add(e.copy().put("action", action));
+        } else {
+          e.put("checked", now.toString());
+        }
+      }
+      save();
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (JsonObject e : due) {
+      chain = chain.compose(v -> step(e, now));
+    }
+    return chain.onComplete(ar -> {
+      synchronized (this) {
+        running = false;
+      }
+    });
+  }
+
+  /** "stop", "start" or null: what the environment must do now. */
+  private static String due(JsonObject e, Instant now) {
+    if (e.getBoolean("remove", false)) {
+      return "start";
+    }
+    JsonObject s = e.getJsonObject("schedule");
+    Instant checked = Instant.parse(e.getString("checked"));
+    Instant stop = Cron.parse(s.getString("stop"), s.getString("time_zone")).last(now).orElse(Instant.MIN);
+    Instant start = Cron.parse(s.getString("start"), s.getString("time_zone")).last(now).orElse(Instant.MIN);
+    boolean stopFired = stop.isAfter(checked);
+    boolean startFired = start.isAfter(checked);
+    String action = stopFired && startFired ? (stop.isAfter(start) ? "stop" : "start") : stopFired ? "stop" : startFired
+        ? "start" : null;
+    String phase = e.getString("phase", "on");
+    if (action == null && e.getString("error") != null) {
+      action = e.getString("pending"); // retry what failed
+    }
+    if ("stop".equals(action) && "off".equals(phase) || "start".equals(action) && "on".equals(phase)) {
+      return null; // already so
+    }
+    return action;
+  }
+
+  private Future<Void> step(JsonObject snapshot, Instant now) {
+    String key = key(snapshot.getString("customer"), snapshot.getString("platform"), snapshot.getString("env"));
+    String action = snapshot.getString("action");
+    Scope scope = new Scope(snapshot.getString("platform"), snapshot.getString("customer"), snapshot.getString("env"));
+    CloudProvider cloud;
+    try {
+      cloud = providers.apply(snapshot.getJsonObject("cloud"));
+    } catch (RuntimeException ex) {
+      return failed(key, action, ex, now);
+    }
+    Future<String> work = action.equals("stop") ? stop(key, scope, cloud) : start(key, scope, cloud);
+    return work.compose(summary -> {
+      synchronized (this) {
+        JsonObject e = entries.get(key);
+        if (e != null) {
+          e.put("phase", action.equals("stop") ? "off" : "on").put("checked", now.toString()).put("last_" + action,
+              now.toString()).remove("error");
+          e.remove("pending");
+          if (action.equals("start") && e.getBoolean("remove", false)) {
+            entries.remove(key);
+          }
+          save();
+        }
+      }
+      LOG.info(() -> key + ": " + action + ": " + summary);
+      announcer.announce(action.equals("stop") ? "platform.stopped" : "platform.started", snapshot.getString("customer"),
+          snapshot.getString("platform"), snapshot.getString("env"), new JsonObject().put("summary", summary));
+      return Future.<Void>succeededFuture();
+    }, err -> failed(key, action, err, now)).eventually(() -> cloud.close());
+  }
+
+  private Future<Void> failed(String key, String action, Throwable err, Instant now) {
+    synchronized (this) {
+      JsonObject e = entries.get(key);
+      if (e != null) {
+        e.put("error", String.valueOf(err.getMessage())).put("pending", action).put("checked", now.toString());
+        save();
+      }
+      LOG.warning(() -> key + ": scheduled " + action + " failed (retried at the next check): " + err.getMessage());
+      if (e != null) {
+        announcer.announce("schedule.failed", e.getString("customer"), e.getString("platform"), e.getString("env"),
+            new JsonObject().put("action", action).put("summary", String.valueOf(err.getMessage())));
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Stops the running instances, then sets each group to zero; what it was is saved first. */
+  private Future<String> stop(String key, Scope scope, CloudProvider cloud) {
+    return cloud.observe(ResourceKind.INSTANCE, scope).compose(instances -> {
+      List<String> running = instances.stream().filter(i -> "running".equals(i.state()) || "pending".equals(i.state()))
+          .map(i -> i.id().id()).toList();
+      synchronized (this) {
+        JsonObject e = entries.get(key);
+        JsonArray stopped = e.getJsonArray("stopped", new JsonArray());
+        running.forEach(id -> {
+          if (!stopped.contains(id)) {
+            stopped.add(id);
+          }
+        });
+        e.put("stopped", stopped);
+        save();
+      }
+      return cloud.stopInstances(running).map(running.size());
+    }).compose(stoppedCount -> cloud.observe(ResourceKind.AUTOSCALING_GROUP, scope).compose(groups -> {
+      List<Future<Void>> all = new ArrayList<>();
+      for (LiveResource g : groups) {
+        int min = number(g.attributes().get("min"));
+        int desired = number(g.attributes().get("desired"));
+        synchronized (this) {
+          JsonObject saved = entries.get(key).getJsonObject("groups", new JsonObject());
+          if (!saved.containsKey(g.uuid())) { // a retried stop keeps the counts of before the first attempt
+            saved.put(g.uuid(), new JsonObject().put("min", min).put("desired", desired));
+          }
+          entries.get(key).put("groups", saved);
+          save();
+        }
+        if (min != 0 || desired != 0) {
+          all.add(cloud.setCapacity(g, 0, 0));
+        }
+      }
+      return Future.all(all).map(v -> stoppedCount + " instance" + (stoppedCount == 1 ? "" : "s") + " stopped, "
+          + groups.size() + " group" + (groups.size() == 1 ? "" : "s") + " set to zero");
+    }));
+  }
+
+  /** Starts what the stop stopped and gives each group back its counts. */
+  private Future<String> start(String key, Scope scope, CloudProvider cloud) {
+    List<String> stopped;
+    JsonObject saved;
+    synchronized (this) {
+      JsonObject e = entries.get(key);
+      stopped = e.getJsonArray("stopped", new JsonArray()).stream().map(String::valueOf).toList();
+      saved = e.getJsonObject("groups", new JsonObject()).copy();
+    }
+    return cloud.observe(ResourceKind.INSTANCE, scope).compose(instances -> {
+      // only those still there (an instance destroyed meanwhile is not started)
+      List<String> present = instances.stream().map(i -> i.id().id()).filter(stopped::contains).toList();
+      return cloud.startInstances(present).map(present.size());
+    }).compose(started -> cloud.observe(ResourceKind.AUTOSCALING_GROUP, scope).compose(groups -> {
+      List<Future<Void>> all = new ArrayList<>();
+      for (LiveResource g : groups) {
+        JsonObject s = saved.getJsonObject(g.uuid());
+        if (s != null) {
+          all.add(cloud.setCapacity(g, s.getInteger("min"), s.getInteger("desired")));
+        }
+      }
+      return Future.all(all).map(v -> {
+        synchronized (this) {
+          JsonObject e = entries.get(key);
+          e.remove("stopped");
+          e.remove("groups");
+          save();
+        }
+        return started + " instance" + (started == 1 ? "" : "s") + " started, " + all.size() + " group"
+            + (all.size() == 1 ? "" : "s") + " restored";
+      });
+    }));
+  }
+
+  private static int number(Object o) {
+    return o instanceof Number n ? n.intValue() : 0;
+  }
+
+  private void save() {
+    JsonObject all = new JsonObject();
+    entries.forEach(all::put);
+    try {
+      Files.createDirectories(file.getParent());
+      CertificateAuthority.writeAtomically(file, all.encodePrettily(), false);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
