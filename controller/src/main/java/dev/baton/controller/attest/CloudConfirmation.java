@@ -16,11 +16,14 @@ final class CloudConfirmation {
         return Future.failedFuture(new Refused("instance_not_running", "instance " + instanceId + " is " + f.state()));
       }
       if (token.group()) {
-        if (!token.uuid().equals(f.tags().get("baton:group")) || !token.platform().equals(f.tags().get("baton:platform"))) {
-          return Future.failedFuture(new Refused("instance_outside_group", "instance " + instanceId
-              + " is not an instance of group " + token.name()));
-        }
-        return Future.succeededFuture();
+        return directory.groupOf(f).compose(group -> {
+          if (group.isEmpty() || !token.uuid().equals(group.get())
+              || !token.platform().equals(f.tags().get("baton:platform"))) {
+            return Future.failedFuture(new Refused("instance_outside_group", "instance " + instanceId
+                + " is not an instance of group " + token.name() + (group.isEmpty() ? " (it is in no group)" : "")));
+          }
+          return Future.<Void>succeededFuture();
+        });
       }
       if (!token.uuid().equals(f.uuid()) || !token.platform().equals(f.tags().get("baton:platform"))) {
         return Future.failedFuture(new Refused("token_of_another_instance", "instance " + instanceId

@@ -6,4 +6,13 @@ import java.util.Optional;
 /** Looks an instance up in the cloud it runs in (DescribeInstances; the local cloud's files). */
 public interface InstanceDirectory {
   Future<Optional<InstanceFacts>> describe(String instanceId);
+
+  /**
+   * The UUID of the autoscaling group the instance is in, as the cloud's autoscaling service says
+   * (on AWS the Auto Scaling API, not a tag anyone allowed to tag instances could copy). By default
+   * its {@code baton:group} tag, which only the local cloud itself writes.
+   */
+  default Future<Optional<String>> groupOf(InstanceFacts facts) {
+    return Future.succeededFuture(Optional.ofNullable(facts.tags().get("baton:group")));
+  }
 }

@@ -35,6 +35,26 @@ public final class AwsInstanceDirectory implements InstanceDirectory {
         cloud.getString("endpoint_url"), new CallStats()));
   }
 
+  /**
+   * The Auto Scaling API's answer: the group the instance is in ({@code DescribeAutoScalingInstances}),
+   * then that group's {@code baton:uuid} ({@code DescribeAutoScalingGroups}).
+   */
+  @Override
+  public Future<Optional<String>> groupOf(InstanceFacts facts) {
+    return vertx.executeBlocking(() -> {
+      var in = AsgKinds.call("DescribeAutoScalingInstances", () -> clients.autoscaling.describeAutoScalingInstances(b -> b
+          .instanceIds(facts.instanceId()))).autoScalingInstances();
+      if (in.isEmpty()) {
+        return Optional.<String>empty();
+      }
+      String name = in.get(0).autoScalingGroupName();
+      var groups = AsgKinds.call("DescribeAutoScalingGroups", () -> clients.autoscaling.describeAutoScalingGroups(b -> b
+          .autoScalingGroupNames(name))).autoScalingGroups();
+      return groups.stream().flatMap(g -> g.tags().stream()).filter(t -> Ec2Kinds.UUID.equals(t.key()))
+          .map(t -> t.value()).findFirst();
+    }, false);
+  }
+
   @Override
   public Future<Optional<InstanceFacts>> describe(String instanceId) {
     return vertx.executeBlocking(() -> {

@@ -247,6 +247,37 @@ class AwsWireTest {
     assertEquals(java.util.Optional.empty(), await(dir.describe("i-0nothere")), "unknown: refused by the attestor");
   }
 
+  static String asg(String action, String inner) {
+    return "<" + action + "Response xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><" + action + "Result>" + inner
+        + "</" + action + "Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></" + action + "Response>";
+  }
+
+  @Test
+  void aGroupNodesMembershipIsTheAutoScalingApisAnswerNotATag() throws Exception {
+    answers = s -> switch (s.params().getOrDefault("Action", "")) {
+      case "DescribeAutoScalingInstances" -> s.params().get("InstanceIds.member.1").equals("i-0grp")
+          ? new Answer(200, asg("DescribeAutoScalingInstances", "<AutoScalingInstances><member><InstanceId>i-0grp</InstanceId>"
+              + "<AutoScalingGroupName>web-dev</AutoScalingGroupName><AvailabilityZone>eu-west-1a</AvailabilityZone>"
+              + "<LifecycleState>InService</LifecycleState><HealthStatus>HEALTHY</HealthStatus>"
+              + "<ProtectedFromScaleIn>false</ProtectedFromScaleIn></member></AutoScalingInstances>"))
+          : new Answer(200, asg("DescribeAutoScalingInstances", "<AutoScalingInstances/>"));
+      case "DescribeAutoScalingGroups" -> new Answer(200, asg("DescribeAutoScalingGroups", "<AutoScalingGroups><member>"
+          + "<AutoScalingGroupName>" + s.params().get("AutoScalingGroupNames.member.1") + "</AutoScalingGroupName>"
+          + "<MinSize>1</MinSize><MaxSize>4</MaxSize><DesiredCapacity>2</DesiredCapacity><Tags><member>"
+          + "<ResourceId>web-dev</ResourceId><ResourceType>auto-scaling-group</ResourceType><Key>baton:uuid</Key>"
+          + "<Value>g-web</Value><PropagateAtLaunch>false</PropagateAtLaunch></member></Tags></member></AutoScalingGroups>"));
+      default -> ec2Error(400, "InvalidAction");
+    };
+    var dir = new AwsInstanceDirectory(vertx, new io.vertx.core.json.JsonObject().put("provider", "aws").put("region", "eu-west-1")
+        .put("endpoint_url", "http://127.0.0.1:" + server.getAddress().getPort()));
+    // the instance carries a baton:group tag of another group: the Auto Scaling API decides
+    var tagged = new dev.baton.controller.attest.InstanceFacts("i-0grp", "running", Map.of("baton:group", "g-other"));
+    assertEquals(java.util.Optional.of("g-web"), await(dir.groupOf(tagged)));
+    var loner = new dev.baton.controller.attest.InstanceFacts("i-0solo", "running", Map.of("baton:group", "g-web"));
+    assertEquals(java.util.Optional.empty(), await(dir.groupOf(loner)), "a tag copied onto a lone instance proves nothing");
+    assertEquals("web-dev", seen.get(seen.size() - 2).params().get("AutoScalingGroupNames.member.1"));
+  }
+
   @Test
   void aGroupWhoseRuleNamesAGroupAlreadyGoneIsStillDeleted() throws Exception {
     answers = s -> switch (s.action()) {

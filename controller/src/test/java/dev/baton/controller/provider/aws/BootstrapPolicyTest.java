@@ -22,7 +22,7 @@ class BootstrapPolicyTest {
     Set<String> called = new TreeSet<>();
     Path src = ROOT.resolve("controller/src/main/java/dev/baton/controller/provider/aws");
     for (String[] f : new String[][] {{"Ec2Kinds.java", "ec2"}, {"IamKinds.java", "iam"}, {"DnsKinds.java", "route53"},
-        {"AsgKinds.java", "autoscaling"}, {"AwsMasterDiscovery.java", "ec2"}, {"AwsCloudProvider.java", "ec2"}}) {
+        {"AsgKinds.java", "autoscaling"}, {"AwsMasterDiscovery.java", "ec2"}, {"AwsCloudProvider.java", "ec2"}, {"AwsInstanceDirectory.java", "autoscaling"}}) {
       Matcher m = CALL.matcher(Files.readString(src.resolve(f[0])));
       while (m.find()) {
         String service = m.group(1) != null ? "ec2" : f[1];
