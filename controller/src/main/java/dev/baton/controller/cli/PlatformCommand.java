@@ -141,7 +141,8 @@ abstract class PlatformCommand implements Callable<Integer> {
           AutoscalingGroupSpec g = r.spec(AutoscalingGroupSpec.class);
           node.put("cluster", g.cluster()).put("role", g.role())
               .put("domain", g.domain() != null ? g.domain() : platform.spec().domain())
-              .put("certname_pattern", g.certnamePattern());
+              .put("certname_pattern", g.certnamePattern()).put("dns_zone", g.dnsZone())
+              .put("lifecycle_hook", g.lifecycleHook() != null);
         }
         nodes.add(node);
       }

@@ -576,6 +576,17 @@ final class Validator {
         }
       }
       checkHandoff(r, g.handoff(), g.domain());
+      if (g.dnsZone() != null) {
+        String domain = g.domain() != null ? g.domain() : platform.spec().domain();
+        String zone = g.dnsZone().replaceAll("\\.$", "");
+        if (domain == null || !(domain.equals(zone) || domain.endsWith("." + zone))) {
+          error(r.pos("dns_zone"), "the nodes' domain (" + (domain == null ? "none: set domain" : domain) + ") is not in"
+              + " dns_zone " + zone + ", so their records could not be written there");
+        } else if (g.certnamePattern() != null && !g.certnamePattern().endsWith("{domain}")) {
+          error(r.pos("certname_pattern"), "with dns_zone, certname_pattern must end with {domain} (the record is the"
+              + " node's certname, which must be in the zone)");
+        }
+      }
     }
   }
 

@@ -42,6 +42,19 @@ public final class IntentStore {
     }
   }
 
+  /** Every intent by key (copies). */
+  public synchronized java.util.Map<String, JsonObject> all() {
+    java.util.Map<String, JsonObject> out = new java.util.LinkedHashMap<>();
+    intents.forEach(e -> out.put(e.getKey(), ((JsonObject) e.getValue()).copy()));
+    return out;
+  }
+
+  /** The scope of a key: customer, platform, environment (null when none). */
+  public static String[] scopeOf(String key) {
+    String[] p = key.split("/", 4);
+    return new String[] {p[0], p[1], "-".equals(p[2]) ? null : p[2]};
+  }
+
   public synchronized Optional<JsonObject> get(String key) {
     return Optional.ofNullable(intents.getJsonObject(key)).map(JsonObject::copy);
   }

@@ -97,6 +97,24 @@ public interface CloudProvider {
     return unsupported("starting instances");
   }
 
+  /** Lets an instance held by the group's termination lifecycle hook go (the controller has cleaned up). */
+  default Future<Void> completeLifecycle(LiveResource group, String instanceId) {
+    return unsupported("lifecycle hooks");
+  }
+
+  /**
+   * Writes the A record of a group's node ({@code name} to {@code address}) in {@code zone}, marked as
+   * the node's so that nothing else is ever removed in its name, and that plans do not list it.
+   */
+  default Future<Void> upsertNodeRecord(Scope scope, String zone, String name, String address, String instanceId) {
+    return unsupported("DNS records of nodes");
+  }
+
+  /** Removes the A record of a node, if it is the node's; succeeds when there is none. */
+  default Future<Void> deleteNodeRecord(Scope scope, String zone, String name, String instanceId) {
+    return unsupported("DNS records of nodes");
+  }
+
   private <T> Future<T> unsupported(String what) {
     return Future.failedFuture(new dev.baton.common.error.BatonException(dev.baton.common.error.ErrorCode.FAILED_PRECONDITION,
         "the " + name() + " provider does not support " + what));

@@ -85,6 +85,10 @@ public final class ControllerServer {
   private long healthTimer = -1;
   private long reconcileTimer = -1;
   private long scheduleTimer = -1;
+  private IntentStore intents;
+  private InstanceDirectory localDirectory;
+  /** Clean-ups after terminated nodes under way (certificates, DNS record), by node: a lifecycle hook waits for them. */
+  private final java.util.Map<String, Future<Void>> cleanups = new java.util.concurrent.ConcurrentHashMap<>();
   private dev.baton.controller.schedule.OffHours offHours;
   private final java.util.concurrent.atomic.AtomicBoolean reconciling = new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
@@ -124,6 +128,8 @@ public final class ControllerServer {
           List.of(dev.baton.controller.handoff.ShellManagement.none(), new dev.baton.controller.handoff.ShellManagement(),
               puppet));
       InstanceDirectory local = new LocalInstanceDirectory(vertx, options.batonHome());
+      this.intents = intents;
+      this.localDirectory = local;
       long reconcileEvery = Long.getLong("baton.reconcile-interval-ms", 30_000);
       reconcileTimer = vertx.setPeriodic(reconcileEvery, reconcileEvery, t -> reconcile(local, intents));
       long healthEvery = Long.getLong("baton.puppet.health-interval-ms", 5000);
@@ -231,7 +237,52 @@ public final class ControllerServer {
         return Future.<Void>succeededFuture(); // its certificates: nodeGone, on the change
       }).recover(err -> Future.succeededFuture())); // the cloud did not answer: next time
     }
+    all.add(lifecycleHooks());
     Future.join(all).onComplete(ar -> reconciling.set(false));
+  }
+
+  /** Reconciles once now (tests; the timer does it every 30 s). */
+  public void reconcileNow() {
+    reconcile(localDirectory, intents);
+  }
+
+  /**
+   * Groups with a termination lifecycle hook: each instance the group is removing waits for the
+   * controller; its node is TERMINATED, its certificates and DNS record cleaned, and only then is the
+   * hook completed and the instance let go.
+   */
+  private Future<Void> lifecycleHooks() {
+    List<Future<Void>> all = new ArrayList<>();
+    intents.all().forEach((key, intent) -> {
+      if (!"autoscaling_group".equals(intent.getString("kind")) || !intent.getBoolean("lifecycle_hook", false)) {
+        return;
+      }
+      String[] scope = IntentStore.scopeOf(key);
+      dev.baton.controller.provider.Scope s = new dev.baton.controller.provider.Scope(scope[1], scope[0], scope[2]);
+      var cloud = cloudOf(intent.getJsonObject("cloud"));
+      all.add(cloud.findOne(dev.baton.controller.definition.model.ResourceKind.AUTOSCALING_GROUP, s, intent.getString("uuid"))
+          .compose(group -> group.isEmpty() ? Future.<Void>succeededFuture() : cloud.groupInstances(group.get()).compose(list -> {
+            List<Future<Void>> done = new ArrayList<>();
+            for (var i : list) {
+              if (!"Terminating:Wait".equalsIgnoreCase(i.state())) {
+                continue;
+              }
+              registry.get(i.id()).filter(n -> n.state() != dev.baton.controller.registry.NodeState.TERMINATED)
+                  .ifPresent(n -> registry.advance(n.id(), dev.baton.controller.registry.NodeState.TERMINATED, "terminated",
+                      "the group is removing instance " + n.id()));
+              Future<Void> cleaned = cleanups.getOrDefault(i.id(), Future.succeededFuture());
+              done.add(cleaned.recover(err -> Future.succeededFuture()).compose(v -> cloud.completeLifecycle(group.get(),
+                  i.id())).onSuccess(v -> java.util.logging.Logger.getLogger("baton.reconcile").info(() -> "node=" + i.id()
+                  + " cleaned up; lifecycle hook completed")));
+            }
+            return Future.join(done).<Void>mapEmpty();
+          })).recover(err -> {
+            java.util.logging.Logger.getLogger("baton.reconcile").warning(() -> "lifecycle hooks of " + key + ": "
+                + err.getMessage());
+            return Future.succeededFuture();
+          }).eventually(() -> cloud.close()));
+    });
+    return Future.join(all).mapEmpty();
   }
 
   public dev.baton.controller.schedule.OffHours offHours() {
@@ -267,14 +318,51 @@ public final class ControllerServer {
   private void nodeGone(dev.baton.controller.registry.NodeRecord n) {
     boolean successor = registry.all().stream().anyMatch(o -> !o.id().equals(n.id()) && o.name().equals(n.name())
         && o.platform().equals(n.platform()) && o.state() != dev.baton.controller.registry.NodeState.TERMINATED);
-    if (!successor && puppet != null) {
-      vertx.executeBlocking(() -> {
-        puppet.forget(n.id());
-        return null;
-      }, false);
-    }
+    Future<Void> certs = successor || puppet == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      puppet.forget(n.id());
+      return null;
+    }, false);
+    Future<Void> dns = nodeRecord(n, false);
+    Future<Void> both = Future.join(certs, dns).mapEmpty();
+    cleanups.put(n.id(), both);
+    both.onComplete(ar -> vertx.setTimer(600_000, t -> cleanups.remove(n.id(), both)));
   }
 
+  /**
+   * Writes (a READY node) or removes (a TERMINATED one) the node's A record in its group's
+   * {@code dns_zone}: its certname to its private address. Nothing for nodes of groups without one.
+   */
+  private Future<Void> nodeRecord(dev.baton.controller.registry.NodeRecord n, boolean write) {
+    var intent = intents == null ? Optional.<JsonObject>empty() : intents.get(IntentStore.key(n.customer(), n.platform(),
+        n.env(), n.uuid()));
+    if (intent.isEmpty() || intent.get().getString("dns_zone") == null || !"autoscaling_group".equals(intent.get()
+        .getString("kind"))) {
+      return Future.succeededFuture();
+    }
+    String zone = intent.get().getString("dns_zone");
+    dev.baton.controller.provider.Scope scope = new dev.baton.controller.provider.Scope(n.platform(), n.customer(), n.env());
+    var log = java.util.logging.Logger.getLogger("baton.dns");
+    var cloud = cloudOf(intent.get().getJsonObject("cloud"));
+    Future<Void> work;
+    if (write) {
+      InstanceDirectory dir = awsDirectory(intents, n.customer(), n.platform(), n.env(), n.uuid()).orElse(localDirectory);
+      work = dir.describe(n.id()).compose(found -> {
+        String ip = found.map(dev.baton.controller.attest.InstanceFacts::privateIp).orElse(null);
+        if (ip == null) {
+          return Future.failedFuture("the cloud gives instance " + n.id() + " no private address");
+        }
+        return cloud.upsertNodeRecord(scope, zone, n.name(), ip, n.id()).onSuccess(v -> log.info(() -> "node=" + n.id()
+            + " A " + n.name() + " -> " + ip + " in " + zone));
+      });
+    } else {
+      work = cloud.deleteNodeRecord(scope, zone, n.name(), n.id()).onSuccess(v -> log.info(() -> "node=" + n.id()
+          + " record " + n.name() + " removed from " + zone));
+    }
+    return work.recover(err -> {
+      log.warning(() -> "node=" + n.id() + " DNS record " + n.name() + " in " + zone + ": " + err.getMessage());
+      return Future.failedFuture(err);
+    }).eventually(() -> cloud.close());
+  }
 
   public dev.baton.controller.notify.Outbox outbox() {
     return outbox;
@@ -291,6 +379,10 @@ public final class ControllerServer {
     if (after.state() == dev.baton.controller.registry.NodeState.TERMINATED
         && (before == null || before.state() != dev.baton.controller.registry.NodeState.TERMINATED)) {
       nodeGone(after);
+    }
+    if (after.state() == dev.baton.controller.registry.NodeState.READY
+        && (before == null || before.state() != dev.baton.controller.registry.NodeState.READY)) {
+      nodeRecord(after, true);
     }
     String type = NODE_EVENTS.get(after.state());
     if (type != null && (before == null || before.state() != after.state())) {

@@ -16,6 +16,11 @@ public record AutoscalingGroupSpec(
     @Field(doc = "Instances wanted now; between min and max. Defaults to min", min = 0, max = 1000, example = "2")
         Integer desired,
     @Field(doc = "Health check") HealthCheckSpec healthCheck,
+    @Field(doc = "Hold instances being removed until the controller has cleaned up after their nodes",
+        example = "{heartbeat_seconds: 300}") LifecycleHookSpec lifecycleHook,
+    @Field(onChange = OnChange.NONE, doc = "Hosted zone in which each node gets an A record (its certname, to its private"
+        + " address) while it lives; removed when the node is terminated", format = Format.DNS_NAME,
+        example = "staging.acme.example.net") String dnsZone,
     @Field(onChange = OnChange.NONE, doc = "DNS domain of the nodes; defaults to the platform's domain", format = Format.DNS_NAME,
         example = "acme.example.net") String domain,
     @Field(onChange = OnChange.NONE, doc = "Certname of a node; placeholders {role}, {cluster}, {instance_id}, {domain}, {platform}, {env}",

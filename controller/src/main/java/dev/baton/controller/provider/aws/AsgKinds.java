@@ -34,6 +34,10 @@ import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
  */
 final class AsgKinds {
   static final String GROUP = "baton:group";
+  /** The group's termination hook: what the controller completes once it has cleaned up after a node. */
+  static final String HOOK = "baton-terminate";
+  /** The tag that records the hook's heartbeat, so that observing needs no call per group. */
+  static final String HOOK_TAG = "baton:lifecycle-hook";
 
   private final AutoScalingClient asg;
   private final Ec2Client ec2;
@@ -79,8 +83,11 @@ final class AsgKinds {
           a.put("launch", launch(versions.get(0).launchTemplateData(), t.getOrDefault("baton:image-family", "debian")));
         }
       }
+      if (t.get(HOOK_TAG) != null) {
+        a.put("lifecycle_hook", Map.of("heartbeat_seconds", Integer.parseInt(t.get(HOOK_TAG))));
+      }
       // attributes kept as tags on the group are attributes, not tags
-      t.keySet().removeAll(List.of("baton:cluster", "baton:role", "baton:image-family"));
+      t.keySet().removeAll(List.of("baton:cluster", "baton:role", "baton:image-family", HOOK_TAG));
       out.add(new LiveResource(ResourceKind.AUTOSCALING_GROUP, t.get(Ec2Kinds.UUID), new CloudId(g.autoScalingGroupName()), a,
           t, g.status() == null ? "" : g.status()));
     }
@@ -167,6 +174,9 @@ final class AsgKinds {
     if (a.get("launch") instanceof Map<?, ?> l && l.get("image_family") != null) {
       t.put("baton:image-family", l.get("image_family").toString());
     }
+    if (a.get("lifecycle_hook") instanceof Map<?, ?> h) {
+      t.put(HOOK_TAG, String.valueOf(h.get("heartbeat_seconds") == null ? 300 : h.get("heartbeat_seconds")));
+    }
     return t.entrySet().stream().map(e -> Tag.builder().resourceId(name).resourceType("auto-scaling-group").key(e.getKey())
         .value(e.getValue()).propagateAtLaunch(false).build()).toList();
   }
@@ -191,6 +201,9 @@ final class AsgKinds {
         .healthCheckType(String.valueOf(hc.getOrDefault("type", "ec2")).toUpperCase(java.util.Locale.ROOT))
         .healthCheckGracePeriod(Ec2Kinds.integer(hc.getOrDefault("grace_seconds", 300)))
         .tags(groupTags(name, tags, a))));
+    if (a.get("lifecycle_hook") != null) {
+      hook(name, a.get("lifecycle_hook"));
+    }
     return new LiveResource(ResourceKind.AUTOSCALING_GROUP, uuid, new CloudId(name), a, tags, "");
   }
 
@@ -234,9 +247,38 @@ final class AsgKinds {
             .healthCheckGracePeriod(Ec2Kinds.integer(hc.getOrDefault("grace_seconds", 300)));
       }
     }));
+    if (changed.contains("lifecycle_hook")) {
+      hook(name, a.get("lifecycle_hook"));
+      if (a.get("lifecycle_hook") == null) {
+        call("DeleteTags", () -> asg.deleteTags(b -> b.tags(Tag.builder().resourceId(name).resourceType("auto-scaling-group")
+            .key(HOOK_TAG).build())));
+      }
+    }
     call("CreateOrUpdateTags", () -> asg.createOrUpdateTags(b -> b.tags(groupTags(name, tags, a))));
     changed.forEach(k -> merged.put(k, a.get(k)));
     return new LiveResource(ResourceKind.AUTOSCALING_GROUP, live.uuid(), live.id(), merged, tags, live.state());
+  }
+
+  /** Puts (or, with null, deletes) the group's termination hook. */
+  private void hook(String name, Object spec) {
+    if (spec instanceof Map<?, ?> h) {
+      int heartbeat = h.get("heartbeat_seconds") instanceof Number n ? n.intValue() : 300;
+      call("PutLifecycleHook", () -> asg.putLifecycleHook(b -> b.autoScalingGroupName(name).lifecycleHookName(HOOK)
+          .lifecycleTransition("autoscaling:EC2_INSTANCE_TERMINATING").heartbeatTimeout(heartbeat).defaultResult("CONTINUE")));
+    } else {
+      try {
+        call("DeleteLifecycleHook", () -> asg.deleteLifecycleHook(b -> b.autoScalingGroupName(name).lifecycleHookName(HOOK)));
+      } catch (BatonException e) {
+        if (e.code() != ErrorCode.NOT_FOUND && e.code() != ErrorCode.INVALID_ARGUMENT) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  void completeLifecycle(String name, String instanceId) {
+    call("CompleteLifecycleAction", () -> asg.completeLifecycleAction(b -> b.autoScalingGroupName(name)
+        .lifecycleHookName(HOOK).instanceId(instanceId).lifecycleActionResult("CONTINUE")));
   }
 
   private AutoScalingGroup describe(String name) {

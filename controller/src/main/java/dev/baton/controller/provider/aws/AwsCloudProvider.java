@@ -44,12 +44,16 @@ public final class AwsCloudProvider implements CloudProvider {
    * {@code {region, profile, role_arn, external_id, endpoint_url}}. No user data (it launches nothing itself).
    */
   public static AwsCloudProvider forCloud(Vertx vertx, io.vertx.core.json.JsonObject cloud) {
-    CallStats stats = new CallStats();
-    AwsClients c = new AwsClients(cloud.getString("region"), new dev.baton.controller.definition.model.CredentialsSpec(
-        cloud.getString("profile"), cloud.getString("role_arn"), cloud.getString("external_id")),
-        cloud.getString("endpoint_url"), stats);
-    return new AwsCloudProvider(vertx, c, stats, null);
+    AwsClients c = SHARED.computeIfAbsent(cloud.encode(), k -> new AwsClients(cloud.getString("region"),
+        new dev.baton.controller.definition.model.CredentialsSpec(cloud.getString("profile"), cloud.getString("role_arn"),
+            cloud.getString("external_id")), cloud.getString("endpoint_url"), new CallStats()));
+    AwsCloudProvider p = new AwsCloudProvider(vertx, c, new CallStats(), null);
+    p.shared = true; // the controller's clients live as long as it does
+    return p;
   }
+
+  private static final java.util.Map<String, AwsClients> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+  private boolean shared;
 
   @Override
   public String name() {
@@ -170,6 +174,30 @@ public final class AwsCloudProvider implements CloudProvider {
   }
 
   @Override
+  public Future<Void> completeLifecycle(LiveResource group, String instanceId) {
+    return blocking(() -> {
+      groups.completeLifecycle(group.id().id(), instanceId);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> upsertNodeRecord(Scope scope, String zone, String name, String address, String instanceId) {
+    return blocking(() -> {
+      dns.upsertNode(scope, zone, name, address, instanceId);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> deleteNodeRecord(Scope scope, String zone, String name, String instanceId) {
+    return blocking(() -> {
+      dns.deleteNode(zone, name, instanceId);
+      return null;
+    });
+  }
+
+  @Override
   public Future<Void> stopInstances(List<String> instanceIds) {
     return instanceIds.isEmpty() ? Future.succeededFuture() : blocking(() -> {
       Ec2Kinds.call("StopInstances", () -> clients.ec2.stopInstances(b -> b.instanceIds(instanceIds)));
@@ -192,6 +220,9 @@ public final class AwsCloudProvider implements CloudProvider {
 
   @Override
   public Future<Void> close() {
+    if (shared) {
+      return Future.succeededFuture();
+    }
     return vertx.executeBlocking(() -> {
       clients.close();
       return null;

@@ -65,7 +65,8 @@ public final class AwsInstanceDirectory implements InstanceDirectory {
           for (var i : r.instances()) {
             Map<String, String> tags = new LinkedHashMap<>();
             i.tags().forEach(t -> tags.put(t.key(), t.value()));
-            return Optional.of(new InstanceFacts(i.instanceId(), i.state() == null ? "" : i.state().nameAsString(), tags));
+            return Optional.of(new InstanceFacts(i.instanceId(), i.state() == null ? "" : i.state().nameAsString(), tags,
+                i.privateIpAddress()));
           }
         }
         return Optional.<InstanceFacts>empty();

@@ -107,8 +107,8 @@ final class DnsKinds {
         Map<String, String> m = parse(o.resourceRecords().get(0).value());
         boolean mine = scope.platform().equals(m.get("platform")) && scope.customer().equals(m.get("customer"))
             && (scope.env() == null ? "" : scope.env()).equals(m.get("env"));
-        if (!mine) {
-          continue;
+        if (!mine || m.containsKey("baton:node")) {
+          continue; // another platform's, or a node's record (the controller's, not a resource of the platform)
         }
         String name = o.name().substring(o.name().indexOf('.') + 1);
         ResourceRecordSet rec = sets.get(name + "/" + m.get("type"));
@@ -174,6 +174,46 @@ final class DnsKinds {
   private static Change change(ChangeAction action, String name, String type, long ttl, List<String> values) {
     return Change.builder().action(action).resourceRecordSet(ResourceRecordSet.builder().name(name).type(type).ttl(ttl)
         .resourceRecords(values.stream().map(v -> ResourceRecord.builder().value(v).build()).toList()).build()).build();
+  }
+
+  /** The A record of a group's node, with its ownership record naming the node (not a UUID: plans skip it). */
+  void upsertNode(Scope scope, String zone, String record, String address, String instanceId) {
+    HostedZone z = zone(zone);
+    String zoneId = z.id().replace("/hostedzone/", "");
+    String name = fqdn(record, zone);
+    String owner = "\"baton:node=" + instanceId + ";platform=" + scope.platform() + ";customer=" + scope.customer() + ";env="
+        + (scope.env() == null ? "" : scope.env()) + ";type=A;record=" + name + "\"";
+    List<Change> changes = List.of(change(ChangeAction.UPSERT, dot(name), "A", 60, List.of(address)),
+        change(ChangeAction.UPSERT, ownerName(name, "A"), "TXT", 60, List.of(owner)));
+    call("ChangeResourceRecordSets", () -> route53.changeResourceRecordSets(b -> b.hostedZoneId(zoneId)
+        .changeBatch(c -> c.comment("baton node " + instanceId).changes(changes))));
+  }
+
+  /** Removes a node's A record and its ownership record, only when the ownership record names that node. */
+  void deleteNode(String zone, String record, String instanceId) {
+    HostedZone z = zone(zone);
+    String zoneId = z.id().replace("/hostedzone/", "");
+    String name = dot(fqdn(record, zone));
+    List<Change> changes = new ArrayList<>();
+    boolean mine = false;
+    for (String[] nt : new String[][] {{ownerName(name, "A"), "TXT"}, {name, "A"}}) {
+      for (ResourceRecordSet set : call("ListResourceRecordSets", () -> route53.listResourceRecordSets(b -> b
+          .hostedZoneId(zoneId).startRecordName(nt[0]).startRecordType(nt[1]).maxItems("1"))).resourceRecordSets()) {
+        if (!set.name().equals(nt[0]) || !set.typeAsString().equals(nt[1])) {
+          continue;
+        }
+        if (nt[1].equals("TXT")) {
+          mine = instanceId.equals(parse(set.resourceRecords().get(0).value()).get("baton:node"));
+        }
+        if (mine) {
+          changes.add(Change.builder().action(ChangeAction.DELETE).resourceRecordSet(set).build());
+        }
+      }
+    }
+    if (!changes.isEmpty()) {
+      call("ChangeResourceRecordSets", () -> route53.changeResourceRecordSets(b -> b.hostedZoneId(zoneId)
+          .changeBatch(c -> c.changes(changes))));
+    }
   }
 
   void delete(LiveResource live) {

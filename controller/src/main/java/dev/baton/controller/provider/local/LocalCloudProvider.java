@@ -214,9 +214,21 @@ public final class LocalCloudProvider implements CloudProvider {
     int max = a.get("max") instanceof Number n ? n.intValue() : min;
     int desired = a.get("desired") instanceof Number n ? n.intValue() : min;
     desired = Math.max(min, Math.min(max, desired));
-    List<String> running = new ArrayList<>(groupInstances(group.uuid()));
+    List<String> running = new ArrayList<>();
+    for (String id : groupInstances(group.uuid())) {
+      LiveResource i = read(ResourceKind.INSTANCE, id);
+      if (i != null && TERMINATING_WAIT.equals(recordedState(id))) {
+        // held by the lifecycle hook: gone once the controller completes it, or its heartbeat ran out
+        Object until = i.attributes().get("hook_deadline");
+        if (until != null && java.time.Instant.parse(until.toString()).isBefore(java.time.Instant.now())) {
+          terminateGroupInstance(id);
+        }
+      } else if (i != null) {
+        running.add(id);
+      }
+    }
     while (running.size() > desired) {
-      terminateGroupInstance(running.remove(running.size() - 1));
+      leave(group, running.remove(running.size() - 1));
     }
     if (running.size() < desired && launcher != null) {
       String template = groupTemplate(scope, group);
@@ -229,12 +241,114 @@ public final class LocalCloudProvider implements CloudProvider {
         CloudId id = new CloudId("i-" + HexFormat.of().formatHex(random.generateSeed(8)));
         tags.put("Name", group.tags().getOrDefault("Name", "group") + "-" + id.id());
         synchronized (writeLock) {
-          write(new LiveResource(ResourceKind.INSTANCE, null, id, Map.of(), tags, "running"));
+          write(new LiveResource(ResourceKind.INSTANCE, null, id, Map.of("private_ip", freeAddress(a)), tags, "running"));
         }
         String config = new JsonObject(template).put("instance_id", id.id()).encode();
         LocalInstances.launch(root, id.id(), config, agentJar);
       }
     }
+  }
+
+  /** The state of a group's instance held by the group's termination lifecycle hook. */
+  public static final String TERMINATING_WAIT = "terminating:wait";
+
+  private String recordedState(String id) throws IOException {
+    try {
+      return new JsonObject(Files.readString(file(ResourceKind.INSTANCE, id))).getString("state", "");
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /**
+   * An instance leaves its group: at once, or, when the group has a lifecycle hook, it waits
+   * (still running) until the controller completes the hook or the heartbeat runs out.
+   */
+  private void leave(LiveResource group, String id) throws IOException {
+    if (!(group.attributes().get("lifecycle_hook") instanceof Map<?, ?> hook)) {
+      terminateGroupInstance(id);
+      return;
+    }
+    int heartbeat = hook.get("heartbeat_seconds") instanceof Number n ? n.intValue() : 300;
+    synchronized (writeLock) {
+      LiveResource i = read(ResourceKind.INSTANCE, id);
+      if (i != null) {
+        Map<String, Object> a = new LinkedHashMap<>(i.attributes());
+        a.put("hook_deadline", java.time.Instant.now().plusSeconds(heartbeat).toString());
+        write(new LiveResource(i.kind(), i.uuid(), i.id(), a, i.tags(), TERMINATING_WAIT));
+      }
+    }
+  }
+
+  /** A private address in the group's first subnet that no instance of this cloud has. */
+  private String freeAddress(Map<String, Object> group) throws IOException {
+    if (!(group.get("subnets") instanceof List<?> subnets) || subnets.isEmpty() || !(subnets.get(0) instanceof CloudId sid)) {
+      return null;
+    }
+    LiveResource subnet = read(ResourceKind.SUBNET, sid.id());
+    if (subnet == null || subnet.attributes().get("cidr") == null) {
+      return null;
+    }
+    String[] cidr = subnet.attributes().get("cidr").toString().split("/");
+    long base = 0;
+    for (String octet : cidr[0].split("\\.")) {
+      base = base * 256 + Integer.parseInt(octet);
+    }
+    long size = 1L << (32 - Integer.parseInt(cidr[1]));
+    java.util.Set<Object> used = new java.util.HashSet<>();
+    for (LiveResource i : list(ResourceKind.INSTANCE)) {
+      used.add(i.attributes().get("private_ip"));
+    }
+    for (long host = 4; host < size - 1; host++) { // like AWS: the first four and the last are reserved
+      long ip = base + host;
+      String text = (ip >> 24 & 255) + "." + (ip >> 16 & 255) + "." + (ip >> 8 & 255) + "." + (ip & 255);
+      if (!used.contains(text)) {
+        return text;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public Future<Void> completeLifecycle(LiveResource group, String instanceId) {
+    return blocking("CompleteLifecycleAction", () -> {
+      if (TERMINATING_WAIT.equals(recordedState(instanceId))) {
+        terminateGroupInstance(instanceId);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> upsertNodeRecord(Scope scope, String zone, String name, String address, String instanceId) {
+    return blocking("ChangeResourceRecordSets", () -> {
+      Map<String, String> tags = new LinkedHashMap<>(scope.tags());
+      tags.put(GROUP, "node"); // not a resource of the platform: plans never list it
+      tags.put("baton:node", instanceId);
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("zone", zone);
+      a.put("record", name);
+      a.put("type", "A");
+      a.put("ttl", 60);
+      a.put("values", List.of(address));
+      synchronized (writeLock) {
+        write(new LiveResource(ResourceKind.DNS_RECORD, null, new CloudId("rrset-" + instanceId), a, tags, ""));
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> deleteNodeRecord(Scope scope, String zone, String name, String instanceId) {
+    return blocking("ChangeResourceRecordSets", () -> {
+      synchronized (writeLock) {
+        LiveResource r = read(ResourceKind.DNS_RECORD, "rrset-" + instanceId);
+        if (r != null && instanceId.equals(r.tags().get("baton:node")) && name.equals(r.attributes().get("record"))) {
+          Files.deleteIfExists(file(ResourceKind.DNS_RECORD, "rrset-" + instanceId));
+        }
+      }
+      return null;
+    });
   }
 
   /** The tag of a group's instance: the launch-template version it was launched from. */
@@ -279,7 +393,8 @@ public final class LocalCloudProvider implements CloudProvider {
       List<GroupInstance> out = new ArrayList<>();
       for (LiveResource l : list(ResourceKind.INSTANCE)) {
         if (group.uuid().equals(l.tags().get(GROUP))) {
-          String state = "running".equals(l.state()) ? "InService" : l.state();
+          String state = TERMINATING_WAIT.equals(recordedState(l.id().id())) ? "Terminating:Wait"
+              : "running".equals(l.state()) ? "InService" : l.state();
           out.add(new GroupInstance(l.id().id(), state, "running".equals(l.state()) ? "Healthy" : "Unhealthy",
               l.tags().getOrDefault(TEMPLATE_VERSION, "1"), null));
         }
@@ -333,7 +448,7 @@ public final class LocalCloudProvider implements CloudProvider {
           throw new BatonException(ErrorCode.FAILED_PRECONDITION, "ValidationError: terminating " + instanceId
               + " and decrementing would take group " + g.id() + " below its minimum " + min);
         }
-        terminateGroupInstance(instanceId);
+        leave(g, instanceId);
         if (decrement) {
           a.put("desired", desired - 1);
         }

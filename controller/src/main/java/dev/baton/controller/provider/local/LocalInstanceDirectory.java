@@ -35,7 +35,8 @@ public final class LocalInstanceDirectory implements InstanceDirectory {
       Map<String, String> tags = new LinkedHashMap<>();
       o.getJsonObject("tags").forEach(e -> tags.put(e.getKey(), String.valueOf(e.getValue())));
       boolean alive = LocalInstances.alive(root, instanceId);
-      return Optional.of(new InstanceFacts(instanceId, alive ? "running" : "stopped", tags));
+      JsonObject a = o.getJsonObject("attributes", new JsonObject());
+      return Optional.of(new InstanceFacts(instanceId, alive ? "running" : "stopped", tags, a.getString("private_ip")));
     }, false);
   }
 }

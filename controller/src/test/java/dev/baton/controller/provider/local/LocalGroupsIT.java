@@ -279,6 +279,64 @@ class LocalGroupsIT {
     assertTrue(puppet.err().contains("not handed off to Puppet"), puppet.err());
   }
 
+  @Test
+  void aLifecycleHookHoldsRemovedInstancesUntilTheirNodesAreCleanedUpAndTheirDnsRecordsGo() throws Exception {
+    Files.writeString(platform.resolve("groups.yaml"), """
+        kind: autoscaling_group
+        name: web
+        uuid: 5d0a3c3e-0000-4000-8000-0000000000a1
+        cluster: staging
+        role: webapp
+        launch: {instance_type: t3.small}
+        subnets: [app-a]
+        min: 0
+        max: 5
+        desired: 3
+        lifecycle_hook: {heartbeat_seconds: 600}
+        dns_zone: demo.baton.test
+        handoff:
+          config_management: shell
+          shell: {bootstrap: "true", final: "true"}
+        """);
+    assertEquals(0, CliRun.of("provision", "--yes", platform.toString()).exitCode());
+    Wait.until(() -> ready("webapp").size() == 3, 90);
+    Path records = home.resolve("local-cloud/dns_record");
+    Wait.until(() -> ready("webapp").stream().allMatch(n -> Files.exists(records.resolve("rrset-" + n.id() + ".json"))), 30);
+    for (NodeRecord n : ready("webapp")) {
+      JsonObject r = new JsonObject(Files.readString(records.resolve("rrset-" + n.id() + ".json")));
+      assertEquals(n.name(), r.getJsonObject("attributes").getString("record"));
+      assertTrue(r.getJsonObject("attributes").getJsonArray("values").getString(0).matches("10\\.30\\.1\\.\\d+"), r.encode());
+    }
+    assertEquals(0, CliRun.of("plan", platform.toString()).exitCode(), "a node's record is not a resource of the platform");
+
+    Files.writeString(platform.resolve("groups.yaml"), Files.readString(platform.resolve("groups.yaml"))
+        .replace("desired: 3", "desired: 1"));
+    assertEquals(0, CliRun.of("provision", "--yes", platform.toString()).exitCode());
+    Path root = home.resolve("local-cloud");
+    List<NodeRecord> leaving = ready("webapp").stream().filter(n -> {
+      try {
+        return new JsonObject(Files.readString(root.resolve("instance").resolve(n.id() + ".json"))).getString("state")
+            .equals(LocalCloudProvider.TERMINATING_WAIT);
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }).toList();
+    assertEquals(2, leaving.size(), "two instances held by the hook");
+    for (NodeRecord n : leaving) {
+      assertTrue(LocalInstances.alive(root, n.id()), "still running until the controller lets it go");
+    }
+    controller.server.reconcileNow();
+    Wait.until(() -> leaving.stream().allMatch(n -> !LocalInstances.alive(root, n.id())
+        && !Files.exists(root.resolve("instance").resolve(n.id() + ".json"))), 60);
+    for (NodeRecord n : leaving) {
+      assertEquals(NodeState.TERMINATED, controller.server.registry().get(n.id()).orElseThrow().state());
+      assertTrue(Files.notExists(records.resolve("rrset-" + n.id() + ".json")), "its DNS record is gone");
+    }
+    assertEquals(1, ready("webapp").size());
+    assertTrue(Files.exists(records.resolve("rrset-" + ready("webapp").get(0).id() + ".json")), "the remaining node keeps its");
+    assertEquals(0, CliRun.of("plan", platform.toString()).exitCode());
+  }
+
   /** One of a group's instances. */
   static LiveResource readAny(Path root, String group) throws Exception {
     try (var files = Files.list(root.resolve("instance"))) {
