@@ -279,6 +279,73 @@ class AwsWireTest {
   }
 
   @Test
+  void aHookedInstanceIsSeenWaitingAndLetGoWithTheHooksName() throws Exception {
+    answers = s -> switch (s.params().getOrDefault("Action", "")) {
+      case "DescribeAutoScalingGroups" -> new Answer(200, asg("DescribeAutoScalingGroups", "<AutoScalingGroups><member>"
+          + "<AutoScalingGroupName>web-dev</AutoScalingGroupName><MinSize>0</MinSize><MaxSize>4</MaxSize>"
+          + "<DesiredCapacity>1</DesiredCapacity><Instances><member><InstanceId>i-0old</InstanceId>"
+          + "<AvailabilityZone>eu-west-1a</AvailabilityZone><LifecycleState>Terminating:Wait</LifecycleState>"
+          + "<HealthStatus>Healthy</HealthStatus><LaunchTemplate><LaunchTemplateId>lt-1</LaunchTemplateId><Version>3</Version>"
+          + "</LaunchTemplate><ProtectedFromScaleIn>false</ProtectedFromScaleIn></member></Instances></member>"
+          + "</AutoScalingGroups>"));
+      case "CompleteLifecycleAction" -> new Answer(200, asg("CompleteLifecycleAction", ""));
+      default -> ec2Error(400, "InvalidAction");
+    };
+    LiveResource group = new LiveResource(ResourceKind.AUTOSCALING_GROUP, "g-1", new CloudId("web-dev"), Map.of(), Map.of(), "");
+    var instances = await(provider.groupInstances(group));
+    assertEquals(List.of(new dev.baton.controller.provider.CloudProvider.GroupInstance("i-0old", "Terminating:Wait", "Healthy",
+        "3", "eu-west-1a")), instances);
+    await(provider.completeLifecycle(group, "i-0old"));
+    Seen done = seen.get(seen.size() - 1);
+    assertEquals(Map.of("Action", "CompleteLifecycleAction", "Version", "2011-01-01", "AutoScalingGroupName", "web-dev",
+        "LifecycleHookName", "baton-terminate", "InstanceId", "i-0old", "LifecycleActionResult", "CONTINUE"), done.params());
+  }
+
+  @Test
+  void aNodesRecordIsOwnedByTheNodeAndOnlyItsOwnIsRemoved() throws Exception {
+    String r53 = "https://route53.amazonaws.com/doc/2013-04-01/";
+    String[] owner = {"baton:node=i-0abc;platform=shop;customer=acme;env=dev;type=A;record=web-i-0abc.example.com"};
+    answers = s -> {
+      if (s.path().endsWith("/hostedzonesbyname")) {
+        return new Answer(200, "<ListHostedZonesByNameResponse xmlns=\"" + r53 + "\"><HostedZones><HostedZone><Id>/hostedzone/Z1"
+            + "</Id><Name>example.com.</Name><CallerReference>c</CallerReference><ResourceRecordSetCount>2"
+            + "</ResourceRecordSetCount></HostedZone></HostedZones><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems>"
+            + "</ListHostedZonesByNameResponse>");
+      }
+      if (s.method().equals("GET") && s.path().endsWith("/rrset")) {
+        String name = s.params().get("name");
+        String type = s.params().get("type");
+        String value = type.equals("TXT") ? "\"" + owner[0] + "\"" : "10.0.0.5";
+        return new Answer(200, "<ListResourceRecordSetsResponse xmlns=\"" + r53 + "\"><ResourceRecordSets><ResourceRecordSet>"
+            + "<Name>" + name + "</Name><Type>" + type + "</Type><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>"
+            + value.replace("\"", "&quot;") + "</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></ResourceRecordSets>"
+            + "<IsTruncated>false</IsTruncated><MaxItems>1</MaxItems></ListResourceRecordSetsResponse>");
+      }
+      if (s.path().endsWith("/rrset") || s.path().endsWith("/rrset/")) {
+        return new Answer(200, "<ChangeResourceRecordSetsResponse xmlns=\"" + r53 + "\"><ChangeInfo><Id>/change/C1</Id>"
+            + "<Status>PENDING</Status><SubmittedAt>2026-11-22T00:00:00Z</SubmittedAt></ChangeInfo>"
+            + "</ChangeResourceRecordSetsResponse>");
+      }
+      return new Answer(404, "<ErrorResponse xmlns=\"" + r53 + "\"><Error><Code>NoSuchHostedZone</Code></Error></ErrorResponse>");
+    };
+    await(provider.upsertNodeRecord(SCOPE, "example.com", "web-i-0abc.example.com", "10.0.0.5", "i-0abc"));
+    String body = seen.stream().filter(s -> s.method().equals("POST")).reduce((a, b) -> b).orElseThrow().body();
+    assertTrue(body.contains("<Name>web-i-0abc.example.com.</Name>") && body.contains("<Value>10.0.0.5</Value>")
+        && body.contains(owner[0]), body);
+
+    seen.clear();
+    await(provider.deleteNodeRecord(SCOPE, "example.com", "web-i-0abc.example.com", "i-0abc"));
+    String delete = seen.stream().filter(s -> s.method().equals("POST")).findFirst().orElseThrow().body();
+    assertEquals(2, delete.split("<Action>DELETE</Action>", -1).length - 1, "the record and its ownership record: " + delete);
+
+    // a record of that name owned by another node (the name was reused) is left alone
+    owner[0] = "baton:node=i-0other;platform=shop;customer=acme;env=dev;type=A;record=web-i-0abc.example.com";
+    seen.clear();
+    await(provider.deleteNodeRecord(SCOPE, "example.com", "web-i-0abc.example.com", "i-0abc"));
+    assertTrue(seen.stream().noneMatch(s -> s.method().equals("POST")), "nothing deleted");
+  }
+
+  @Test
   void aGroupWhoseRuleNamesAGroupAlreadyGoneIsStillDeleted() throws Exception {
     answers = s -> switch (s.action()) {
       case "DescribeSecurityGroups" -> new Answer(200, ec2("DescribeSecurityGroups", "<securityGroupInfo><item>"

@@ -1,6 +1,7 @@
 package dev.baton.controller.provider.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -163,6 +164,44 @@ class PlatformAwsIT {
       before = Integer.parseInt(asg.describeAutoScalingGroups(b -> b.autoScalingGroupNames("webapp-dev")).autoScalingGroups()
           .get(0).launchTemplate().version());
     }
+    // group operations and a node's DNS record through the provider the controller uses (before the launch
+    // change: moto 5.2.2 cannot launch from a template version made by CreateLaunchTemplateVersion)
+    JsonObject cloud = new JsonObject().put("provider", "aws").put("region", "us-east-1")
+        .put("endpoint_url", System.getenv("AWS_ENDPOINT_URL"));
+    var vertx = io.vertx.core.Vertx.vertx();
+    try {
+      var provider = AwsCloudProvider.forCloud(vertx, cloud);
+      var scope = new dev.baton.controller.provider.Scope("globex-apps", "globex", "dev");
+      var group = await(provider.findOne(dev.baton.controller.definition.model.ResourceKind.AUTOSCALING_GROUP, scope,
+          "24a93a00-9334-457c-a7bd-1329608d27f2")).orElseThrow();
+      var members = await(provider.groupInstances(group));
+      String oldest = members.get(0).id();
+      var facts = await(new AwsInstanceDirectory(vertx, cloud).describe(oldest)).orElseThrow();
+      assertEquals(java.util.Optional.of("24a93a00-9334-457c-a7bd-1329608d27f2"), await(new AwsInstanceDirectory(vertx, cloud)
+          .groupOf(facts)), "the Auto Scaling API says which group");
+      String name = "webapp-" + oldest + ".dev.globex-apps.example.org";
+      await(provider.upsertNodeRecord(scope, "globex-apps.example.org", name, facts.privateIp(), oldest));
+      assertEquals(0, run("plan", "--env", "dev", globex.toString()).exitCode(), "a node's record is not the platform's");
+      try (Route53Client r53 = Route53Client.builder().region(Region.AWS_GLOBAL)
+          .endpointOverride(URI.create(System.getenv("AWS_ENDPOINT_URL"))).build()) {
+        String zoneId = r53.listHostedZonesByName(b -> b.dnsName("globex-apps.example.org.")).hostedZones().get(0).id().replace("/hostedzone/", "");
+        java.util.function.Supplier<Boolean> present = () -> r53.listResourceRecordSets(b -> b.hostedZoneId(zoneId))
+            .resourceRecordSets().stream().anyMatch(r -> r.name().equals(name + ".") && r.typeAsString().equals("A"));
+        assertTrue(present.get(), "the node's A record");
+        await(provider.deleteNodeRecord(scope, "globex-apps.example.org", name, "i-0someoneelse"));
+        assertTrue(present.get(), "another node's clean-up leaves it");
+        await(provider.deleteNodeRecord(scope, "globex-apps.example.org", name, oldest));
+        assertFalse(present.get(), "removed with its node");
+      }
+      int count = members.size();
+      await(provider.terminateInGroup(group, oldest, false));
+      var now = await(provider.groupInstances(group)).stream().filter(i -> !i.state().startsWith("Terminat")).toList();
+      assertEquals(count, now.size(), "a replacement: " + now);
+      assertTrue(now.stream().noneMatch(i -> i.id().equals(oldest)));
+    } finally {
+      vertx.close();
+    }
+
     Path platform = globex.resolve("platform.yaml");
     Files.writeString(platform, Files.readString(platform).replace("web_type: t3.small}", "web_type: t3.large}"));
     CliRun changed = run("provision", "--yes", "--wait", "0", "--env", "dev", "--output", "json", globex.toString());
@@ -174,8 +213,24 @@ class PlatformAwsIT {
       var g = asg.describeAutoScalingGroups(b -> b.autoScalingGroupNames("webapp-dev")).autoScalingGroups().get(0);
       assertEquals(String.valueOf(before + 1), g.launchTemplate().version(), "the group is on the template's new version");
     }
+    // the group's instances: launched from version 1, the group now on 2
+    CliRun instances = run("instances", "--env", "dev", "--output", "json", globex.toString(), "webapp");
+    assertEquals(0, instances.exitCode(), instances.err());
+    JsonObject listed = new JsonObject(instances.out());
+    assertEquals(String.valueOf(before + 1), listed.getString("template_version"), listed.encode());
+    assertTrue(listed.getJsonArray("instances").size() >= 1, listed.encode());
+    String oldest = listed.getJsonArray("instances").getJsonObject(0).getString("instance");
+    assertEquals(String.valueOf(before), listed.getJsonArray("instances").getJsonObject(0).getString("template_version"));
+    CliRun same = run("update-launch-template", "--env", "dev", globex.toString(), "webapp");
+    assertEquals(0, same.exitCode(), same.out() + same.err());
+    assertTrue(same.out().contains("already matches the definition (version " + (before + 1) + ")"), same.out());
+
     CliRun destroy = run("destroy", "--yes", "--force", "--env", "dev", globex.toString());
     assertEquals(0, destroy.exitCode(), destroy.out() + destroy.err());
+  }
+
+  static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** An instance's user data as it boots with it (un-gzipped when it was gzipped to fit). */
