@@ -121,8 +121,13 @@ public final class GroupActions {
         res.put("facts", body.getJsonObject("facts"));
       }
       return res;
-    }).recover(err -> Future.succeededFuture(base(n, batch).put("status", "unreachable")
-        .put("output", "the node's agent did not answer: " + err.getMessage()).put("millis", System.currentTimeMillis() - t0)));
+    }).recover(err -> {
+      boolean absent = err instanceof io.vertx.core.eventbus.ReplyException re
+          && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS;
+      return Future.succeededFuture(base(n, batch).put("status", "unreachable").put("output", absent
+          ? "the node's agent is not connected to this controller" : "the node's agent did not answer: " + err.getMessage())
+          .put("millis", System.currentTimeMillis() - t0));
+    });
   }
 
   private static JsonObject base(NodeRecord n, int batch) {

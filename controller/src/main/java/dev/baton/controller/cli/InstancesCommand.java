@@ -30,12 +30,14 @@ final class InstancesCommand extends GroupCommand {
     if (output == OutputFormat.JSON) {
       t().out().println(new JsonObject().put("group", group.name()).put("template_version", current)
           .put("min", live.attributes().get("min")).put("max", live.attributes().get("max"))
-          .put("desired", live.attributes().get("desired")).put("instances", rows).encodePrettily());
+          .put("desired", live.attributes().get("desired") != null ? live.attributes().get("desired")
+              : live.attributes().get("min")).put("instances", rows).encodePrettily());
       return ExitCodes.OK;
     }
+    Object desired = live.attributes().get("desired") != null ? live.attributes().get("desired") : live.attributes().get("min");
     t().out().println(t().bold(group.name()) + ": " + instances.size() + " instance" + (instances.size() == 1 ? "" : "s")
-        + " (min " + live.attributes().get("min") + ", desired " + live.attributes().get("desired") + ", max "
-        + live.attributes().get("max") + "), launch template version " + current);
+        + " (min " + live.attributes().get("min") + ", desired " + desired + ", max " + live.attributes().get("max")
+        + "), launch template version " + current);
     table(t(), rows, current);
     return ExitCodes.OK;
   }
@@ -58,14 +60,16 @@ final class InstancesCommand extends GroupCommand {
       t.out().println("No instances.");
       return;
     }
-    t.out().println(String.format("%-22s %-12s %-10s %-8s %-40s %s", "INSTANCE", "STATE", "HEALTH", "VERSION", "NODE",
-        "NODE STATE"));
+    int node = Math.max(4, rows.stream().mapToInt(o -> String.valueOf(((JsonObject) o).getString("node")).length()).max()
+        .orElse(0));
+    String row = "%-22s %-16s %-10s %-8s %-" + node + "s ";
+    t.out().println(String.format(row + "%s", "INSTANCE", "STATE", "HEALTH", "VERSION", "NODE", "NODE STATE"));
     for (Object o : rows) {
       JsonObject r = (JsonObject) o;
       String v = r.getString("template_version");
       String state = r.getString("node_state") == null ? "not registered" : r.getString("node_state");
       String colored = "READY".equals(state) ? t.green(state) : "FAILED".equals(state) ? t.red(state) : state;
-      t.out().println(String.format("%-22s %-12s %-10s %-8s %-40s ", r.getString("instance"), r.getString("state"),
+      t.out().println(String.format(row, r.getString("instance"), r.getString("state"),
           r.getString("health"), (v == null ? "-" : v) + (v != null && !v.equals(current) ? "*" : ""),
           r.getString("node") == null ? "-" : r.getString("node")) + colored);
       if (r.getString("reason") != null && "FAILED".equals(state)) {

@@ -62,7 +62,12 @@ final class NodesCommand implements Callable<Integer> {
       t.out().println("No nodes.");
       return;
     }
-    t.out().println(String.format("%-14s %-22s %-18s %-10s %s", "NODE", "INSTANCE", "PLATFORM", "STATE", "PHASES"));
+    int name = Math.max(14, nodes.stream().mapToInt(n -> n.getString("name").length()).max().orElse(0));
+    int instance = Math.max(22, nodes.stream().mapToInt(n -> n.getString("id").length()).max().orElse(0));
+    int platform = Math.max(18, nodes.stream().mapToInt(n -> (n.getString("platform") + (n.getString("environment") == null ? ""
+        : "/" + n.getString("environment"))).length()).max().orElse(0));
+    String row = "%-" + name + "s %-" + instance + "s %-" + platform + "s ";
+    t.out().println(String.format(row + "%-10s %s", "NODE", "INSTANCE", "PLATFORM", "STATE", "PHASES"));
     for (JsonObject n : nodes) {
       String state = n.getString("state");
       String colored = state.equals("READY") ? t.green(pad(state)) : state.equals("FAILED") ? t.red(pad(state)) : pad(state);
@@ -75,10 +80,10 @@ final class NodesCommand implements Callable<Integer> {
         }
       }
       String env = n.getString("environment");
-      t.out().println(String.format("%-14s %-22s %-18s ", n.getString("name"), n.getString("id"),
+      t.out().println(String.format(row, n.getString("name"), n.getString("id"),
           n.getString("platform") + (env == null ? "" : "/" + env)) + colored + " " + phases.toString().trim());
       if (n.getString("reason") != null) {
-        t.out().println("               why: " + n.getString("reason"));
+        t.out().println(" ".repeat(name + 1) + "why: " + n.getString("reason"));
       }
     }
   }

@@ -78,30 +78,60 @@ final class ProvisionCommand extends PlatformCommand {
       }
       return code;
     }
-    return waitForNodes(platform);
+    return waitForNodes(platform, provider);
   }
 
-  /** Follows the platform's nodes until each is READY or FAILED; prints changes, then a table. */
-  private int waitForNodes(Platform platform) throws InterruptedException {
+  /**
+   * Follows the platform's nodes until each is READY or FAILED — its instances, and as many nodes
+   * of each group as the group wants — printing each change, then a table.
+   */
+  private int waitForNodes(Platform platform, CloudProvider provider) throws Exception {
     Set<String> uuids = platform.ofKind(ResourceKind.INSTANCE).stream().map(Resource::uuid).collect(Collectors.toSet());
+    Map<String, Integer> groups = new HashMap<>();
+    for (Resource g : platform.ofKind(ResourceKind.AUTOSCALING_GROUP)) {
+      var spec = g.spec(dev.baton.controller.definition.model.AutoscalingGroupSpec.class);
+      groups.put(g.uuid(), spec.desired() != null ? spec.desired() : spec.min());
+    }
+    int expected = uuids.size() + groups.values().stream().mapToInt(Integer::intValue).sum();
     long deadline = System.currentTimeMillis() + waitSeconds * 1000L;
     Map<String, String> seen = new HashMap<>();
     List<JsonObject> mine = List.of();
     if (output != OutputFormat.JSON) {
-      t().err().println("Waiting for " + uuids.size() + " node" + (uuids.size() == 1 ? "" : "s") + " to be READY...");
+      t().err().println("Waiting for " + expected + " node" + (expected == 1 ? "" : "s") + " to be READY...");
     }
+    boolean allReady = false;
+    Set<String> inGroups = new java.util.HashSet<>();
+    long listed = 0;
     while (System.currentTimeMillis() < deadline) {
+      if (!groups.isEmpty() && System.currentTimeMillis() - listed > 3000) {
+        // a node counts for its group only while the cloud has its instance in the group
+        inGroups.clear();
+        for (Resource g : platform.ofKind(ResourceKind.AUTOSCALING_GROUP)) {
+          var live = await(provider.findOne(ResourceKind.AUTOSCALING_GROUP, Planner.scopeOf(platform), g.uuid()));
+          if (live.isPresent()) {
+            await(provider.groupInstances(live.get())).stream().filter(i -> !GroupCommand.leaving(i))
+                .forEach(i -> inGroups.add(i.id()));
+          }
+        }
+        listed = System.currentTimeMillis();
+      }
       JsonArray all = controller.get("/api/v1/nodes?platform=" + platform.name()).getJsonArray("nodes");
       Map<String, JsonObject> latest = new HashMap<>();
+      List<JsonObject> members = new ArrayList<>();
       for (Object o : all) {
         JsonObject n = (JsonObject) o;
-        if (uuids.contains(n.getString("uuid")) && java.util.Objects.equals(platform.env(), n.getString("environment"))
-            && !n.getString("state").equals("TERMINATED")) {
-          latest.merge(n.getString("uuid"), n, (a, b) -> a.getString("updated").compareTo(b.getString("updated")) >= 0 ? a : b);
+        if (!java.util.Objects.equals(platform.env(), n.getString("environment")) || n.getString("state").equals("TERMINATED")) {
+          continue;
+        }
+        if (uuids.contains(n.getString("uuid"))) {
+          latest.merge(n.getString("uuid"), n, (x, y) -> x.getString("updated").compareTo(y.getString("updated")) >= 0 ? x : y);
+        } else if (groups.containsKey(n.getString("uuid")) && inGroups.contains(n.getString("id"))) {
+          members.add(n);
         }
       }
       mine = new ArrayList<>(latest.values());
-      mine.sort((a, b) -> a.getString("name").compareTo(b.getString("name")));
+      mine.addAll(members);
+      mine.sort((x, y) -> x.getString("name").compareTo(y.getString("name")));
       for (JsonObject n : mine) {
         String key = n.getString("id");
         if (!n.getString("state").equals(seen.put(key, n.getString("state"))) && output != OutputFormat.JSON) {
@@ -109,14 +139,18 @@ final class ProvisionCommand extends PlatformCommand {
               + (n.getString("reason") == null ? "" : " - " + n.getString("reason")));
         }
       }
-      boolean done = mine.size() == uuids.size() && mine.stream().allMatch(n -> Set.of("READY", "FAILED")
-          .contains(n.getString("state")));
-      if (done) {
+      Set<String> terminal = Set.of("READY", "FAILED");
+      boolean instancesDone = latest.size() == uuids.size() && latest.values().stream().allMatch(n -> terminal.contains(
+          n.getString("state")));
+      boolean groupsDone = groups.entrySet().stream().allMatch(g -> members.stream().filter(n -> g.getKey().equals(
+          n.getString("uuid")) && terminal.contains(n.getString("state"))).count() >= g.getValue())
+          && members.stream().allMatch(n -> terminal.contains(n.getString("state")));
+      allReady = instancesDone && groupsDone && mine.stream().allMatch(n -> n.getString("state").equals("READY"));
+      if (instancesDone && groupsDone) {
         break;
       }
       Thread.sleep(300);
     }
-    boolean allReady = mine.size() == uuids.size() && mine.stream().allMatch(n -> n.getString("state").equals("READY"));
     if (output == OutputFormat.JSON) {
       t().out().println(jsonResult.put("nodes", new JsonArray(new ArrayList<>(mine))).put("ready", allReady)
           .encodePrettily());

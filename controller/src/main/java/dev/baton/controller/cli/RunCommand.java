@@ -123,14 +123,15 @@ final class RunCommand extends GroupCommand {
       t().out().println("No nodes in the group.");
       return;
     }
-    t().out().println(String.format("%-40s %-20s %-6s %-12s %-6s %s", "NODE", "INSTANCE", "BATCH", "RESULT", "EXIT",
-        "OUTPUT"));
+    int node = Math.max(4, results.stream().mapToInt(r -> r.getString("node").length()).max().orElse(0));
+    String row = "%-" + node + "s %-20s %-6s ";
+    t().out().println(String.format(row + "%-12s %-6s %s", "NODE", "INSTANCE", "BATCH", "RESULT", "EXIT", "OUTPUT"));
     for (JsonObject r : results) {
       String status = r.getString("status");
       String colored = status.equals("ok") ? t().green(String.format("%-12s", status))
           : status.equals("skipped") ? String.format("%-12s", status) : t().red(String.format("%-12s", status));
       String out = r.getString("summary") != null ? r.getString("summary") : lastLine(r.getString("output"));
-      t().out().println(String.format("%-40s %-20s %-6s ", r.getString("node"), r.getString("instance"),
+      t().out().println(String.format(row, r.getString("node"), r.getString("instance"),
           r.getInteger("batch") == 0 ? "-" : r.getInteger("batch").toString()) + colored + " "
           + String.format("%-6s", r.getValue("exit_code") == null ? "-" : r.getValue("exit_code").toString()) + " " + out);
     }

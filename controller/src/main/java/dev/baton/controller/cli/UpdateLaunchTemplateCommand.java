@@ -138,7 +138,7 @@ final class UpdateLaunchTemplateCommand extends GroupCommand {
       }
       int min = number(live.attributes().get("min"));
       int max = number(live.attributes().get("max"));
-      int desired = number(live.attributes().get("desired"));
+      int desired = live.attributes().get("desired") != null ? number(live.attributes().get("desired")) : min;
       int n = Math.min(batchSize, outdated.size());
       int surge = Math.min(n, max - desired);
       batch++;

@@ -31,6 +31,16 @@ public final class ControllerClient {
     this.token = token;
   }
 
+  /**
+   * A client for the controller of {@code home} as its runtime file says, without asking it
+   * anything (for the controller itself, which must not call its own API from its event loop).
+   */
+  public static ControllerClient unchecked(ControllerHome home) throws IOException {
+    JsonObject rt = home.running().orElseThrow(() -> new IOException("the controller has not written its runtime file"));
+    return new ControllerClient("http://" + rt.getString("api_host", "127.0.0.1") + ":" + rt.getInteger("api_port"),
+        home.operatorToken());
+  }
+
   /** A client for the controller that {@code home} says is running, if it answers. */
   public static Optional<ControllerClient> find(ControllerHome home) {
     Optional<JsonObject> rt = home.running();

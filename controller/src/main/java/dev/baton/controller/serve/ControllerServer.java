@@ -131,7 +131,8 @@ public final class ControllerServer {
       this.intents = intents;
       this.localDirectory = local;
       long reconcileEvery = Long.getLong("baton.reconcile-interval-ms", 30_000);
-      reconcileTimer = vertx.setPeriodic(reconcileEvery, reconcileEvery, t -> reconcile(local, intents));
+      // the first soon after start: what happened while no controller ran (instances destroyed, scaled in)
+      reconcileTimer = vertx.setPeriodic(Math.min(2000, reconcileEvery), reconcileEvery, t -> reconcile(local, intents));
       long healthEvery = Long.getLong("baton.puppet.health-interval-ms", 5000);
       healthTimer = vertx.setPeriodic(healthEvery, healthEvery, t -> {
         if (checking.compareAndSet(false, true)) {
@@ -297,10 +298,49 @@ public final class ControllerServer {
     if (cloud != null && "aws".equals(cloud.getString("provider"))) {
       return dev.baton.controller.provider.aws.AwsCloudProvider.forCloud(vertx, cloud);
     }
-    var launcher = ControllerClient.find(home).map(c -> new ControllerLauncher(c, options.agentJar())).orElse(null);
-    return launcher == null || options.agentJar() == null
-        ? new dev.baton.controller.provider.local.LocalCloudProvider(vertx, options.batonHome())
-        : new dev.baton.controller.provider.local.LocalCloudProvider(vertx, options.batonHome(), launcher, options.agentJar());
+    if (options.agentJar() == null) {
+      return new dev.baton.controller.provider.local.LocalCloudProvider(vertx, options.batonHome());
+    }
+    return new dev.baton.controller.provider.local.LocalCloudProvider(vertx, options.batonHome(), selfLauncher(),
+        options.agentJar());
+  }
+
+  private ControllerLauncher selfLauncher;
+
+  /**
+   * This controller as the local cloud's launcher (a group's launch template, a terminated node):
+   * through its own API, from the worker threads the local cloud works on, made when first used.
+   */
+  private synchronized dev.baton.controller.provider.local.NodeLauncher selfLauncher() {
+    return new dev.baton.controller.provider.local.NodeLauncher() {
+      private ControllerLauncher target() throws java.io.IOException {
+        synchronized (ControllerServer.this) {
+          if (selfLauncher == null) {
+            selfLauncher = new ControllerLauncher(ControllerClient.unchecked(home), options.agentJar());
+          }
+          return selfLauncher;
+        }
+      }
+
+      @Override
+      public String userData(dev.baton.controller.provider.Scope scope, String uuid, String instanceId, String family)
+          throws java.io.IOException {
+        return target().userData(scope, uuid, instanceId, family);
+      }
+
+      @Override
+      public String groupUserData(dev.baton.controller.provider.Scope scope, String groupUuid, String family)
+          throws java.io.IOException {
+        return target().groupUserData(scope, groupUuid, family);
+      }
+
+      @Override
+      public void terminated(String instanceId) {
+        registry.get(instanceId).filter(n -> n.state() != dev.baton.controller.registry.NodeState.TERMINATED)
+            .ifPresent(n -> registry.advance(instanceId, dev.baton.controller.registry.NodeState.TERMINATED, "terminated",
+                "instance " + instanceId + " was terminated"));
+      }
+    };
   }
 
   /** EC2 in the account and region of a node's platform, when {@code provision} said it runs on AWS. */
