@@ -55,6 +55,8 @@ public final class Agent {
     this.puppet = new PuppetDriver(puppet, runner, state.dir());
     this.version = version;
     this.facts = new dev.baton.agent.handoff.Facts(version);
+    // several controllers (a cluster): agents start at a random one, so they spread, and fail over to the next
+    this.endpoint = config.endpoints().size() > 1 ? random.nextInt(config.endpoints().size()) : 0;
   }
 
   /** Checks the pinned CA and starts; the future completes once the first session is up. */

@@ -57,6 +57,7 @@ public final class CertificateAuthority {
   private final PrivateKey key;
   private final X509Certificate certificate;
   private BigInteger nextSerial;
+  private static final java.security.SecureRandom SERIAL_RANDOM = new java.security.SecureRandom();
   /** Serials below this are reserved on disk; a restart starts here, so none is ever reused. */
   private BigInteger reservedUpTo;
   private static final BigInteger BLOCK = BigInteger.valueOf(256);
@@ -181,7 +182,9 @@ public final class CertificateAuthority {
   private X509Certificate issue(PublicKey subjectKey, String cn, Duration validity, KeyPurposeId purpose,
       List<GeneralName> sans, Map<String, String> extensions) {
     try {
-      BigInteger serial = nextSerial;
+      // the counter in the high bits (never reused here), 64 random bits below: controllers of a cluster that
+      // share this CA never give two certificates one serial
+      BigInteger serial = nextSerial.shiftLeft(64).or(new BigInteger(64, SERIAL_RANDOM));
       nextSerial = nextSerial.add(BigInteger.ONE);
       if (nextSerial.compareTo(reservedUpTo) > 0) {
         reservedUpTo = nextSerial.add(BLOCK);

@@ -52,7 +52,8 @@ public final class Registrar {
   }
 
   public Future<Void> start() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.REGISTER, this::handle).completion();
+    // local: in a cluster, the controller a node connected to registers it
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.REGISTER, this::handle).completion();
   }
 
   private void handle(Message<JsonObject> m) {
@@ -73,7 +74,7 @@ public final class Registrar {
       refuse(m, new Refused("malformed_evidence", "no certificate request in the registration"), remote);
       return;
     }
-    attestor.prove(req).compose(instanceId -> {
+    attestor.prove(req).compose(instanceId -> claim(req.token(), instanceId).map(instanceId)).compose(instanceId -> {
       TokenStore.Token token = tokens.consume(req.token(), instanceId);
       return attestor.confirm(instanceId, token).map(v -> new Proven(instanceId, token));
     }).compose(p -> vertx.executeBlocking(() -> issue(req, p), false))
@@ -94,6 +95,24 @@ public final class Registrar {
   }
 
   private record Proven(String instanceId, TokenStore.Token token) {}
+
+  /**
+   * Claims a single-use token for an instance before it is used here: in a cluster, in the
+   * cluster-wide map {@code baton.token-claims} (atomically: a token presented at two controllers
+   * at once is used by one), else nothing to do.
+   */
+  private Future<Void> claim(String clear, String instanceId) {
+    TokenStore.Token t = tokens.find(clear);
+    if (t == null || t.group() || !vertx.isClustered()) {
+      return Future.succeededFuture(); // unknown or a group's: consume() decides
+    }
+    long ttl = Math.max(60_000, java.time.Duration.between(registry.now(), t.expires()).toMillis() + 86_400_000L);
+    return vertx.sharedData().<String, String>getAsyncMap("baton.token-claims")
+        .compose(m -> m.putIfAbsent(t.hash(), instanceId, ttl))
+        .compose(previous -> previous == null ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new Refused("replayed_token", "join token of " + t.name() + " was already used"
+                + (previous.equals(instanceId) ? "" : " by instance " + previous) + " (at another controller of the cluster)")));
+  }
 
   private volatile java.util.function.BiFunction<TokenStore.Token, String, String> groupNames =
       (t, instance) -> t.name() + "-" + instance;

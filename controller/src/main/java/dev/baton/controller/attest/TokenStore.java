@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * the instance it was issued for once that instance's ID is known. The store is written
  * atomically after every change, so a controller restart keeps every issued and used token.
  */
-public final class TokenStore {
+public final class TokenStore implements dev.baton.controller.cluster.Replicated {
   /** Default lifetime of a join token. */
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
@@ -58,6 +58,44 @@ public final class TokenStore {
   private final dev.baton.common.store.JsonArraySnapshot<String, Token> encoded =
       new dev.baton.common.store.JsonArraySnapshot<>(Token::toJson);
   private final dev.baton.common.store.GroupCommitFile store;
+  private final java.util.List<java.util.function.Consumer<JsonObject>> replicas =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public String replicaName() {
+    return "tokens";
+  }
+
+  @Override
+  public synchronized io.vertx.core.json.JsonArray snapshot() {
+    io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+    tokens.values().forEach(t -> a.add(t.toJson()));
+    return a;
+  }
+
+  /** A token from another controller: added, or this one marked used and bound as it was there. */
+  @Override
+  public synchronized void merge(JsonObject record) {
+    Token in = Token.fromJson(record);
+    Token cur = tokens.get(in.hash());
+    Token next = cur == null ? in : new Token(cur.hash(), cur.platform(), cur.customer(), cur.env(), cur.name(), cur.uuid(),
+        cur.instanceId() != null ? cur.instanceId() : in.instanceId(), cur.expires(),
+        cur.usedAt() != null ? cur.usedAt() : in.usedAt(), cur.group());
+    if (!next.equals(cur)) {
+      tokens.put(next.hash(), next);
+      store.save();
+    }
+  }
+
+  @Override
+  public void onLocalChange(java.util.function.Consumer<JsonObject> listener) {
+    replicas.add(listener);
+  }
+
+  private void replicate(Token t) {
+    JsonObject json = t.toJson();
+    replicas.forEach(r -> r.accept(json));
+  }
 
   public TokenStore(Path file, Supplier<Instant> clock) {
     this.clock = clock;
@@ -70,6 +108,11 @@ public final class TokenStore {
     } catch (IOException e) {
       throw new BatonException(ErrorCode.UNAVAILABLE, "tokens: cannot read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The stored facts of a token (null when unknown). */
+  public synchronized Token find(String clear) {
+    return clear == null ? null : tokens.get(hash(clear));
   }
 
   public static String hash(String clear) {
@@ -88,6 +131,7 @@ public final class TokenStore {
     Token t = new Token(hash(clear), platform, customer, env, name, uuid, instanceId, clock.get().plus(ttl), null, false);
     tokens.put(t.hash(), t);
     save();
+    replicate(t);
     return clear;
   }
 
@@ -102,6 +146,7 @@ public final class TokenStore {
     Token t = new Token(hash(clear), platform, customer, env, name, uuid, null, clock.get().plus(ttl), null, true);
     tokens.put(t.hash(), t);
     save();
+    replicate(t);
     return clear;
   }
 
@@ -113,6 +158,7 @@ public final class TokenStore {
     }
     tokens.put(t.hash(), t.bound(instanceId));
     save();
+    replicate(t.bound(instanceId));
   }
 
   /**
@@ -147,6 +193,7 @@ public final class TokenStore {
     Token used = t.used(now).bound(instanceId);
     tokens.put(t.hash(), used);
     save();
+    replicate(used);
     return used;
   }
 

@@ -166,8 +166,8 @@ public final class BridgeServer {
     final NetSocket socket;
     final String nodeId;
     final Map<String, MessageConsumer<Object>> consumers = new HashMap<>();
-    /** Reply addresses of requests delivered to this node: it may answer each once. */
-    final java.util.Set<String> replies = new java.util.HashSet<>();
+    /** Requests delivered to this node, by reply address: it may answer each once. */
+    final Map<String, io.vertx.core.eventbus.Message<Object>> replies = new java.util.LinkedHashMap<>();
     boolean counted;
     long timer = -1;
 
@@ -225,7 +225,7 @@ public final class BridgeServer {
               if (m.replyAddress() != null) {
                 out.put("replyAddress", m.replyAddress());
                 if (replies.size() < 1000) {
-                  replies.add(m.replyAddress());
+                  replies.put(m.replyAddress(), m);
                 }
               }
               socket.write(Frames.encode(out));
@@ -246,7 +246,7 @@ public final class BridgeServer {
       if (nodeId == null) {
         return address.equals(Addresses.REGISTER);
       }
-      return address.equals(Addresses.nodeOut(nodeId)) || replies.remove(address);
+      return address.equals(Addresses.nodeOut(nodeId)) || replies.containsKey(address);
     }
 
     private void deliver(String type, String address, JsonObject body, Object replyAddress) {
@@ -255,6 +255,15 @@ public final class BridgeServer {
         opts.addHeader(Addresses.NODE_HEADER, nodeId);
       }
       opts.addHeader("baton-remote", String.valueOf(socket.remoteAddress()));
+      io.vertx.core.eventbus.Message<Object> request = replies.remove(address);
+      if (request != null) {
+        // an answer goes back through the request (in a cluster, to the controller that asked)
+        request.reply(body, opts);
+        return;
+      }
+      // the node's own messages and registrations are this controller's business: in a cluster, the
+      // controller a node is connected to registers it and drives its hand-off
+      opts.setLocalOnly(true);
       if (type.equals("publish")) {
         vertx.eventBus().publish(address, body, opts);
         return;

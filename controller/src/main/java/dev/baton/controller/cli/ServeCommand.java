@@ -38,11 +38,62 @@ final class ServeCommand implements Callable<Integer> {
       description = "Bridge endpoint given to agents; repeat for several controllers (default: the bind address).")
   List<String> advertise = List.of();
 
+  /** Held here: a logger nobody references loses its level. */
+  private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
+
+  @Option(names = "--cluster", description = {"Join a cluster of controllers (Hazelcast, TCP/IP member list, no"
+      + " multicast): node records, join tokens, hand-offs and the provisioning lock are shared, and any controller"
+      + " accepts any agent. Every member must have the same CA (copy BATON_HOME/controller/ca from the first)."})
+  boolean cluster;
+
+  @Option(names = "--cluster-members", split = ",", paramLabel = "HOST:PORT",
+      description = "Hazelcast address of every member (this one may be listed), comma-separated.")
+  List<String> members = List.of();
+
+  @Option(names = "--cluster-host", paramLabel = "HOST",
+      description = "Address the other members reach this one at (default: the --bind address, or 127.0.0.1).")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", defaultValue = "5701", description = "Hazelcast port (default: ${DEFAULT-VALUE}).")
+  int clusterPort;
+
+  @Option(names = "--cluster-bus-port", defaultValue = "0",
+      description = "Port of the clustered event bus (default: any free one).")
+  int busPort;
+
+  @Option(names = "--cluster-name", defaultValue = "baton",
+      description = "Name of the cluster; members of another name never join (default: ${DEFAULT-VALUE}).")
+  String clusterName;
+
   @Override
   public Integer call() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx;
+    io.vertx.core.spi.cluster.ClusterManager manager = null;
+    if (cluster) {
+      if (members.isEmpty()) {
+        throw dev.baton.common.error.BatonException.invalid("--cluster needs --cluster-members HOST:PORT,... (every"
+            + " member's Hazelcast address)");
+      }
+      if (bridgePort == 0) {
+        throw dev.baton.common.error.BatonException.invalid("--cluster needs a fixed --bridge-port (agents are given"
+            + " every member's endpoint)");
+      }
+      String host = clusterHost != null ? clusterHost : bind.equals("0.0.0.0") ? "127.0.0.1" : bind;
+      // Hazelcast's own chatter (its banner, every partition move) stays out of the controller's log
+      HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
+      main.terminal.err().println("controller: joining cluster \"" + clusterName + "\" as " + host + ":" + clusterPort
+          + " (members " + String.join(", ", members) + ")...");
+      vertx = PlatformCommand.await(dev.baton.controller.cluster.Cluster.start(new dev.baton.controller.cluster.Cluster
+          .Options(host, clusterPort, busPort, members, clusterName)));
+      manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    } else {
+      vertx = Vertx.vertx();
+    }
     ControllerServer server = new ControllerServer(vertx, new ControllerServer.Options(Providers.home(), bind,
         bridgePort, apiPort, downloadPort, advertise, BridgeServer.Limits.defaults(), Providers.agentJar()));
+    if (manager != null) {
+      server.cluster(manager);
+    }
     ControllerServer.Started s = PlatformCommand.await(server.start());
     main.terminal.err().println("controller: bridge on " + bind + ":" + s.bridgePort() + ", API on 127.0.0.1:"
         + s.apiPort() + ", agent downloads on " + bind + ":" + s.downloadPort() + ", state in " + server.home().dir());

@@ -61,7 +61,8 @@ public final class HandoffOrchestrator {
 
   /** Starts listening to a node's messages. */
   public void listen(String nodeId) {
-    sessions.computeIfAbsent(nodeId, id -> vertx.eventBus().<JsonObject>consumer(Addresses.nodeOut(id), m -> {
+    // local: in a cluster, the controller the node is connected to drives its hand-off
+    sessions.computeIfAbsent(nodeId, id -> vertx.eventBus().<JsonObject>localConsumer(Addresses.nodeOut(id), m -> {
       String from = m.headers().get(Addresses.NODE_HEADER);
       if (!id.equals(from)) {
         return; // only the bridge sets this header, and only to the sender's own ID

@@ -16,9 +16,49 @@ import java.util.function.Predicate;
  * mid-hand-off resumes where it was: the phases completed, the master chosen, the nonce issued,
  * the runs' summaries. Written atomically, readable by its owner only (the nonces are in it).
  */
-public final class HandoffStore {
+public final class HandoffStore implements dev.baton.controller.cluster.Replicated {
   private final Path file;
   private final JsonObject all;
+  private final java.util.List<Consumer<JsonObject>> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private long lastStamp;
+
+  @Override
+  public String replicaName() {
+    return "handoffs";
+  }
+
+  @Override
+  public synchronized io.vertx.core.json.JsonArray snapshot() {
+    io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+    all.forEach(e -> a.add(new JsonObject().put("node", e.getKey()).put("state", e.getValue())));
+    return a;
+  }
+
+  /** A node's hand-off state from another controller replaces this one's when it changed later. */
+  @Override
+  public synchronized void merge(JsonObject record) {
+    String node = record.getString("node");
+    JsonObject in = record.getJsonObject("state");
+    JsonObject cur = all.getJsonObject(node);
+    if (node == null || in == null || cur != null && cur.getLong("changed", 0L) >= in.getLong("changed", 0L)) {
+      return;
+    }
+    all.put(node, in.copy());
+    write();
+  }
+
+  @Override
+  public void onLocalChange(Consumer<JsonObject> listener) {
+    replicas.add(listener);
+  }
+
+  private void write() {
+    try {
+      CertificateAuthority.writeAtomically(file, all.encode(), true);
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "hand-offs: cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
 
   public HandoffStore(Path file) {
     this.file = file;
@@ -38,12 +78,13 @@ public final class HandoffStore {
   public synchronized JsonObject update(String node, Consumer<JsonObject> change) {
     JsonObject o = Optional.ofNullable(all.getJsonObject(node)).orElseGet(JsonObject::new);
     change.accept(o);
+    // when it changed (microseconds, increasing): which copy is newer when controllers compare
+    lastStamp = Math.max(lastStamp + 1, System.currentTimeMillis() * 1000);
+    o.put("changed", Math.max(lastStamp, o.getLong("changed", 0L) + 1));
     all.put(node, o);
-    try {
-      CertificateAuthority.writeAtomically(file, all.encode(), true);
-    } catch (IOException e) {
-      throw new BatonException(ErrorCode.UNAVAILABLE, "hand-offs: cannot write " + file + ": " + e.getMessage(), e);
-    }
+    write();
+    JsonObject copy = new JsonObject().put("node", node).put("state", o.copy());
+    replicas.forEach(r -> r.accept(copy));
     return o.copy();
   }
 

@@ -15,7 +15,7 @@ import java.util.Optional;
  * controller knows how to hand off a node that registers at any hour. Keyed by platform,
  * environment and resource UUID; written atomically.
  */
-public final class IntentStore {
+public final class IntentStore implements dev.baton.controller.cluster.Replicated {
   private final Path file;
   private final JsonObject intents;
 
@@ -34,12 +34,53 @@ public final class IntentStore {
 
   /** @param intent {@code {name, kind, handoff: {...}}} */
   public synchronized void put(String key, JsonObject intent) {
-    intents.put(key, intent);
+    JsonObject stamped = intent.copy().put("changed", Math.max(System.currentTimeMillis(),
+        Optional.ofNullable(intents.getJsonObject(key)).map(o -> o.getLong("changed", 0L) + 1).orElse(0L)));
+    intents.put(key, stamped);
+    write();
+    JsonObject copy = new JsonObject().put("key", key).put("intent", stamped.copy());
+    replicas.forEach(r -> r.accept(copy));
+  }
+
+  private void write() {
     try {
       CertificateAuthority.writeAtomically(file, intents.encodePrettily(), false);
     } catch (IOException e) {
       throw new BatonException(ErrorCode.UNAVAILABLE, "intents: cannot write " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  private final java.util.List<java.util.function.Consumer<JsonObject>> replicas =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public String replicaName() {
+    return "intents";
+  }
+
+  @Override
+  public synchronized io.vertx.core.json.JsonArray snapshot() {
+    io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+    intents.forEach(e -> a.add(new JsonObject().put("key", e.getKey()).put("intent", e.getValue())));
+    return a;
+  }
+
+  /** An intent from another controller replaces this one's when it was put later. */
+  @Override
+  public synchronized void merge(JsonObject record) {
+    String key = record.getString("key");
+    JsonObject in = record.getJsonObject("intent");
+    JsonObject cur = intents.getJsonObject(key);
+    if (key == null || in == null || cur != null && cur.getLong("changed", 0L) >= in.getLong("changed", 0L)) {
+      return;
+    }
+    intents.put(key, in.copy());
+    write();
+  }
+
+  @Override
+  public void onLocalChange(java.util.function.Consumer<JsonObject> listener) {
+    replicas.add(listener);
   }
 
   /** Every intent by key (copies). */

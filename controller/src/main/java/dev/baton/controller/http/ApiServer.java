@@ -61,7 +61,7 @@ public final class ApiServer {
   public Future<Integer> listen(String host, int port) {
     Router r = Router.router(vertx);
     r.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")
-        .put("nodes", registry.all().size())));
+        .put("nodes", registry.all().size()).put("cluster", cluster.get())));
     r.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
         .end(metrics.scrape()));
     r.get("/dashboard").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
@@ -82,6 +82,9 @@ public final class ApiServer {
     r.post("/api/v1/nodes/:id/terminate").handler(this::terminate);
     r.post("/api/v1/intents").handler(this::intents);
     r.post("/api/v1/actions").handler(this::runAction);
+    r.post("/api/v1/locks").handler(this::lock);
+    r.post("/api/v1/locks/renew").handler(this::renewLock);
+    r.post("/api/v1/locks/release").handler(this::releaseLock);
     r.get("/api/v1/schedules").handler(ctx -> json(ctx, 200, new JsonObject().put("schedules", scheduleList.get())));
     r.post("/api/v1/puppet/masters").handler(this::issueMaster);
     r.post("/api/v1/tokens").handler(this::issueToken);
@@ -187,6 +190,71 @@ public final class ApiServer {
         error(ctx, 500, ar.cause().getMessage());
       }
     });
+  }
+
+  private Supplier<JsonObject> cluster = () -> null;
+  private String member = "this controller";
+
+  /** What {@code /healthz} says of the cluster (null: not clustered), and this member's name in lock holders. */
+  public void cluster(Supplier<JsonObject> c, String memberName) {
+    this.cluster = c;
+    this.member = memberName;
+  }
+
+  /**
+   * The provisioning lock of a platform, for the whole cluster: a lease in the cluster-wide map
+   * {@code baton.locks}, taken if absent, {@code 409} with its holder otherwise; it lasts
+   * {@code ttl_seconds} (default 30) unless renewed.
+   */
+  private void lock(RoutingContext ctx) {
+    JsonObject b = ctx.body().asJsonObject();
+    if (b == null || b.getString("scope") == null || b.getJsonObject("holder") == null) {
+      error(ctx, 400, "expected {scope, holder: {...}, ttl_seconds}");
+      return;
+    }
+    long ttl = Math.max(5, b.getLong("ttl_seconds", 30L)) * 1000;
+    String lease = java.util.UUID.randomUUID().toString();
+    JsonObject value = new JsonObject().put("lease", lease).put("holder", b.getJsonObject("holder").copy()
+        .put("member", member)).put("ttl", ttl);
+    vertx.sharedData().<String, String>getAsyncMap("baton.locks").compose(m -> m.putIfAbsent(b.getString("scope"),
+        value.encode(), ttl)).onComplete(ar -> {
+          if (ar.failed()) {
+            error(ctx, 503, "the cluster's lock map did not answer: " + ar.cause().getMessage());
+          } else if (ar.result() != null) {
+            json(ctx, 409, new JsonObject().put("error", "held").put("holder", new JsonObject(ar.result())
+                .getJsonObject("holder")));
+          } else {
+            json(ctx, 201, new JsonObject().put("lease", lease));
+          }
+        });
+  }
+
+  private void renewLock(RoutingContext ctx) {
+    JsonObject b = ctx.body().asJsonObject();
+    String scope = b == null ? null : b.getString("scope");
+    String lease = b == null ? null : b.getString("lease");
+    vertx.sharedData().<String, String>getAsyncMap("baton.locks").compose(m -> m.get(scope).compose(cur -> {
+      if (cur == null || !lease.equals(new JsonObject(cur).getString("lease"))) {
+        return Future.succeededFuture(false);
+      }
+      return m.replaceIfPresent(scope, cur, cur, new JsonObject(cur).getLong("ttl", 30_000L));
+    })).onComplete(ar -> {
+      if (ar.succeeded() && Boolean.TRUE.equals(ar.result())) {
+        json(ctx, 200, new JsonObject().put("lease", lease));
+      } else {
+        error(ctx, 409, "the lease of " + scope + " is not held (it expired or was released)");
+      }
+    });
+  }
+
+  private void releaseLock(RoutingContext ctx) {
+    JsonObject b = ctx.body().asJsonObject();
+    String scope = b == null ? null : b.getString("scope");
+    String lease = b == null ? null : b.getString("lease");
+    vertx.sharedData().<String, String>getAsyncMap("baton.locks").compose(m -> m.get(scope).compose(cur ->
+        cur != null && lease != null && lease.equals(new JsonObject(cur).getString("lease"))
+            ? m.removeIfPresent(scope, cur) : Future.succeededFuture(false)))
+        .onComplete(ar -> json(ctx, 200, new JsonObject().put("released", ar.succeeded() && Boolean.TRUE.equals(ar.result()))));
   }
 
   private dev.baton.controller.actions.GroupActions actions;

@@ -26,11 +26,71 @@ public final class PlatformLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
   private final String previousHolder;
+  private ClusterLease lease;
 
   private PlatformLock(FileChannel channel, FileLock lock, String previousHolder) {
     this.channel = channel;
     this.lock = lock;
     this.previousHolder = previousHolder;
+  }
+
+  /**
+   * The cluster-wide part of the lock, when this host's controller is a member of a cluster: a
+   * lease in the cluster's lock map, renewed every 10 s while held, gone 30 s after its holder
+   * died. A run through another member is refused while it is held.
+   */
+  static final class ClusterLease {
+    private final dev.baton.controller.serve.ControllerClient controller;
+    private final JsonObject lease;
+    private final java.util.concurrent.ScheduledExecutorService renew;
+
+    private ClusterLease(dev.baton.controller.serve.ControllerClient controller, JsonObject lease) {
+      this.controller = controller;
+      this.lease = lease;
+      this.renew = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "baton-lock-lease");
+        t.setDaemon(true);
+        return t;
+      });
+      renew.scheduleAtFixedRate(() -> {
+        try {
+          controller.exchange("/api/v1/locks/renew", lease);
+        } catch (RuntimeException e) {
+          // the next renewal tries again; the lease lasts 30 s
+        }
+      }, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    static ClusterLease take(Path home, Scope scope, JsonObject me) {
+      var found = dev.baton.controller.serve.ControllerClient.find(dev.baton.controller.serve.ControllerHome.of(home));
+      if (found.isEmpty() || found.get().health().getJsonObject("cluster") == null) {
+        return null;
+      }
+      String key = scope.customer() + "/" + scope.platform() + "/" + (scope.env() == null ? "-" : scope.env());
+      var answer = found.get().exchange("/api/v1/locks", new JsonObject().put("scope", key).put("holder", me)
+          .put("ttl_seconds", 30));
+      if (answer.getKey() == 409) {
+        JsonObject held = answer.getValue().getJsonObject("holder", new JsonObject());
+        throw new BatonException(ErrorCode.FAILED_PRECONDITION, "refused: " + holder(held.encode(), scope)
+            + (held.getString("member") == null ? "" : " through controller " + held.getString("member"))
+            + "; wait for it to finish (one provisioning of a platform at a time, in the whole cluster)");
+      }
+      if (answer.getKey() >= 300) {
+        throw new BatonException(ErrorCode.UNAVAILABLE, "the cluster's lock could not be taken: "
+            + answer.getValue().getString("error", String.valueOf(answer.getKey())));
+      }
+      return new ClusterLease(found.get(), new JsonObject().put("scope", key).put("lease", answer.getValue()
+          .getString("lease")));
+    }
+
+    void release() {
+      renew.shutdownNow();
+      try {
+        controller.exchange("/api/v1/locks/release", lease);
+      } catch (RuntimeException e) {
+        // it expires by itself
+      }
+    }
   }
 
   /** Description of a dead holder whose lock was taken over, or null. */
@@ -69,10 +129,18 @@ public final class PlatformLock implements AutoCloseable {
       String previous = content.isBlank() ? null : holder(content, scope);
       JsonObject me = new JsonObject().put("command", command).put("pid", ProcessHandle.current().pid())
           .put("host", host()).put("user", System.getProperty("user.name")).put("since", Instant.now().toString());
+      PlatformLock taken = new PlatformLock(ch, lock, previous);
+      try {
+        taken.lease = ClusterLease.take(home, scope, me);
+      } catch (RuntimeException e) {
+        lock.release();
+        ch.close();
+        throw e;
+      }
       ch.truncate(0);
       ch.write(ByteBuffer.wrap(me.encode().getBytes(StandardCharsets.UTF_8)), 0);
       ch.force(true);
-      return new PlatformLock(ch, lock, previous);
+      return taken;
     } catch (IOException e) {
       throw new BatonException(ErrorCode.UNAVAILABLE, "cannot take the lock " + file + ": " + e.getMessage(), e);
     }
@@ -104,6 +172,9 @@ public final class PlatformLock implements AutoCloseable {
 
   @Override
   public void close() {
+    if (lease != null) {
+      lease.release();
+    }
     try {
       channel.truncate(0);
       lock.release();

@@ -20,13 +20,15 @@ import java.util.function.UnaryOperator;
  * Every node's record, kept in memory and written atomically to disk after each change, so a
  * controller restart keeps them. Listeners hear every change (the API's event stream).
  */
-public final class NodeRegistry {
+public final class NodeRegistry implements dev.baton.controller.cluster.Replicated {
   private final Supplier<Instant> clock;
   private final dev.baton.common.store.GroupCommitFile store;
   private final Map<String, NodeRecord> nodes = new LinkedHashMap<>();
   private final dev.baton.common.store.JsonArraySnapshot<String, NodeRecord> encoded =
       new dev.baton.common.store.JsonArraySnapshot<>(NodeRecord::toJson);
   private final List<java.util.function.BiConsumer<NodeRecord, NodeRecord>> listeners = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.BiConsumer<NodeRecord, NodeRecord>> localListeners = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<JsonObject>> replicas = new CopyOnWriteArrayList<>();
 
   public NodeRegistry(Path file, Supplier<Instant> clock) {
     this.clock = clock;
@@ -45,9 +47,57 @@ public final class NodeRegistry {
     return clock.get();
   }
 
-  /** Hears every change: the record before (null for a new one) and after. */
+  /**
+   * Hears every change: the record before (null for a new one) and after, made here or, in a
+   * cluster, merged from another controller.
+   */
   public void listen(java.util.function.BiConsumer<NodeRecord, NodeRecord> l) {
     listeners.add(l);
+  }
+
+  /** Hears the changes made by this controller only (what it must act on once: hooks, clean-ups). */
+  public void listenLocal(java.util.function.BiConsumer<NodeRecord, NodeRecord> l) {
+    localListeners.add(l);
+  }
+
+  private void changed(NodeRecord before, NodeRecord after) {
+    listeners.forEach(l -> l.accept(before, after));
+    localListeners.forEach(l -> l.accept(before, after));
+    JsonObject json = after.toJson();
+    replicas.forEach(r -> r.accept(json));
+  }
+
+  @Override
+  public String replicaName() {
+    return "nodes";
+  }
+
+  @Override
+  public synchronized io.vertx.core.json.JsonArray snapshot() {
+    io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+    nodes.values().forEach(n -> a.add(n.toJson()));
+    return a;
+  }
+
+  /** A record from another controller replaces this one's when it was updated later. */
+  @Override
+  public void merge(JsonObject record) {
+    NodeRecord r = NodeRecord.fromJson(record);
+    NodeRecord before;
+    synchronized (this) {
+      before = nodes.get(r.id());
+      if (before != null && !r.updated().isAfter(before.updated())) {
+        return;
+      }
+      nodes.put(r.id(), r);
+      save();
+    }
+    listeners.forEach(l -> l.accept(before, r));
+  }
+
+  @Override
+  public void onLocalChange(java.util.function.Consumer<JsonObject> listener) {
+    replicas.add(listener);
   }
 
   public synchronized Optional<NodeRecord> get(String id) {
@@ -72,7 +122,7 @@ public final class NodeRegistry {
       before = nodes.put(r.id(), r);
       save();
     }
-    listeners.forEach(l -> l.accept(before, r));
+    changed(before, r);
     return r;
   }
 
@@ -89,10 +139,8 @@ public final class NodeRegistry {
       nodes.put(id, next);
       save();
     }
-    NodeRecord r = next;
-    NodeRecord before = cur;
-    listeners.forEach(l -> l.accept(before, r));
-    return r;
+    changed(cur, next);
+    return next;
   }
 
   /** Moves a node to {@code next}, closing its running phase with {@code outcome}. */

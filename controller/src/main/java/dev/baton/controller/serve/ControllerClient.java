@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -156,6 +157,26 @@ public final class ControllerClient {
       Thread.currentThread().interrupt();
       throw new BatonException(ErrorCode.UNAVAILABLE, "interrupted");
     }
+  }
+
+  /** POSTs and answers the status code and the JSON body, whatever the status (no exception for 4xx). */
+  public Map.Entry<Integer, JsonObject> exchange(String path, JsonObject body) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type",
+          "application/json").header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30))
+          .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+      return Map.entry(r.statusCode(), r.body().isBlank() ? new JsonObject() : new JsonObject(r.body()));
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "controller API unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BatonException(ErrorCode.UNAVAILABLE, "interrupted");
+    }
+  }
+
+  /** The controller's {@code /healthz}: status, nodes, and {@code cluster} when it is a member of one. */
+  public JsonObject health() {
+    return get("/healthz");
   }
 
   private JsonObject call(HttpRequest.Builder b) {

@@ -85,6 +85,18 @@ public final class ControllerServer {
   private long healthTimer = -1;
   private long reconcileTimer = -1;
   private long scheduleTimer = -1;
+  private io.vertx.core.spi.cluster.ClusterManager clusterManager;
+  private dev.baton.controller.cluster.ClusterSync sync;
+
+  /** Makes this controller a member of the cluster {@code manager} belongs to (before {@link #start}). */
+  public void cluster(io.vertx.core.spi.cluster.ClusterManager manager) {
+    this.clusterManager = manager;
+  }
+
+  /** True when this controller runs the cluster-wide periodic work: always when not clustered, else on the oldest member. */
+  private boolean leader() {
+    return sync == null || sync.leader();
+  }
   private IntentStore intents;
   private InstanceDirectory localDirectory;
   /** Clean-ups after terminated nodes under way (certificates, DNS record), by node: a lifecycle hook waits for them. */
@@ -120,7 +132,7 @@ public final class ControllerServer {
       var hookConfig = dev.baton.controller.notify.HookConfig.load(home.hooks(), System::getenv);
       outbox = new dev.baton.controller.notify.Outbox(vertx, home.dir().resolve("outbox"), hookConfig.hooks(),
           dev.baton.controller.notify.Outbox.standardNotifiers(vertx), hookConfig.retry(), Instant::now);
-      registry.listen(this::nodeEvent);
+      registry.listenLocal(this::nodeEvent);
       handoffs = new dev.baton.controller.handoff.HandoffStore(home.handoffs());
       puppet = new dev.baton.controller.handoff.puppet.PuppetManagement(puppetMasters, handoffs, embeddedPuppetCa);
       puppet.publishCrls(false);
@@ -138,7 +150,9 @@ public final class ControllerServer {
         if (checking.compareAndSet(false, true)) {
           vertx.executeBlocking(() -> {
             puppetMasters.checkAll();
-            puppet.cleanDeferred();
+            if (leader()) {
+              puppet.cleanDeferred();
+            }
             puppet.publishCrls(false);
             return null;
           }, false).onComplete(ar -> checking.set(false));
@@ -175,12 +189,35 @@ public final class ControllerServer {
               customer, env, data)));
       api.schedules(b -> offHours.register(b, Instant.now()), () -> offHours.list(Instant.now()));
       long scheduleEvery = Long.getLong("baton.schedule-interval-ms", 30_000);
-      scheduleTimer = vertx.setPeriodic(scheduleEvery, scheduleEvery, t -> offHours.tick(Instant.now()));
+      scheduleTimer = vertx.setPeriodic(scheduleEvery, scheduleEvery, t -> {
+        if (leader()) {
+          offHours.tick(Instant.now());
+        }
+      });
       api.puppetCa(embeddedPuppetCa);
+      // a node record that arrives from another controller of the cluster: its agent may connect here next
+      registry.listen((before, after) -> {
+        if (after.state() != dev.baton.controller.registry.NodeState.TERMINATED
+            && after.state() != dev.baton.controller.registry.NodeState.FAILED
+            && after.state() != dev.baton.controller.registry.NodeState.READY) {
+          handoff.listen(after.id());
+        }
+      });
       handoff.resumeAll();
       String certPem = Pem.encode(cert);
       String keyPem = Pem.encode(serverKey.getPrivate());
-      return outbox.start().compose(v -> registrar.start())
+      Future<Void> joined = Future.succeededFuture();
+      if (clusterManager != null) {
+        List<String> own = options.advertise().isEmpty() ? List.of((options.bindHost().equals("0.0.0.0") ? "127.0.0.1"
+            : options.bindHost()) + ":" + options.bridgePort()) : options.advertise();
+        sync = new dev.baton.controller.cluster.ClusterSync(vertx, clusterManager, own, List.of(registry, tokens,
+            handoffs, intents));
+        api.cluster(() -> new JsonObject().put("member", sync.memberId()).put("members", sync.members())
+            .put("leader", sync.leader()).put("endpoints", new JsonArray(sync.endpoints())), "at " + String.join(", ", own));
+        // in sync with the others before any agent can connect here
+        joined = sync.start().onSuccess(v -> handoff.resumeAll());
+      }
+      return joined.compose(v -> outbox.start()).compose(v -> registrar.start())
           .compose(v -> bridge.listen(options.bindHost(), options.bridgePort(), certPem, keyPem))
           .compose(bridgePort -> api.listen(apiHost(), options.apiPort())
               .compose(apiPort -> downloads(certPem, keyPem).map(dl -> new Started(bridgePort, apiPort, dl))));
@@ -218,7 +255,7 @@ public final class ControllerServer {
    * in its platform's account (from its intent), else in the local cloud.
    */
   private void reconcile(InstanceDirectory local, IntentStore intents) {
-    if (!reconciling.compareAndSet(false, true)) {
+    if (!leader() || !reconciling.compareAndSet(false, true)) {
       return;
     }
     List<Future<Void>> all = new ArrayList<>();
@@ -438,8 +475,10 @@ public final class ControllerServer {
   /** What a node needs to reach and trust the controller (no secret). */
   public JsonObject bootstrap() {
     String host = endpoints.get(0).substring(0, endpoints.get(0).lastIndexOf(':'));
+    // in a cluster, every live controller: an agent fails over to the others
+    List<String> all = sync != null ? sync.endpoints() : endpoints;
     return new JsonObject().put("ca_pem", ca.certificatePem()).put("ca_sha256", ca.fingerprint())
-        .put("endpoints", new JsonArray(new ArrayList<>(endpoints)))
+        .put("endpoints", new JsonArray(new ArrayList<>(all)))
         .put("agent_url", "https://" + host + ":" + downloadPort + "/agent/baton-agent.jar")
         .put("agent_sha256", agentSha256);
   }

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,7 @@ class DashboardIT {
   static final Path DEMO = Path.of(System.getProperty("baton.repo.root", "..")).resolve("examples/local-demo");
 
   @Test
-  void nodesAppearAndTurnReadyLive(@TempDir Path home, @TempDir Path profile) throws Exception {
+  void nodesAppearAndTurnReadyLive(@TempDir Path home) throws Exception {
     if (!Files.isExecutable(CHROMIUM)) {
       if ("true".equals(System.getenv("CI"))) {
         throw new AssertionError("chromium is not installed; bin/test installs it (apt-get install chromium)");
@@ -44,6 +45,8 @@ class DashboardIT {
       assumeTrue(false, "chromium is not installed (bin/test installs it)");
     }
     System.setProperty("baton.home", home.toString());
+    // not a @TempDir: Chromium's helper processes may still be writing to it as the test ends
+    Path profile = Files.createTempDirectory("baton-chromium-");
     Process browser = null;
     try (ControllerFixture c = new ControllerFixture(home, BridgeServer.Limits.defaults())) {
       String url = "http://127.0.0.1:" + c.started.apiPort() + "/dashboard#token=" + c.server.home().operatorToken();
@@ -71,9 +74,17 @@ class DashboardIT {
       CliRun.of("destroy", "--yes", DEMO.toString());
     } finally {
       if (browser != null) {
+        List<ProcessHandle> helpers = browser.descendants().toList();
         browser.destroyForcibly().waitFor();
+        for (ProcessHandle h : helpers) {
+          h.destroyForcibly();
+          h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
       }
       System.clearProperty("baton.home");
+      try (var walk = Files.walk(profile)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); // best effort
+      }
     }
   }
 

@@ -62,9 +62,18 @@ public final class LocalCloudProvider implements CloudProvider {
   /** A local cloud whose instances are agent processes started from {@code agentJar}. */
   public LocalCloudProvider(Vertx vertx, Path home, NodeLauncher launcher, Path agentJar) {
     this.vertx = vertx;
-    this.root = home.resolve("local-cloud");
+    this.root = rootOf(home);
     this.launcher = launcher;
     this.agentJar = agentJar;
+  }
+
+  /**
+   * Where the local cloud keeps its resources: {@code BATON_HOME/local-cloud}, or {@code BATON_LOCAL_CLOUD}
+   * ({@code -Dbaton.local-cloud}) — the one cloud of several controllers of a cluster on one machine.
+   */
+  public static Path rootOf(Path home) {
+    String shared = System.getProperty("baton.local-cloud", System.getenv("BATON_LOCAL_CLOUD"));
+    return shared != null && !shared.isBlank() ? Path.of(shared) : home.resolve("local-cloud");
   }
 
   @Override

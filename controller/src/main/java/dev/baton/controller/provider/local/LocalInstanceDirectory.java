@@ -18,7 +18,7 @@ public final class LocalInstanceDirectory implements InstanceDirectory {
 
   public LocalInstanceDirectory(Vertx vertx, Path home) {
     this.vertx = vertx;
-    this.root = home.resolve("local-cloud");
+    this.root = LocalCloudProvider.rootOf(home);
   }
 
   @Override

@@ -1,0 +1,50 @@
+package dev.baton.controller.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+
+/**
+ * A clustered Vert.x for {@code controller serve --cluster}: Hazelcast joined through a TCP/IP
+ * member list (no multicast, no cloud discovery), carrying Vert.x's clustered event bus (a
+ * controller reaches an agent connected to another) and its cluster-wide maps.
+ */
+public final class Cluster {
+  private Cluster() {}
+
+  /**
+   * @param host the address this controller is reached at by the others (Hazelcast and the event bus)
+   * @param port Hazelcast's port
+   * @param busPort the clustered event bus's port (0: any free one)
+   * @param members the Hazelcast HOST:PORT of every member (this one may be listed too)
+   * @param name the cluster's name: members of another name never join
+   */
+  public record Options(String host, int port, int busPort, List<String> members, String name) {}
+
+  public static Future<Vertx> start(Options o) {
+    Config c = ConfigUtil.loadConfig();
+    c.setClusterName(o.name());
+    c.setProperty("hazelcast.logging.type", "jdk");
+    c.setProperty("hazelcast.phone.home.enabled", "false");
+    c.setProperty("hazelcast.wait.seconds.before.join", "1");
+    c.setProperty("hazelcast.shutdownhook.enabled", "false"); // Vert.x leaves the cluster when it closes
+    // a member killed without warning is noticed in seconds, not minutes
+    c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    c.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    c.setProperty("hazelcast.local.localAddress", o.host());
+    c.getNetworkConfig().setPort(o.port()).setPortAutoIncrement(false);
+    c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(o.host());
+    JoinConfig join = c.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(o.members());
+    VertxOptions vo = new VertxOptions();
+    vo.getEventBusOptions().setHost(o.host()).setPort(o.busPort()).setClusterPublicHost(o.host());
+    return Vertx.builder().with(vo).withClusterManager(new HazelcastClusterManager(c)).buildClustered();
+  }
+}
