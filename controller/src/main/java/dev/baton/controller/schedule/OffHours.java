@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * so a restarted controller restores exactly what it stopped. A step that fails is retried at the
  * next check and announced as {@code schedule.failed}.
  */
-public final class OffHours {
+public final class OffHours implements dev.baton.controller.cluster.Replicated {
   private static final Logger LOG = Logger.getLogger("baton.schedule");
 
   /** What a scheduled step announces: type, scope, summary. */
@@ -283,7 +283,75 @@ public final class OffHours {
     return o instanceof Number n ? n.intValue() : 0;
   }
 
+  private final List<java.util.function.Consumer<JsonObject>> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Map<String, String> published = new java.util.HashMap<>();
+
+  @Override
+  public String replicaName() {
+    return "schedules";
+  }
+
+  @Override
+  public synchronized JsonArray snapshot() {
+    JsonArray a = new JsonArray();
+    entries.forEach((k, e) -> a.add(new JsonObject().put("key", k).put("entry", e.copy())));
+    return a;
+  }
+
+  /** An environment's schedule state from another controller (the leader acts on it): kept when newer. */
+  @Override
+  public synchronized void merge(JsonObject record) {
+    String key = record.getString("key");
+    JsonObject in = record.getJsonObject("entry");
+    if (key == null || in == null) {
+      return;
+    }
+    JsonObject cur = entries.get(key);
+    if (cur != null && cur.getLong("changed", 0L) >= in.getLong("changed", 0L)) {
+      return;
+    }
+    if (in.getBoolean("deleted", false)) {
+      entries.remove(key);
+      published.remove(key);
+    } else {
+      entries.put(key, in.copy());
+      JsonObject plain = in.copy();
+      plain.remove("changed");
+      published.put(key, plain.encode()); // not sent on: it came from the others
+    }
+    write();
+  }
+
+  @Override
+  public void onLocalChange(java.util.function.Consumer<JsonObject> listener) {
+    replicas.add(listener);
+  }
+
+  /** Writes the file and sends the entries changed here to the other controllers of a cluster. */
   private void save() {
+    long now = System.currentTimeMillis();
+    for (var e : entries.entrySet()) {
+      JsonObject plain = e.getValue().copy();
+      plain.remove("changed");
+      if (!plain.encode().equals(published.get(e.getKey()))) {
+        e.getValue().put("changed", Math.max(now, e.getValue().getLong("changed", 0L) + 1));
+        published.put(e.getKey(), plain.encode());
+        JsonObject msg = new JsonObject().put("key", e.getKey()).put("entry", e.getValue().copy());
+        replicas.forEach(r -> r.accept(msg));
+      }
+    }
+    for (String gone : new java.util.ArrayList<>(published.keySet())) {
+      if (!entries.containsKey(gone)) {
+        published.remove(gone);
+        JsonObject msg = new JsonObject().put("key", gone).put("entry", new JsonObject().put("deleted", true)
+            .put("changed", now));
+        replicas.forEach(r -> r.accept(msg));
+      }
+    }
+    write();
+  }
+
+  private void write() {
     JsonObject all = new JsonObject();
     entries.forEach(all::put);
     try {

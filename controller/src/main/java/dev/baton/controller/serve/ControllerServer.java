@@ -211,7 +211,7 @@ public final class ControllerServer {
         List<String> own = options.advertise().isEmpty() ? List.of((options.bindHost().equals("0.0.0.0") ? "127.0.0.1"
             : options.bindHost()) + ":" + options.bridgePort()) : options.advertise();
         sync = new dev.baton.controller.cluster.ClusterSync(vertx, clusterManager, own, List.of(registry, tokens,
-            handoffs, intents));
+            handoffs, intents, offHours));
         api.cluster(() -> new JsonObject().put("member", sync.memberId()).put("members", sync.members())
             .put("leader", sync.leader()).put("endpoints", new JsonArray(sync.endpoints())), "at " + String.join(", ", own));
         // in sync with the others before any agent can connect here
