@@ -127,6 +127,19 @@ public final class CertificateAuthority {
     return issue(subjectKey, cn, validity, KeyPurposeId.id_kp_serverAuth, sans, Map.of());
   }
 
+  /**
+   * A certificate for a peer of a mutual-TLS mesh (controllers of a cluster): server and client
+   * authentication, valid for the given names and addresses.
+   */
+  public synchronized X509Certificate issuePeer(PublicKey subjectKey, String cn, List<String> names, Duration validity) {
+    List<GeneralName> sans = new ArrayList<>();
+    for (String n : names) {
+      sans.add(isAddress(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
+    }
+    return issue(subjectKey, cn, validity, new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth},
+        sans, Map.of());
+  }
+
   /** A client certificate: a node's identity. {@code extensions} are copied in as UTF-8 strings. */
   public synchronized X509Certificate issueClient(PublicKey subjectKey, String cn, Duration validity,
       Map<String, String> extensions) {
@@ -181,6 +194,11 @@ public final class CertificateAuthority {
 
   private X509Certificate issue(PublicKey subjectKey, String cn, Duration validity, KeyPurposeId purpose,
       List<GeneralName> sans, Map<String, String> extensions) {
+    return issue(subjectKey, cn, validity, new KeyPurposeId[] {purpose}, sans, extensions);
+  }
+
+  private X509Certificate issue(PublicKey subjectKey, String cn, Duration validity, KeyPurposeId[] purposes,
+      List<GeneralName> sans, Map<String, String> extensions) {
     try {
       // the counter in the high bits (never reused here), 64 random bits below: controllers of a cluster that
       // share this CA never give two certificates one serial
@@ -197,7 +215,7 @@ public final class CertificateAuthority {
       JcaX509ExtensionUtils u = new JcaX509ExtensionUtils();
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
       b.addExtension(Extension.authorityKeyIdentifier, false, u.createAuthorityKeyIdentifier(certificate));
       if (!sans.isEmpty()) {
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));

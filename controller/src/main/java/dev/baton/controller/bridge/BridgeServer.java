@@ -145,6 +145,12 @@ public final class BridgeServer {
         refusals.refuse("untrusted_client_certificate", leaf.getSubjectX500Principal().getName());
         return null;
       }
+      java.util.List<String> usage = leaf.getExtendedKeyUsage();
+      if (usage != null && usage.contains("1.3.6.1.5.5.7.3.1")) {
+        // a server's or a cluster member's certificate (serverAuth) is never a node's identity
+        refusals.refuse("not_a_node_identity", leaf.getSubjectX500Principal().getName());
+        return null;
+      }
       String dn = leaf.getSubjectX500Principal().getName();
       for (String part : dn.split(",")) {
         if (part.trim().startsWith("CN=")) {
@@ -152,7 +158,7 @@ public final class BridgeServer {
         }
       }
       return null;
-    } catch (SSLPeerUnverifiedException e) {
+    } catch (SSLPeerUnverifiedException | java.security.cert.CertificateParsingException e) {
       return null;
     }
   }

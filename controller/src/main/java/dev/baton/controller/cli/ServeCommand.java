@@ -83,8 +83,16 @@ final class ServeCommand implements Callable<Integer> {
       HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
       main.terminal.err().println("controller: joining cluster \"" + clusterName + "\" as " + host + ":" + clusterPort
           + " (members " + String.join(", ", members) + ")...");
+      // the members' event buses speak mutual TLS with certificates of the cluster's (shared) CA
+      var ca = dev.baton.common.crypto.CertificateAuthority.openOrCreate(dev.baton.controller.serve.ControllerHome.of(
+          Providers.home()).ca(), "Baton controller CA");
+      var key = dev.baton.common.crypto.Keys.ec();
+      var cert = ca.issuePeer(key.getPublic(), "baton-cluster-member", List.of(host, "localhost", "127.0.0.1"),
+          java.time.Duration.ofDays(30));
+      var tls = new dev.baton.controller.cluster.Cluster.Tls(dev.baton.common.crypto.Pem.encode(cert),
+          dev.baton.common.crypto.Pem.encode(key.getPrivate()), ca.certificatePem());
       vertx = PlatformCommand.await(dev.baton.controller.cluster.Cluster.start(new dev.baton.controller.cluster.Cluster
-          .Options(host, clusterPort, busPort, members, clusterName)));
+          .Options(host, clusterPort, busPort, members, clusterName, tls)));
       manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
     } else {
       vertx = Vertx.vertx();

@@ -24,7 +24,13 @@ public final class Cluster {
    * @param members the Hazelcast HOST:PORT of every member (this one may be listed too)
    * @param name the cluster's name: members of another name never join
    */
-  public record Options(String host, int port, int busPort, List<String> members, String name) {}
+  public record Options(String host, int port, int busPort, List<String> members, String name, Tls tls) {}
+
+  /**
+   * Mutual TLS between members' event buses: this member's certificate and key (from the cluster's
+   * CA, server and client use) and the CA every member's certificate must chain to.
+   */
+  public record Tls(String certPem, String keyPem, String caPem) {}
 
   public static Future<Vertx> start(Options o) {
     Config c = ConfigUtil.loadConfig();
@@ -45,6 +51,16 @@ public final class Cluster {
     join.getTcpIpConfig().setEnabled(true).setMembers(o.members());
     VertxOptions vo = new VertxOptions();
     vo.getEventBusOptions().setHost(o.host()).setPort(o.busPort()).setClusterPublicHost(o.host());
+    if (o.tls() != null) {
+      // what crosses between members (hand-off state, requests to agents, replies) is encrypted and only members,
+      // holding a certificate of the cluster's CA, are heard
+      vo.getEventBusOptions().setSsl(true).setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED)
+          .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+              .addCertValue(io.vertx.core.buffer.Buffer.buffer(o.tls().certPem()))
+              .addKeyValue(io.vertx.core.buffer.Buffer.buffer(o.tls().keyPem())))
+          .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(io.vertx.core.buffer.Buffer.buffer(
+              o.tls().caPem())));
+    }
     return Vertx.builder().with(vo).withClusterManager(new HazelcastClusterManager(c)).buildClustered();
   }
 }

@@ -213,6 +213,21 @@ class BridgeSecurityTest {
   }
 
   @Test
+  void aClusterMembersCertificateIsNotANodesIdentity() throws Exception {
+    // a member's certificate comes from the same CA (server and client use): it must not pass for a node
+    KeyPair kp = Keys.ec();
+    var cert = controller.server.ca().issuePeer(kp.getPublic(), "i-0123456789abcdef7", List.of("127.0.0.1"),
+        Duration.ofDays(1));
+    BridgeClient member = new BridgeClient(controller.vertx, controller.server.ca().certificatePem(),
+        Pem.encode(cert), Pem.encode(kp.getPrivate()));
+    ControllerFixture.await(member.connect(controller.endpoint()));
+    String why = failure(member.request(Addresses.nodeOut("i-0123456789abcdef7"), new JsonObject().put("type", "hello"),
+        5000));
+    assertTrue(why.contains("access_denied"), why);
+    waitFor(() -> refused("not_a_node_identity") == 1);
+  }
+
+  @Test
   void aClientThatDoesNotPinTheControllersCaCannotConnect(@TempDir Path tmp) {
     CertificateAuthority other = CertificateAuthority.openOrCreate(tmp, "not the controller's CA");
     BridgeClient c = new BridgeClient(controller.vertx, other.certificatePem(), null, null);
