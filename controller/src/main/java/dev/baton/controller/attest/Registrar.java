@@ -74,8 +74,8 @@ public final class Registrar {
       refuse(m, new Refused("malformed_evidence", "no certificate request in the registration"), remote);
       return;
     }
-    attestor.prove(req).compose(instanceId -> claim(req.token(), instanceId).map(instanceId)).compose(instanceId -> {
-      TokenStore.Token token = tokens.consume(req.token(), instanceId);
+    attestor.prove(req).compose(instanceId -> claim(req, instanceId).map(instanceId)).compose(instanceId -> {
+      TokenStore.Token token = consumeOrRetry(req, instanceId);
       return attestor.confirm(instanceId, token).map(v -> new Proven(instanceId, token));
     }).compose(p -> vertx.executeBlocking(() -> issue(req, p), false))
         // answer only once the used token and the node record are on disk: a crash after the
@@ -101,17 +101,55 @@ public final class Registrar {
    * cluster-wide map {@code baton.token-claims} (atomically: a token presented at two controllers
    * at once is used by one), else nothing to do.
    */
-  private Future<Void> claim(String clear, String instanceId) {
-    TokenStore.Token t = tokens.find(clear);
+  private Future<Void> claim(Registration.Request req, String instanceId) {
+    TokenStore.Token t = tokens.find(req.token());
     if (t == null || t.group() || !vertx.isClustered()) {
       return Future.succeededFuture(); // unknown or a group's: consume() decides
     }
     long ttl = Math.max(60_000, java.time.Duration.between(registry.now(), t.expires()).toMillis() + 86_400_000L);
     return vertx.sharedData().<String, String>getAsyncMap("baton.token-claims")
         .compose(m -> m.putIfAbsent(t.hash(), instanceId, ttl))
-        .compose(previous -> previous == null ? Future.<Void>succeededFuture()
+        .compose(previous -> previous == null || previous.equals(instanceId) && sameKeyOrNone(req, instanceId)
+            ? Future.<Void>succeededFuture()
             : Future.failedFuture(new Refused("replayed_token", "join token of " + t.name() + " was already used"
                 + (previous.equals(instanceId) ? "" : " by instance " + previous) + " (at another controller of the cluster)")));
+  }
+
+  /**
+   * A token already used may be presented again only by the instance it was used for, with the
+   * key it registered (or before any key was recorded): an agent whose answer was lost (its
+   * controller died mid-registration) registers again with the key it kept, proving it holds it
+   * (the CSR's signature), and gets an identity for that key. Anyone else is refused as a replay.
+   */
+  private TokenStore.Token consumeOrRetry(Registration.Request req, String instanceId) {
+    try {
+      return tokens.consume(req.token(), instanceId);
+    } catch (Refused r) {
+      return retried(r, req, instanceId);
+    }
+  }
+
+  private TokenStore.Token retried(Refused refusal, Registration.Request req, String instanceId) {
+    TokenStore.Token t = tokens.find(req.token());
+    if (!refusal.reason().equals("replayed_token") || t == null || t.group() || !instanceId.equals(t.instanceId())
+        || !sameKeyOrNone(req, instanceId)) {
+      throw refusal;
+    }
+    LOG.info(() -> "registration of " + instanceId + " again with the key it registered (its first answer was lost)");
+    return t;
+  }
+
+  private boolean sameKeyOrNone(Registration.Request req, String instanceId) {
+    String key = registry.get(instanceId).map(NodeRecord::keyFingerprint).orElse(null);
+    if (key == null) {
+      return registry.get(instanceId).map(n -> n.state() == NodeState.LAUNCHED || n.state() == NodeState.REGISTERED)
+          .orElse(true);
+    }
+    try {
+      return key.equals(Fingerprints.sha256(Csrs.read(req.csr()).publicKey().getEncoded()));
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private volatile java.util.function.BiFunction<TokenStore.Token, String, String> groupNames =
@@ -131,6 +169,13 @@ public final class Registrar {
     TokenStore.Token t = p.token();
     String fingerprint = Fingerprints.sha256(csr.publicKey().getEncoded());
     NodeRecord existing = registry.get(p.instanceId()).orElse(null);
+    if (existing != null && fingerprint.equals(existing.keyFingerprint()) && existing.state() != NodeState.LAUNCHED
+        && existing.state() != NodeState.REGISTERED) {
+      // registered before with this key, the answer lost: the same identity again, the record as it is
+      var again = ca.issueClient(csr.publicKey(), p.instanceId(), IDENTITY_VALIDITY, Map.of());
+      onAttested.accept(existing);
+      return new Registration.Response(p.instanceId(), existing.name(), Pem.encode(again));
+    }
     String name = t.group() ? groupNames.apply(t, p.instanceId()) : t.name();
     NodeRecord record = existing != null ? existing
         : new NodeRecord(p.instanceId(), name, t.uuid(), t.platform(), t.customer(), t.env(), NodeState.LAUNCHED,

@@ -125,6 +125,27 @@ class BridgeSecurityTest {
   }
 
   @Test
+  void anAgentWhoseAnswerWasLostRegistersAgainWithItsKeyButNoOneElseCan() throws IOException {
+    String id = launchLocalInstance("i-0123456789abcdef8");
+    String t = token(id);
+    KeyPair kept = Keys.ec();
+    JsonObject request = new Registration.Request(t, Registration.EVIDENCE_LOCAL, id, Csrs.create(kept, id, Map.of(), null),
+        null, null, "test").toJson();
+    JsonObject first = ControllerFixture.await(anonymous().request(Addresses.REGISTER, request, 20_000));
+    // the agent never saw that answer (its controller died); it presents the same token and key again
+    JsonObject again = ControllerFixture.await(anonymous().request(Addresses.REGISTER, request, 20_000));
+    assertEquals(first.getString("node_id"), again.getString("node_id"));
+    assertEquals(Pem.certificate(first.getString("certificate")).getPublicKey(),
+        Pem.certificate(again.getString("certificate")).getPublicKey(), "an identity for the key it holds");
+    assertEquals(List.of("REGISTERED", "ATTESTED"), controller.server.registry().get(id).orElseThrow().timeline()
+        .stream().map(p -> p.name()).toList(), "one record, registered once");
+    // the same token with another key is a replay
+    String replay = failure(register(anonymous(), t, id, id));
+    assertTrue(replay.contains("replayed_token"), replay);
+    assertEquals(1, refused("replayed_token"));
+  }
+
+  @Test
   void unknownExpiredAndForeignTokensAreRefused() throws Exception {
     String id = launchLocalInstance("i-0123456789abcdef1");
     String other = launchLocalInstance("i-0123456789abcdef2");
