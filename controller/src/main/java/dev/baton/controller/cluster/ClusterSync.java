@@ -75,8 +75,9 @@ public final class ClusterSync {
         }
       }
     });
-    var snapshots = vertx.eventBus().<JsonObject>consumer(SNAPSHOT, m -> vertx.executeBlocking(this::snapshot, false)
-        .onSuccess(m::reply).onFailure(e -> m.fail(500, e.getMessage())));
+    // each member answers on its own address: a newcomer asks another member, never itself
+    var snapshots = vertx.eventBus().<JsonObject>consumer(SNAPSHOT + "." + self, m -> vertx.executeBlocking(this::snapshot,
+        false).onSuccess(m::reply).onFailure(e -> m.fail(500, e.getMessage())));
     manager.nodeListener(new NodeListener() {
       @Override
       public void nodeAdded(String nodeID) {
@@ -96,20 +97,26 @@ public final class ClusterSync {
         .compose(mine -> {
           vertx.eventBus().publish(HELLO, new JsonObject().put("from", self).put("endpoints", new JsonArray(ownEndpoints))
               .put("stores", mine.getJsonObject("stores")));
-          if (manager.getNodes().size() < 2) {
-            return Future.succeededFuture();
-          }
-          return vertx.eventBus().<JsonObject>request(SNAPSHOT, new JsonObject().put("from", self),
-              new DeliveryOptions().setSendTimeout(30_000)).map(m -> {
-                merge(m.body().getJsonObject("stores", new JsonObject()));
-                return (Void) null;
-              }).recover(err -> {
-                LOG.warning(() -> "cluster: no snapshot from the others (" + err.getMessage() + "); going on with this"
-                    + " member's records");
-                return Future.succeededFuture();
-              });
+          List<String> others = manager.getNodes().stream().filter(n -> !n.equals(self)).toList();
+          return snapshotFrom(others, 0);
         }).onSuccess(v -> LOG.info(() -> "cluster: member " + self + " in sync; " + manager.getNodes().size()
             + " members"));
+  }
+
+  /** Merges the records of the first of {@code others} that answers (none: this member's own are all there is). */
+  private Future<Void> snapshotFrom(List<String> others, int i) {
+    if (i >= others.size()) {
+      if (!others.isEmpty()) {
+        LOG.warning("cluster: no other member sent its records; going on with this member's");
+      }
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().<JsonObject>request(SNAPSHOT + "." + others.get(i), new JsonObject().put("from", self),
+        new DeliveryOptions().setSendTimeout(30_000)).map(m -> {
+          merge(m.body().getJsonObject("stores", new JsonObject()));
+          LOG.info(() -> "cluster: merged the records of member " + others.get(i));
+          return (Void) null;
+        }).recover(err -> snapshotFrom(others, i + 1));
   }
 
   private JsonObject snapshot() {

@@ -212,6 +212,17 @@ class ClusterIT {
         + " resumed elsewhere): %d%n", NODES, victim.index, onVictim, notReady, (allReady - killedAt) / 1000.0,
         (allReady - t0) / 1000.0, bootstraps.values().stream().filter(c -> c > 1).count());
 
+    // any member reaches any agent: the same node's facts asked through each surviving member
+    for (Member m : alive) {
+      HttpResponse<String> facts = m.post("/api/v1/actions", new JsonObject().put("customer", "demo")
+          .put("platform", "cluster-it").put("group", "7b000000-0000-4000-8000-000000001000")
+          .put("action", new JsonObject().put("name", "facts").put("type", "facts")).put("batch_size", 1));
+      assertEquals(200, facts.statusCode());
+      JsonObject result = new JsonObject(facts.body().lines().toList().get(1));
+      assertEquals("ok", result.getString("status"), "through member " + m.index + ": " + facts.body());
+      assertTrue(result.getJsonObject("facts").getInteger("processors") >= 1);
+    }
+
     // the provisioning lock is the cluster's: held through one member, a provision through another is refused
     Member holder = alive.get(0);
     Member other = alive.get(1);
