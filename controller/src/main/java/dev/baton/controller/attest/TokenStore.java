@@ -58,8 +58,7 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
   private final dev.baton.common.store.JsonArraySnapshot<String, Token> encoded =
       new dev.baton.common.store.JsonArraySnapshot<>(Token::toJson);
   private final dev.baton.common.store.GroupCommitFile store;
-  private final java.util.List<java.util.function.Consumer<JsonObject>> replicas =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final dev.baton.controller.cluster.ReplicaFeed feed = new dev.baton.controller.cluster.ReplicaFeed();
 
   @Override
   public String replicaName() {
@@ -89,12 +88,11 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
 
   @Override
   public void onLocalChange(java.util.function.Consumer<JsonObject> listener) {
-    replicas.add(listener);
+    feed.add(listener);
   }
 
   private void replicate(Token t) {
-    JsonObject json = t.toJson();
-    replicas.forEach(r -> r.accept(json));
+    feed.publish(t.toJson());
   }
 
   public TokenStore(Path file, Supplier<Instant> clock) {

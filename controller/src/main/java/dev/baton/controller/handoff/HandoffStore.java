@@ -19,7 +19,7 @@ import java.util.function.Predicate;
 public final class HandoffStore implements dev.baton.controller.cluster.Replicated {
   private final Path file;
   private final JsonObject all;
-  private final java.util.List<Consumer<JsonObject>> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final dev.baton.controller.cluster.ReplicaFeed feed = new dev.baton.controller.cluster.ReplicaFeed();
   private long lastStamp;
 
   @Override
@@ -29,9 +29,7 @@ public final class HandoffStore implements dev.baton.controller.cluster.Replicat
 
   @Override
   public synchronized io.vertx.core.json.JsonArray snapshot() {
-    io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
-    all.forEach(e -> a.add(new JsonObject().put("node", e.getKey()).put("state", e.getValue())));
-    return a;
+    return dev.baton.controller.cluster.ReplicaFeed.snapshot(all, "node", "state");
   }
 
   /** A node's hand-off state from another controller replaces this one's when it changed later. */
@@ -39,8 +37,7 @@ public final class HandoffStore implements dev.baton.controller.cluster.Replicat
   public synchronized void merge(JsonObject record) {
     String node = record.getString("node");
     JsonObject in = record.getJsonObject("state");
-    JsonObject cur = all.getJsonObject(node);
-    if (node == null || in == null || cur != null && cur.getLong("changed", 0L) >= in.getLong("changed", 0L)) {
+    if (node == null || !dev.baton.controller.cluster.ReplicaFeed.newer(all.getJsonObject(node), in)) {
       return;
     }
     all.put(node, in.copy());
@@ -49,7 +46,7 @@ public final class HandoffStore implements dev.baton.controller.cluster.Replicat
 
   @Override
   public void onLocalChange(Consumer<JsonObject> listener) {
-    replicas.add(listener);
+    feed.add(listener);
   }
 
   private void write() {
@@ -83,8 +80,7 @@ public final class HandoffStore implements dev.baton.controller.cluster.Replicat
     o.put("changed", Math.max(lastStamp, o.getLong("changed", 0L) + 1));
     all.put(node, o);
     write();
-    JsonObject copy = new JsonObject().put("node", node).put("state", o.copy());
-    replicas.forEach(r -> r.accept(copy));
+    feed.publish(dev.baton.controller.cluster.ReplicaFeed.record("node", node, "state", o));
     return o.copy();
   }
 

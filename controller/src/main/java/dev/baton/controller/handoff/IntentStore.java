@@ -38,8 +38,7 @@ public final class IntentStore implements dev.baton.controller.cluster.Replicate
         Optional.ofNullable(intents.getJsonObject(key)).map(o -> o.getLong("changed", 0L) + 1).orElse(0L)));
     intents.put(key, stamped);
     write();
-    JsonObject copy = new JsonObject().put("key", key).put("intent", stamped.copy());
-    replicas.forEach(r -> r.accept(copy));
+    feed.publish(dev.baton.controller.cluster.ReplicaFeed.record("key", key, "intent", stamped));
   }
 
   private void write() {
@@ -50,8 +49,7 @@ public final class IntentStore implements dev.baton.controller.cluster.Replicate
     }
   }
 
-  private final java.util.List<java.util.function.Consumer<JsonObject>> replicas =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final dev.baton.controller.cluster.ReplicaFeed feed = new dev.baton.controller.cluster.ReplicaFeed();
 
   @Override
   public String replicaName() {
@@ -60,9 +58,7 @@ public final class IntentStore implements dev.baton.controller.cluster.Replicate
 
   @Override
   public synchronized io.vertx.core.json.JsonArray snapshot() {
-    io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
-    intents.forEach(e -> a.add(new JsonObject().put("key", e.getKey()).put("intent", e.getValue())));
-    return a;
+    return dev.baton.controller.cluster.ReplicaFeed.snapshot(intents, "key", "intent");
   }
 
   /** An intent from another controller replaces this one's when it was put later. */
@@ -70,8 +66,7 @@ public final class IntentStore implements dev.baton.controller.cluster.Replicate
   public synchronized void merge(JsonObject record) {
     String key = record.getString("key");
     JsonObject in = record.getJsonObject("intent");
-    JsonObject cur = intents.getJsonObject(key);
-    if (key == null || in == null || cur != null && cur.getLong("changed", 0L) >= in.getLong("changed", 0L)) {
+    if (key == null || !dev.baton.controller.cluster.ReplicaFeed.newer(intents.getJsonObject(key), in)) {
       return;
     }
     intents.put(key, in.copy());
@@ -80,7 +75,7 @@ public final class IntentStore implements dev.baton.controller.cluster.Replicate
 
   @Override
   public void onLocalChange(java.util.function.Consumer<JsonObject> listener) {
-    replicas.add(listener);
+    feed.add(listener);
   }
 
   /** Every intent by key (copies). */

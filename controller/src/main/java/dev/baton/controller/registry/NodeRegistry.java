@@ -28,7 +28,7 @@ public final class NodeRegistry implements dev.baton.controller.cluster.Replicat
       new dev.baton.common.store.JsonArraySnapshot<>(NodeRecord::toJson);
   private final List<java.util.function.BiConsumer<NodeRecord, NodeRecord>> listeners = new CopyOnWriteArrayList<>();
   private final List<java.util.function.BiConsumer<NodeRecord, NodeRecord>> localListeners = new CopyOnWriteArrayList<>();
-  private final List<java.util.function.Consumer<JsonObject>> replicas = new CopyOnWriteArrayList<>();
+  private final dev.baton.controller.cluster.ReplicaFeed feed = new dev.baton.controller.cluster.ReplicaFeed();
 
   public NodeRegistry(Path file, Supplier<Instant> clock) {
     this.clock = clock;
@@ -63,8 +63,7 @@ public final class NodeRegistry implements dev.baton.controller.cluster.Replicat
   private void changed(NodeRecord before, NodeRecord after) {
     listeners.forEach(l -> l.accept(before, after));
     localListeners.forEach(l -> l.accept(before, after));
-    JsonObject json = after.toJson();
-    replicas.forEach(r -> r.accept(json));
+    feed.publish(after.toJson());
   }
 
   @Override
@@ -97,7 +96,7 @@ public final class NodeRegistry implements dev.baton.controller.cluster.Replicat
 
   @Override
   public void onLocalChange(java.util.function.Consumer<JsonObject> listener) {
-    replicas.add(listener);
+    feed.add(listener);
   }
 
   public synchronized Optional<NodeRecord> get(String id) {

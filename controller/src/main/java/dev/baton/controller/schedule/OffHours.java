@@ -283,7 +283,7 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
     return o instanceof Number n ? n.intValue() : 0;
   }
 
-  private final List<java.util.function.Consumer<JsonObject>> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final dev.baton.controller.cluster.ReplicaFeed feed = new dev.baton.controller.cluster.ReplicaFeed();
   private final Map<String, String> published = new java.util.HashMap<>();
 
   @Override
@@ -293,9 +293,7 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
 
   @Override
   public synchronized JsonArray snapshot() {
-    JsonArray a = new JsonArray();
-    entries.forEach((k, e) -> a.add(new JsonObject().put("key", k).put("entry", e.copy())));
-    return a;
+    return dev.baton.controller.cluster.ReplicaFeed.snapshot(entries.entrySet(), "key", "entry");
   }
 
   /** An environment's schedule state from another controller (the leader acts on it): kept when newer. */
@@ -306,8 +304,7 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
     if (key == null || in == null) {
       return;
     }
-    JsonObject cur = entries.get(key);
-    if (cur != null && cur.getLong("changed", 0L) >= in.getLong("changed", 0L)) {
+    if (!dev.baton.controller.cluster.ReplicaFeed.newer(entries.get(key), in)) {
       return;
     }
     if (in.getBoolean("deleted", false)) {
@@ -324,7 +321,7 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
 
   @Override
   public void onLocalChange(java.util.function.Consumer<JsonObject> listener) {
-    replicas.add(listener);
+    feed.add(listener);
   }
 
   /** Writes the file and sends the entries changed here to the other controllers of a cluster. */
@@ -336,16 +333,14 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
       if (!plain.encode().equals(published.get(e.getKey()))) {
         e.getValue().put("changed", Math.max(now, e.getValue().getLong("changed", 0L) + 1));
         published.put(e.getKey(), plain.encode());
-        JsonObject msg = new JsonObject().put("key", e.getKey()).put("entry", e.getValue().copy());
-        replicas.forEach(r -> r.accept(msg));
+        feed.publish(dev.baton.controller.cluster.ReplicaFeed.record("key", e.getKey(), "entry", e.getValue()));
       }
     }
     for (String gone : new java.util.ArrayList<>(published.keySet())) {
       if (!entries.containsKey(gone)) {
         published.remove(gone);
-        JsonObject msg = new JsonObject().put("key", gone).put("entry", new JsonObject().put("deleted", true)
-            .put("changed", now));
-        replicas.forEach(r -> r.accept(msg));
+        feed.publish(dev.baton.controller.cluster.ReplicaFeed.record("key", gone, "entry", new JsonObject()
+            .put("deleted", true).put("changed", now)));
       }
     }
     write();

@@ -303,30 +303,21 @@ class AwsWireTest {
 
   @Test
   void aNodesRecordIsOwnedByTheNodeAndOnlyItsOwnIsRemoved() throws Exception {
-    String r53 = "https://route53.amazonaws.com/doc/2013-04-01/";
     String[] owner = {"baton:node=i-0abc;platform=shop;customer=acme;env=dev;type=A;record=web-i-0abc.example.com"};
     answers = s -> {
       if (s.path().endsWith("/hostedzonesbyname")) {
-        return new Answer(200, "<ListHostedZonesByNameResponse xmlns=\"" + r53 + "\"><HostedZones><HostedZone><Id>/hostedzone/Z1"
-            + "</Id><Name>example.com.</Name><CallerReference>c</CallerReference><ResourceRecordSetCount>2"
-            + "</ResourceRecordSetCount></HostedZone></HostedZones><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems>"
-            + "</ListHostedZonesByNameResponse>");
+        return zoneExampleCom();
       }
       if (s.method().equals("GET") && s.path().endsWith("/rrset")) {
         String name = s.params().get("name");
         String type = s.params().get("type");
         String value = type.equals("TXT") ? "\"" + owner[0] + "\"" : "10.0.0.5";
-        return new Answer(200, "<ListResourceRecordSetsResponse xmlns=\"" + r53 + "\"><ResourceRecordSets><ResourceRecordSet>"
+        return new Answer(200, "<ListResourceRecordSetsResponse xmlns=\"" + R53 + "\"><ResourceRecordSets><ResourceRecordSet>"
             + "<Name>" + name + "</Name><Type>" + type + "</Type><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>"
             + value.replace("\"", "&quot;") + "</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></ResourceRecordSets>"
             + "<IsTruncated>false</IsTruncated><MaxItems>1</MaxItems></ListResourceRecordSetsResponse>");
       }
-      if (s.path().endsWith("/rrset") || s.path().endsWith("/rrset/")) {
-        return new Answer(200, "<ChangeResourceRecordSetsResponse xmlns=\"" + r53 + "\"><ChangeInfo><Id>/change/C1</Id>"
-            + "<Status>PENDING</Status><SubmittedAt>2026-11-22T00:00:00Z</SubmittedAt></ChangeInfo>"
-            + "</ChangeResourceRecordSetsResponse>");
-      }
-      return new Answer(404, "<ErrorResponse xmlns=\"" + r53 + "\"><Error><Code>NoSuchHostedZone</Code></Error></ErrorResponse>");
+      return s.path().endsWith("/rrset") || s.path().endsWith("/rrset/") ? changeAccepted() : noSuchZone();
     };
     await(provider.upsertNodeRecord(SCOPE, "example.com", "web-i-0abc.example.com", "10.0.0.5", "i-0abc"));
     String body = seen.stream().filter(s -> s.method().equals("POST")).reduce((a, b) -> b).orElseThrow().body();
@@ -394,22 +385,33 @@ class AwsWireTest {
     assertEquals("ops", r.tags().get("owner"));
   }
 
+  static final String R53 = "https://route53.amazonaws.com/doc/2013-04-01/";
+
+  /** Route53's answers: the hosted zone example.com, a change accepted, no such zone. */
+  static Answer zoneExampleCom() {
+    return new Answer(200, "<ListHostedZonesByNameResponse xmlns=\"" + R53 + "\"><HostedZones><HostedZone><Id>/hostedzone/Z1"
+        + "</Id><Name>example.com.</Name><CallerReference>c</CallerReference><ResourceRecordSetCount>2"
+        + "</ResourceRecordSetCount></HostedZone></HostedZones><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems>"
+        + "</ListHostedZonesByNameResponse>");
+  }
+
+  static Answer changeAccepted() {
+    return new Answer(200, "<ChangeResourceRecordSetsResponse xmlns=\"" + R53 + "\"><ChangeInfo><Id>/change/C1</Id>"
+        + "<Status>PENDING</Status><SubmittedAt>2026-11-22T00:00:00Z</SubmittedAt></ChangeInfo>"
+        + "</ChangeResourceRecordSetsResponse>");
+  }
+
+  static Answer noSuchZone() {
+    return new Answer(404, "<ErrorResponse xmlns=\"" + R53 + "\"><Error><Code>NoSuchHostedZone</Code></Error></ErrorResponse>");
+  }
+
   @Test
   void aDnsRecordIsWrittenWithItsOwnershipRecordInOneChange() throws Exception {
-    String r53 = "https://route53.amazonaws.com/doc/2013-04-01/";
     answers = s -> {
       if (s.path().endsWith("/hostedzonesbyname")) {
-        return new Answer(200, "<ListHostedZonesByNameResponse xmlns=\"" + r53 + "\"><HostedZones><HostedZone><Id>/hostedzone/Z1"
-            + "</Id><Name>example.com.</Name><CallerReference>c</CallerReference><ResourceRecordSetCount>2"
-            + "</ResourceRecordSetCount></HostedZone></HostedZones><IsTruncated>false</IsTruncated><MaxItems>100</MaxItems>"
-            + "</ListHostedZonesByNameResponse>");
+        return zoneExampleCom();
       }
-      if (s.path().endsWith("/rrset") || s.path().endsWith("/rrset/")) {
-        return new Answer(200, "<ChangeResourceRecordSetsResponse xmlns=\"" + r53 + "\"><ChangeInfo><Id>/change/C1</Id>"
-            + "<Status>PENDING</Status><SubmittedAt>2026-11-22T00:00:00Z</SubmittedAt></ChangeInfo>"
-            + "</ChangeResourceRecordSetsResponse>");
-      }
-      return new Answer(404, "<ErrorResponse xmlns=\"" + r53 + "\"><Error><Code>NoSuchHostedZone</Code></Error></ErrorResponse>");
+      return s.path().endsWith("/rrset") || s.path().endsWith("/rrset/") ? changeAccepted() : noSuchZone();
     };
     Map<String, Object> a = Map.of("zone", "example.com", "record", "www", "type", "A", "ttl", 60, "values", List.of("192.0.2.10"));
     LiveResource live = await(provider.create(ResourceKind.DNS_RECORD, SCOPE, "u-5", a, owned("u-5", "site-dev"), "t"));
