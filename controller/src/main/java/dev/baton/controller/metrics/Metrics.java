@@ -18,15 +18,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The controller's metrics, in the Prometheus format at {@code /metrics}: registrations and
- * hand-offs by outcome, the duration of each phase, refusals by reason, hook deliveries, and
- * nodes by state.
+ * hand-offs by outcome, the duration of each phase, refusals by reason, hook deliveries, cloud
+ * calls by operation, and nodes by state.
  */
 public final class Metrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Set<String> refusalReasons = ConcurrentHashMap.newKeySet();
 
   public Metrics(NodeRegistry nodes, Refusals refusals, Outbox outbox) {
-    nodes.listen(this::changed);
+    // counted where they happen: in a cluster, each member counts its own registrations and hand-offs
+    nodes.listenLocal(this::changed);
+    dev.baton.controller.provider.CallStats.PROCESS.onNewOperation(op -> FunctionCounter.builder("baton_cloud_calls",
+        dev.baton.controller.provider.CallStats.PROCESS, c -> c.get(op)).description("Calls this controller made to clouds"
+        + " (attestation, reconciliation, lifecycle hooks, DNS records of nodes, off-hours), by operation")
+        .tag("operation", op).register(registry));
     for (NodeState s : NodeState.values()) {
       Gauge.builder("baton_nodes", nodes, n -> n.all().stream().filter(r -> r.state() == s).count())
           .description("Nodes by state").tag("state", s.name()).register(registry);

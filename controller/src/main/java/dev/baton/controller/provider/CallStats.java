@@ -9,8 +9,29 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CallStats {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
+  /** Every call any provider of this process made (the controller's {@code baton_cloud_calls}). */
+  public static final CallStats PROCESS = new CallStats();
+  private final java.util.List<java.util.function.Consumer<String>> newOperations =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public void count(String operation) {
-    counts.computeIfAbsent(operation, k -> new LongAdder()).increment();
+    boolean[] fresh = {false};
+    counts.computeIfAbsent(operation, k -> {
+      fresh[0] = true;
+      return new LongAdder();
+    }).increment();
+    if (fresh[0]) {
+      newOperations.forEach(l -> l.accept(operation));
+    }
+    if (this != PROCESS) {
+      PROCESS.count(operation);
+    }
+  }
+
+  /** Told of each operation the first time it is counted. */
+  public void onNewOperation(java.util.function.Consumer<String> listener) {
+    newOperations.add(listener);
+    counts.keySet().forEach(listener);
   }
 
   public long total() {

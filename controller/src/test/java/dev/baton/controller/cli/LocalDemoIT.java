@@ -94,6 +94,19 @@ class LocalDemoIT {
         && count(home.resolve("events.jsonl"), "\"platform.provisioned\"") == 1);
     assertEquals(3, count(home.resolve("events.jsonl"), "\"node.registered\""), "every new node is announced");
 
+    // what /metrics says of it (Prometheus text, no token needed)
+    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        "http://127.0.0.1:" + controller.started.apiPort() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    for (String line : List.of("baton_registrations_total{outcome=\"attested\"} 3.0",
+        "baton_handoffs_total{outcome=\"ready\"} 3.0", "baton_nodes{state=\"READY\"} 3.0",
+        "baton_phase_duration_seconds_count{outcome=\"ok\",phase=\"BOOTSTRAP_RUN\"} 3",
+        "baton_hook_deliveries_total{outcome=\"delivered\"}")) {
+      assertTrue(metrics.contains(line), line + " in:\n" + metrics);
+    }
+    assertTrue(metrics.contains("baton_cloud_calls_total{operation=\"DescribeInstances\"}"), "the cloud confirmations: "
+        + metrics);
+
     CliRun again = CliRun.of("provision", "--output", "json", DEMO.toString());
     assertEquals(0, again.exitCode(), again.err());
     io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(again.out()); // one JSON object

@@ -23,6 +23,7 @@ public final class LocalInstanceDirectory implements InstanceDirectory {
 
   @Override
   public Future<Optional<InstanceFacts>> describe(String instanceId) {
+    dev.baton.controller.provider.CallStats.PROCESS.count("DescribeInstances");
     return vertx.executeBlocking(() -> {
       if (!instanceId.matches("^i-[0-9a-f]+$")) {
         return Optional.empty();
