@@ -88,6 +88,14 @@ public final class ControllerServer {
   private io.vertx.core.spi.cluster.ClusterManager clusterManager;
   private dev.baton.controller.cluster.ClusterSync sync;
 
+  private IntentStore intents;
+  private InstanceDirectory localDirectory;
+  /** Clean-ups after terminated nodes under way (certificates, DNS record), by node: a lifecycle hook waits for them. */
+  private final java.util.Map<String, Future<Void>> cleanups = new java.util.concurrent.ConcurrentHashMap<>();
+  private dev.baton.controller.schedule.OffHours offHours;
+  private final java.util.concurrent.atomic.AtomicBoolean reconciling = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
+
   /** Makes this controller a member of the cluster {@code manager} belongs to (before {@link #start}). */
   public void cluster(io.vertx.core.spi.cluster.ClusterManager manager) {
     this.clusterManager = manager;
@@ -97,13 +105,6 @@ public final class ControllerServer {
   private boolean leader() {
     return sync == null || sync.leader();
   }
-  private IntentStore intents;
-  private InstanceDirectory localDirectory;
-  /** Clean-ups after terminated nodes under way (certificates, DNS record), by node: a lifecycle hook waits for them. */
-  private final java.util.Map<String, Future<Void>> cleanups = new java.util.concurrent.ConcurrentHashMap<>();
-  private dev.baton.controller.schedule.OffHours offHours;
-  private final java.util.concurrent.atomic.AtomicBoolean reconciling = new java.util.concurrent.atomic.AtomicBoolean();
-  private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
 
   public CertificateAuthority ca() {
     return ca;
