@@ -169,7 +169,8 @@ public final class CertificateAuthority {
       b.addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
       b.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(BigInteger.valueOf(revoked.size() + 1)));
       java.security.cert.X509CRL crl = new org.bouncycastle.cert.jcajce.JcaX509CRLConverter()
-          .getCRL(b.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(key)).build(key)));
+          .getCRL(b.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(key)).setProvider(Signatures.PROVIDER)
+              .build(key)));
       return "-----BEGIN X509 CRL-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
           .encodeToString(crl.getEncoded()) + "\n-----END X509 CRL-----\n";
     } catch (OperatorCreationException | java.security.GeneralSecurityException | CertIOException e) {
@@ -184,7 +185,7 @@ public final class CertificateAuthority {
   /** True when {@code cert} was issued by this CA, is within its validity, and not revoked. */
   public boolean trusts(X509Certificate cert) {
     try {
-      cert.verify(certificate.getPublicKey());
+      cert.verify(certificate.getPublicKey(), Signatures.PROVIDER);
       cert.checkValidity();
       return !isRevoked(cert.getSerialNumber());
     } catch (Exception e) {
@@ -232,7 +233,8 @@ public final class CertificateAuthority {
   private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) {
     try {
       return new JcaX509CertificateConverter().getCertificate(
-          b.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(key)).build(key)));
+          b.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(key)).setProvider(Signatures.PROVIDER)
+              .build(key)));
     } catch (OperatorCreationException | CertificateException e) {
       throw new IllegalStateException(e);
     }

@@ -72,7 +72,7 @@ public final class Csrs {
     try {
       SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
       PublicKey key = Pem.publicKey(spki.getEncoded());
-      if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
+      if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Signatures.PROVIDER).build(key))) {
         throw BatonException.denied("crypto: the request's signature does not match its key");
       }
       RDN[] cns = csr.getSubject().getRDNs(BCStyle.CN);
