@@ -65,8 +65,39 @@ public final class JsonArraySnapshot<K, V> {
     this.toJson = toJson;
   }
 
-  /** What changed in {@code map} since the previous call. */
+  private boolean scanned;
+
+  /**
+   * What changed in {@code map} since the previous call, when the caller knows which keys it
+   * touched (added, replaced or removed) since then: the work follows the changes, not the size of
+   * the map. The first call looks at every value. Call it from one thread (the store's writer):
+   * the state it returns is this object's own, changed by the next call.
+   */
+  public Changes changes(Map<K, V> map, java.util.Collection<K> touched) {
+    if (!scanned) {
+      return changes(map);
+    }
+    List<String> changed = new ArrayList<>();
+    boolean removed = false;
+    for (K k : touched) {
+      V v = map.get(k);
+      if (v == null) {
+        removed |= encoded.remove(k) != null;
+        continue;
+      }
+      Encoded before = encoded.get(k);
+      if (before == null || before.value() != v) {
+        Encoded current = new Encoded(v, toJson.apply(v).encode());
+        encoded.put(k, current);
+        changed.add(current.json());
+      }
+    }
+    return new Changes(changed, removed, encoded);
+  }
+
+  /** What changed in {@code map} since the previous call: looks at every value. */
   public Changes changes(Map<K, V> map) {
+    scanned = true;
     Map<K, Encoded> now = new LinkedHashMap<>(map.size() * 2);
     List<String> changed = new ArrayList<>();
     int kept = 0;

@@ -58,6 +58,8 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
   private final dev.baton.common.store.JsonArraySnapshot<String, Token> encoded =
       new dev.baton.common.store.JsonArraySnapshot<>(Token::toJson);
   private final dev.baton.common.store.GroupCommitFile store;
+  /** Tokens changed since the writer last asked (it asks for their encodings only). */
+  private final java.util.Set<String> touched = new java.util.LinkedHashSet<>();
   private final dev.baton.controller.cluster.ReplicaFeed feed = new dev.baton.controller.cluster.ReplicaFeed();
 
   @Override
@@ -82,6 +84,7 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
         cur.usedAt() != null ? cur.usedAt() : in.usedAt(), cur.group());
     if (!next.equals(cur)) {
       tokens.put(next.hash(), next);
+      touched.add(next.hash());
       store.save();
     }
   }
@@ -128,6 +131,7 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
     String clear = Keys.randomToken(32);
     Token t = new Token(hash(clear), platform, customer, env, name, uuid, instanceId, clock.get().plus(ttl), null, false);
     tokens.put(t.hash(), t);
+    touched.add(t.hash());
     save();
     replicate(t);
     return clear;
@@ -143,6 +147,7 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
     String clear = Keys.randomToken(32);
     Token t = new Token(hash(clear), platform, customer, env, name, uuid, null, clock.get().plus(ttl), null, true);
     tokens.put(t.hash(), t);
+    touched.add(t.hash());
     save();
     replicate(t);
     return clear;
@@ -155,6 +160,7 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
       throw BatonException.notFound("tokens: no such token");
     }
     tokens.put(t.hash(), t.bound(instanceId));
+    touched.add(t.hash());
     save();
     replicate(t.bound(instanceId));
   }
@@ -190,6 +196,7 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
     }
     Token used = t.used(now).bound(instanceId);
     tokens.put(t.hash(), used);
+    touched.add(t.hash());
     save();
     replicate(used);
     return used;
@@ -198,7 +205,10 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
   /** Forgets tokens that expired more than a day ago. */
   public synchronized void prune() {
     Instant horizon = clock.get().minus(Duration.ofDays(1));
-    if (tokens.values().removeIf(t -> t.expires().isBefore(horizon))) {
+    java.util.List<String> expired = tokens.values().stream().filter(t -> t.expires().isBefore(horizon)).map(Token::hash).toList();
+    expired.forEach(tokens::remove);
+    touched.addAll(expired);
+    if (!expired.isEmpty()) {
       save();
     }
   }
@@ -213,6 +223,8 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
   }
 
   private synchronized dev.baton.common.store.JsonArraySnapshot.Changes changes() {
-    return encoded.changes(tokens);
+    var c = encoded.changes(tokens, touched);
+    touched.clear();
+    return c;
   }
 }

@@ -89,6 +89,7 @@ public final class NodeRegistry implements dev.baton.controller.cluster.Replicat
         return;
       }
       nodes.put(r.id(), r);
+      touched.add(r.id());
       save();
     }
     listeners.forEach(l -> l.accept(before, r));
@@ -119,6 +120,7 @@ public final class NodeRegistry implements dev.baton.controller.cluster.Replicat
     NodeRecord before;
     synchronized (this) {
       before = nodes.put(r.id(), r);
+      touched.add(r.id());
       save();
     }
     changed(before, r);
@@ -136,6 +138,7 @@ public final class NodeRegistry implements dev.baton.controller.cluster.Replicat
       }
       next = change.apply(cur);
       nodes.put(id, next);
+      touched.add(id);
       save();
     }
     changed(cur, next);
@@ -156,7 +159,12 @@ public final class NodeRegistry implements dev.baton.controller.cluster.Replicat
     store.save();
   }
 
+  /** Records changed since the writer last asked (it asks for their encodings only). */
+  private final java.util.Set<String> touched = new java.util.LinkedHashSet<>();
+
   private synchronized dev.baton.common.store.JsonArraySnapshot.Changes changes() {
-    return encoded.changes(nodes);
+    var c = encoded.changes(nodes, touched);
+    touched.clear();
+    return c;
   }
 }
