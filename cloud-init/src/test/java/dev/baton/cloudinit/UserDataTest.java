@@ -54,6 +54,14 @@ class UserDataTest {
   }
 
   @Test
+  void theUnitStartsTheAgentWithTheJvmOptionsTheLocalCloudUses() {
+    String cc = UserData.render(input(UserData.Family.DEBIAN)).cloudConfig();
+    String exec = cc.lines().filter(l -> l.trim().startsWith("ExecStart=")).findFirst().orElseThrow().trim();
+    assertEquals("ExecStart=/usr/bin/java " + String.join(" ", UserData.AGENT_JVM_OPTIONS)
+        + " -jar /opt/baton/baton-agent.jar --config /etc/baton/agent.json --state /var/lib/baton", exec);
+  }
+
+  @Test
   void carriesOnlyWhatANodeNeeds() {
     String cc = UserData.render(input(UserData.Family.DEBIAN)).cloudConfig();
     JsonObject cfg = new JsonObject(UserData.agentConfigOf(cc));

@@ -66,7 +66,7 @@ public final class CertificateAuthority {
   private CertificateAuthority(Path dir, PrivateKey key, X509Certificate certificate, BigInteger nextSerial,
       List<BigInteger> revoked) {
     this.dir = dir;
-    this.key = key;
+    this.key = Signatures.signingKey(key);
     this.certificate = certificate;
     this.nextSerial = nextSerial;
     this.reservedUpTo = nextSerial;

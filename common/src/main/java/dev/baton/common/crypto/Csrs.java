@@ -72,7 +72,7 @@ public final class Csrs {
     try {
       SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
       PublicKey key = Pem.publicKey(spki.getEncoded());
-      if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Signatures.PROVIDER).build(key))) {
+      if (!signatureValid(csr, spki, key)) {
         throw BatonException.denied("crypto: the request's signature does not match its key");
       }
       RDN[] cns = csr.getSubject().getRDNs(BCStyle.CN);
@@ -94,6 +94,21 @@ public final class Csrs {
       return new Request(cn, key, challenge, ext);
     } catch (OperatorCreationException | PKCSException | IOException e) {
       throw BatonException.invalid("crypto: unreadable certificate request: " + e.getMessage());
+    }
+  }
+
+  private static boolean signatureValid(PKCS10CertificationRequest csr, SubjectPublicKeyInfo spki, PublicKey key)
+      throws OperatorCreationException, PKCSException, IOException {
+    String direct = Signatures.directName(csr.getSignatureAlgorithm().getAlgorithm());
+    if (direct == null || csr.getSignatureAlgorithm().getParameters() != null
+        && !(csr.getSignatureAlgorithm().getParameters() instanceof org.bouncycastle.asn1.ASN1Null)) {
+      return csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Signatures.PROVIDER).build(key));
+    }
+    try {
+      return Signatures.verify(direct, spki.getEncoded(), csr.toASN1Structure().getCertificationRequestInfo().getEncoded("DER"),
+          csr.getSignature());
+    } catch (java.security.GeneralSecurityException e) {
+      return false; // a key or signature that does not parse does not sign
     }
   }
 

@@ -30,21 +30,32 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistrationBenchmark {
   static final int AGENTS = Integer.getInteger("agents", 1000);
   static final int IN_FLIGHT = Integer.getInteger("inflight", 100);
+  /** The first burst meets a controller that has just started (cold); the next ones a warmer one. */
+  static final int BURSTS = Integer.getInteger("bursts", 5);
+  /** Instances per stand-in process: a real instance's process names one, a holder names this many. */
+  static final int PER_HOLDER = 50;
 
   @Test
   void burstOfAgentsRegistering(@TempDir Path home) throws Exception {
     try (ControllerFixture c = new ControllerFixture(home, new BridgeServer.Limits(64 * 1024, 2 * IN_FLIGHT, 60_000))) {
       List<String> ids = new ArrayList<>();
-      for (int i = 0; i < 2 * AGENTS; i++) { // a first burst on a cold controller, a second on a warm one
+      for (int i = 0; i < BURSTS * AGENTS; i++) {
         ids.add(String.format("i-%017x", 0xb0000L + i));
       }
-      // one live process stands for every instance: its command line names them all
-      List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "sleep 600"));
-      ids.forEach(id -> cmd.add("-Dbaton.instance=" + id));
-      Process holder = new ProcessBuilder(cmd).start();
+      // live processes stand for the instances, each naming 50 of them on its command line (which
+      // the local cloud reads to confirm an instance: one process naming them all would make that
+      // read cost what no real instance costs)
+      List<Process> holders = new ArrayList<>();
       try {
+        for (int h = 0; h < ids.size(); h += PER_HOLDER) {
+          List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "sleep 900"));
+          ids.subList(h, Math.min(ids.size(), h + PER_HOLDER)).forEach(id -> cmd.add("-Dbaton.instance=" + id));
+          holders.add(new ProcessBuilder(cmd).start());
+        }
         List<JsonObject> requests = new ArrayList<>();
-        for (String id : ids) {
+        for (int n = 0; n < ids.size(); n++) {
+          String id = ids.get(n);
+          Process holder = holders.get(n / PER_HOLDER);
           Path f = home.resolve("local-cloud/instance/" + id + ".json");
           Files.createDirectories(f.getParent());
           Files.writeString(f, new JsonObject().put("id", id).put("uuid", "u-" + id).put("state", "running")
@@ -62,13 +73,15 @@ class RegistrationBenchmark {
                 : new io.vertx.core.net.OpenSSLEngineOptions())
             .setHostnameVerificationAlgorithm("HTTPS").setTrustOptions(new io.vertx.core.net.PemTrustOptions()
                 .addCertValue(io.vertx.core.buffer.Buffer.buffer(c.server.ca().certificatePem()))));
-        int failed = burst("cold: the controller's first " + AGENTS, c, shared, requests.subList(0, AGENTS))
-            + burst("warm: the next " + AGENTS, c, shared, requests.subList(AGENTS, 2 * AGENTS));
+        int failed = burst("cold: the controller's first " + AGENTS, c, shared, requests.subList(0, AGENTS));
+        for (int b = 1; b < BURSTS; b++) {
+          failed += burst("warm " + b + ": the next " + AGENTS, c, shared, requests.subList(b * AGENTS, (b + 1) * AGENTS));
+        }
         if (failed > 0) {
           throw new AssertionError(failed + " registrations failed");
         }
       } finally {
-        holder.destroyForcibly();
+        holders.forEach(Process::destroyForcibly);
       }
     }
   }
@@ -80,6 +93,8 @@ class RegistrationBenchmark {
     AtomicInteger failed = new AtomicInteger();
     List<Future<Void>> all = new ArrayList<>();
     Map<Long, Long> threadCpu0 = threadCpu();
+    long jit0 = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    long gc0 = gcMillis();
     long cpu0 = ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis();
     long t0 = System.nanoTime();
     for (int i = 0; i < AGENTS; i++) {
@@ -106,11 +121,18 @@ class RegistrationBenchmark {
     System.out.printf("cpu, " + label + ": %.1f s of CPU in %.1f s (%.0f%% of the machine's 2 cores)%n", cpu / 1000.0, seconds,
         cpu / 10.0 / seconds / 2);
     printCpuByThread(threadCpu0, cpu);
+    System.out.printf("  JIT compiling %d ms, GC pauses %d ms%n",
+        java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0, gcMillis() - gc0);
     Arrays.sort(latency);
     System.out.printf("registrations, " + label + ": %d agents, %d in flight, %d failed; %.2f s; %.0f registrations/s;"
         + " latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", AGENTS, IN_FLIGHT, failed.get(), seconds,
         AGENTS / seconds, latency[AGENTS / 2] / 1e6, latency[AGENTS * 99 / 100] / 1e6, latency[AGENTS - 1] / 1e6);
     return failed.get();
+  }
+
+  private static long gcMillis() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
   }
 
   private static Map<Long, Long> threadCpu() {

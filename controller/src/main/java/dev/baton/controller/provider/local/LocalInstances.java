@@ -17,10 +17,8 @@ import java.util.stream.Stream;
  * when its command line names that directory, so a reused process ID is never mistaken for it.
  */
 public final class LocalInstances {
-  /** JVM options of a local agent: small heap, one compiler tier, serial GC. */
-  public static final List<String> AGENT_JVM = List.of("-Xmx24m", "-Xss512k", "-XX:+UseSerialGC",
-      "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m",
-      "-XX:MaxMetaspaceSize=64m", "-XX:MaxDirectMemorySize=16m", "-Dio.netty.allocator.type=unpooled");
+  /** JVM options of a local agent: those of the systemd unit its user data would install. */
+  public static final List<String> AGENT_JVM = dev.baton.cloudinit.UserData.AGENT_JVM_OPTIONS;
 
   private LocalInstances() {}
 
