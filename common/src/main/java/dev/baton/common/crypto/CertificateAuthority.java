@@ -87,6 +87,20 @@ public final class CertificateAuthority {
       }
       Files.createDirectories(dir);
       KeyPair kp = Keys.ec();
+      X509Certificate cert = selfSigned(kp, name);
+      CertificateAuthority ca = new CertificateAuthority(dir, kp.getPrivate(), cert, BigInteger.TWO, List.of());
+      writeAtomically(keyFile, Pem.encode(kp.getPrivate()), true);
+      ca.saveState();
+      writeAtomically(certFile, Pem.encode(cert), false);
+      return ca;
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "ca: cannot open " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A CA certificate for {@code kp}, signed by itself, valid ten years. */
+  private static X509Certificate selfSigned(KeyPair kp, String name) {
+    try {
       X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name).addRDN(BCStyle.O, "Baton").build();
       Instant now = Instant.now();
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, BigInteger.ONE,
@@ -95,14 +109,9 @@ public final class CertificateAuthority {
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       b.addExtension(Extension.subjectKeyIdentifier, false, u.createSubjectKeyIdentifier(kp.getPublic()));
-      X509Certificate cert = sign(b, kp.getPrivate());
-      CertificateAuthority ca = new CertificateAuthority(dir, kp.getPrivate(), cert, BigInteger.TWO, List.of());
-      writeAtomically(keyFile, Pem.encode(kp.getPrivate()), true);
-      ca.saveState();
-      writeAtomically(certFile, Pem.encode(cert), false);
-      return ca;
-    } catch (IOException | java.security.NoSuchAlgorithmException e) {
-      throw new BatonException(ErrorCode.UNAVAILABLE, "ca: cannot open " + dir + ": " + e.getMessage(), e);
+      return sign(b, kp.getPrivate());
+    } catch (CertIOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -200,24 +209,30 @@ public final class CertificateAuthority {
 
   private X509Certificate issue(PublicKey subjectKey, String cn, Duration validity, KeyPurposeId[] purposes,
       List<GeneralName> sans, Map<String, String> extensions) {
+    // the counter in the high bits (never reused here), 64 random bits below: controllers of a cluster that
+    // share this CA never give two certificates one serial
+    BigInteger serial = nextSerial.shiftLeft(64).or(new BigInteger(64, SERIAL_RANDOM));
+    nextSerial = nextSerial.add(BigInteger.ONE);
+    if (nextSerial.compareTo(reservedUpTo) > 0) {
+      reservedUpTo = nextSerial.add(BLOCK);
+      saveState();
+    }
+    return build(certificate, key, serial, subjectKey, cn, validity, purposes, sans, extensions);
+  }
+
+  /** A certificate for {@code subjectKey} signed by {@code key}, the key of {@code issuer}. */
+  private static X509Certificate build(X509Certificate issuer, PrivateKey key, BigInteger serial, PublicKey subjectKey,
+      String cn, Duration validity, KeyPurposeId[] purposes, List<GeneralName> sans, Map<String, String> extensions) {
     try {
-      // the counter in the high bits (never reused here), 64 random bits below: controllers of a cluster that
-      // share this CA never give two certificates one serial
-      BigInteger serial = nextSerial.shiftLeft(64).or(new BigInteger(64, SERIAL_RANDOM));
-      nextSerial = nextSerial.add(BigInteger.ONE);
-      if (nextSerial.compareTo(reservedUpTo) > 0) {
-        reservedUpTo = nextSerial.add(BLOCK);
-        saveState();
-      }
       Instant now = Instant.now();
       X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, cn).build();
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial,
+      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, serial,
           Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, subjectKey);
       JcaX509ExtensionUtils u = new JcaX509ExtensionUtils();
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
       b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
-      b.addExtension(Extension.authorityKeyIdentifier, false, u.createAuthorityKeyIdentifier(certificate));
+      b.addExtension(Extension.authorityKeyIdentifier, false, u.createAuthorityKeyIdentifier(issuer));
       if (!sans.isEmpty()) {
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
       }
@@ -228,6 +243,26 @@ public final class CertificateAuthority {
     } catch (CertIOException | java.security.NoSuchAlgorithmException | CertificateException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A registration's crypto {@code rounds} times with a throwaway CA in memory (a CSR read and
+   * checked, a client certificate issued for its key), so that the JIT has compiled it before the
+   * first agents arrive: a controller's first burst otherwise runs the P-256 arithmetic in the
+   * interpreter (docs/benchmarks.md). Returns the milliseconds it took.
+   */
+  public static long warmUp(int rounds) {
+    long start = System.nanoTime();
+    KeyPair kp = Keys.ec();
+    X509Certificate issuer = selfSigned(kp, "warm-up");
+    PrivateKey key = Signatures.signingKey(kp.getPrivate());
+    String csr = Csrs.create(Keys.ec(), "warm-up", Map.of(), null);
+    for (int i = 0; i < rounds; i++) {
+      Csrs.Request r = Csrs.read(csr);
+      build(issuer, key, BigInteger.valueOf(i + 2), r.publicKey(), r.commonName(), Duration.ofMinutes(10),
+          new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}, List.of(), r.extensions());
+    }
+    return (System.nanoTime() - start) / 1_000_000;
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) {

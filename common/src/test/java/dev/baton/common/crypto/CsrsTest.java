@@ -97,4 +97,9 @@ class CsrsTest {
     X509Certificate cert = ca.issueClient(Keys.ec().getPublic(), "node-1", Duration.ofHours(1), Map.of());
     cert.verify(ca.certificate().getPublicKey()); // the JDK's own check
   }
+
+  @Test
+  void theWarmUpRunsARegistrationsCryptoOnAThrowawayCa() {
+    assertTrue(CertificateAuthority.warmUp(3) >= 0); // a CSR read and a certificate issued three times, or it throws
+  }
 }

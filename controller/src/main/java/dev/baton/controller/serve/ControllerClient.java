@@ -23,6 +23,18 @@ import java.util.concurrent.TimeUnit;
  * the background when none runs ({@link #ensureRunning}).
  */
 public final class ControllerClient {
+  /**
+   * The JVM options of a controller started in the background, unless BATON_JAVA_OPTS gives
+   * others (bin/controller uses the same): C1 only, since on a 2-core machine C2's compilations
+   * cost more than they give back during a registration burst (docs/benchmarks.md: 452 against
+   * 278 registrations/s on a controller's first 1,000, ~930 against ~650 warm).
+   */
+  public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
+
+  static List<String> jvmOptions(String env) {
+    return env == null || env.isBlank() ? DEFAULT_JVM_OPTIONS : List.of(env.trim().split("\\s+"));
+  }
+
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
   private final String base;
   private final String token;
@@ -81,8 +93,9 @@ public final class ControllerClient {
       if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
         cmd.add("/usr/bin/setsid");
       }
-      cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-          "-Dbaton.home=" + home.dir().getParent(), "-jar", jar.toString(), "serve"));
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(jvmOptions(System.getenv("BATON_JAVA_OPTS")));
+      cmd.addAll(List.of("-Dbaton.home=" + home.dir().getParent(), "-jar", jar.toString(), "serve"));
       long logStart = Files.exists(home.log()) ? Files.size(home.log()) : 0;
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(home.log().toFile()))

@@ -231,12 +231,18 @@ public final class ControllerServer {
           .put("api_host", apiHost()).put("bridge_port", started.bridgePort()).put("download_port", started.downloadPort())
           .put("endpoints", new JsonArray(endpoints))
           .put("started", Instant.now().toString());
+      // in the background: the registration path's signatures compiled before the first agents come
+      vertx.executeBlocking(() -> CertificateAuthority.warmUp(WARM_UP_ROUNDS), false)
+          .onSuccess(ms -> java.util.logging.Logger.getLogger("baton.controller").fine("signatures warmed up in " + ms + " ms"));
       return vertx.executeBlocking(() -> {
         CertificateAuthority.writeAtomically(home.runtime(), runtime.encodePrettily(), false);
         return started;
       }, false);
     });
   }
+
+  /** Rounds of the start's warm-up (a CSR checked, a certificate issued): ~0.4 s of one core. */
+  static final int WARM_UP_ROUNDS = Integer.getInteger("baton.warm-up-rounds", 400);
 
   /** A group node's name: the group's certname pattern ({role}-{instance_id}.{domain} by default). */
   static String groupNodeName(JsonObject intent, dev.baton.controller.attest.TokenStore.Token token, String instance) {

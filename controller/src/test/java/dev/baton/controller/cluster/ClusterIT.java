@@ -62,7 +62,7 @@ class ClusterIT {
 
     void start(String membersList) throws IOException {
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-Dbaton.reconcile-interval-ms=5000", "-jar",
+          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dbaton.reconcile-interval-ms=5000", "-jar",
           ROOT.resolve("controller/target/baton-controller.jar").toString(), "serve", "--cluster",
           "--cluster-members", membersList, "--cluster-port", String.valueOf(hazelcast), "--bridge-port",
           String.valueOf(bridge), "--api-port", String.valueOf(api), "--download-port", String.valueOf(download)));
