@@ -220,13 +220,15 @@ public final class ControllerServer {
       }
       return joined.compose(v -> outbox.start()).compose(v -> registrar.start())
           .compose(v -> bridge.listen(options.bindHost(), options.bridgePort(), certPem, keyPem))
-          .compose(bridgePort -> api.listen(apiHost(), options.apiPort())
-              .compose(apiPort -> downloads(certPem, keyPem).map(dl -> new Started(bridgePort, apiPort, dl))));
+          .compose(bridgePort -> downloads(certPem, keyPem).compose(dl -> {
+            // what the API's bootstrap answers is known before the API listens (it answered 500 in between)
+            downloadPort = dl;
+            endpoints = options.advertise().isEmpty()
+                ? List.of((options.bindHost().equals("0.0.0.0") ? "127.0.0.1" : options.bindHost()) + ":" + bridgePort)
+                : options.advertise();
+            return api.listen(apiHost(), options.apiPort()).map(apiPort -> new Started(bridgePort, apiPort, dl));
+          }));
     }).compose(started -> {
-      downloadPort = started.downloadPort();
-      endpoints = options.advertise().isEmpty()
-          ? List.of((options.bindHost().equals("0.0.0.0") ? "127.0.0.1" : options.bindHost()) + ":" + started.bridgePort())
-          : options.advertise();
       JsonObject runtime = new JsonObject().put("pid", ProcessHandle.current().pid()).put("api_port", started.apiPort())
           .put("api_host", apiHost()).put("bridge_port", started.bridgePort()).put("download_port", started.downloadPort())
           .put("endpoints", new JsonArray(endpoints))
