@@ -30,7 +30,7 @@ public final class UserData {
    * The agent's JVM options, on a node (the systemd unit) as in the local cloud: a heap that starts
    * at 4 MB and gives back what it no longer uses, one compiler tier and one compiler thread, the
    * serial collector, Netty without its pooled buffers, and the C heap trimmed every 5 s (JDK
-   * 17.0.9 and later; ignored by older builds). Together they take an idle agent from 77 to ~70 MB
+   * 17.0.9 and later; ignored by older builds). Together they take an idle agent from 80 to 74 MB
    * (docs/benchmarks.md: the JVM's own floor for a process holding one TLS connection is ~45 MB).
    */
   public static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms4m", "-Xmx32m", "-Xmn2m",
