@@ -16,9 +16,11 @@ class ControllerClientTest {
   }
 
   @Test
-  void binControllerHasTheSameDefaults() throws Exception {
-    String script = Files.readString(Path.of("../bin/controller"));
-    assertEquals(true, script.contains("${BATON_JAVA_OPTS:-" + String.join(" ", ControllerClient.DEFAULT_JVM_OPTIONS) + "}"),
-        "bin/controller and ControllerClient.DEFAULT_JVM_OPTIONS differ");
+  void binControllerAndBinBenchHaveTheSameDefaults() throws Exception {
+    for (String name : new String[] {"controller", "bench"}) {
+      String script = Files.readString(Path.of("../bin/" + name));
+      assertEquals(true, script.contains("${BATON_JAVA_OPTS:-" + String.join(" ", ControllerClient.DEFAULT_JVM_OPTIONS) + "}"),
+          "bin/" + name + " and ControllerClient.DEFAULT_JVM_OPTIONS differ");
+    }
   }
 }
