@@ -86,8 +86,9 @@ public final class Agent {
     Future<AgentState.Identity> identity;
     try {
       identity = state.identity().map(Future::succeededFuture).orElseGet(() -> register(ep));
-    } catch (java.io.IOException e) {
-      identity = Future.failedFuture(e);
+    } catch (java.io.IOException | RuntimeException e) {
+      // one line and a retry, never a stack trace: the state directory or the metadata may come good
+      identity = Future.failedFuture(e.getMessage() == null ? e.toString() : e.getMessage());
     }
     identity.compose(id -> connect(ep, id)).onComplete(ar -> {
       if (ar.succeeded()) {
@@ -95,7 +96,8 @@ public final class Agent {
         up.tryComplete();
         return;
       }
-      LOG.warning("agent: " + ep + ": " + ar.cause().getMessage());
+      String why = ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage();
+      LOG.warning("agent: " + ep + ": " + why + "; retrying");
       endpoint++;
       retryLater(up);
     });

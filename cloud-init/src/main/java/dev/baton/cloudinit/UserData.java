@@ -15,10 +15,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Renders the user data that starts the Baton agent on an instance: MIME multipart with a
- * {@code #cloud-config} part (install a Java runtime for the image's family, write the agent's
- * configuration, the controller CA certificate and a systemd unit that restarts the agent on
- * failure) and a shell part (download the agent jar from the controller over HTTPS with the
- * pinned CA, check its SHA-256, start the unit). Gzipped when over EC2's 16 KB limit; an error
+ * {@code #cloud-config} part (the agent's configuration, the controller CA certificate and a
+ * systemd unit that restarts the agent on failure) and a shell part ({@link BootScript}: a Java
+ * runtime the release has, the Puppet agent for a Puppet hand-off, the agent jar downloaded from
+ * the controller over HTTPS with the pinned CA and its SHA-256 checked, the unit started; a
+ * failing step stops it and says which). Gzipped when over EC2's 16 KB limit; an error
  * when even that does not fit. It carries no long-lived secret: the join token is single-use
  * and expires.
  */
@@ -43,22 +44,22 @@ public final class UserData {
 
   private UserData() {}
 
-  /** The image families cloud-init knows how to put Java on. */
+  /** The operating-system families the user data installs on ({@link Releases}). */
   public enum Family {
-    DEBIAN(List.of("openjdk-17-jre-headless", "curl", "ca-certificates")),
-    UBUNTU(List.of("openjdk-17-jre-headless", "curl", "ca-certificates")),
-    AMAZON_LINUX(List.of("java-17-amazon-corretto-headless", "curl-minimal"));
+    DEBIAN("apt"), UBUNTU("apt"), AMAZON_LINUX("dnf");
 
-    private final List<String> packages;
+    private final String packageManager;
 
-    Family(List<String> packages) {
-      this.packages = packages;
+    Family(String packageManager) {
+      this.packageManager = packageManager;
     }
 
-    public List<String> packages() {
-      return packages;
+    /** {@code apt} or {@code dnf}. */
+    public String packageManager() {
+      return packageManager;
     }
 
+    /** The family a definition names ({@code debian}, {@code ubuntu}, {@code amazon_linux}). */
     public static Family of(String yaml) {
       return valueOf(yaml.toUpperCase(java.util.Locale.ROOT));
     }
@@ -67,8 +68,13 @@ public final class UserData {
   /**
    * @param agentJarUrl HTTPS URL of the agent jar on the controller
    * @param agentSha256 the jar's SHA-256, checked before it runs
+   * @param puppet whether the node's hand-off is Puppet (its agent is installed too)
    */
-  public record Input(AgentConfig agent, Family family, String agentJarUrl, String agentSha256) {}
+  public record Input(AgentConfig agent, Family family, String agentJarUrl, String agentSha256, boolean puppet) {
+    public Input(AgentConfig agent, Family family, String agentJarUrl, String agentSha256) {
+      this(agent, family, agentJarUrl, agentSha256, false);
+    }
+  }
 
   /** The user data: {@code bytes} as sent to the cloud (gzipped or not), and its parts as text. */
   public record Rendered(byte[] bytes, boolean gzipped, String cloudConfig, String script, String mime) {}
@@ -110,10 +116,8 @@ public final class UserData {
 
   static String cloudConfig(Input in) {
     StringBuilder y = new StringBuilder("#cloud-config\n");
-    y.append("# Written by Baton: installs Java and starts the Baton agent, which registers with the controller.\n");
-    y.append("package_update: true\n");
-    y.append("packages:\n");
-    in.family().packages().forEach(p -> y.append("  - ").append(p).append('\n'));
+    y.append("# Written by Baton: the agent's configuration, the controller's CA and the agent's unit; the script\n");
+    y.append("# part installs what the release needs and starts the agent, which registers with the controller.\n");
     y.append("write_files:\n");
     file(y, AGENT_CONFIG_PATH, "0600", in.agent().toJson().encodePrettily());
     file(y, "/etc/baton/ca.pem", "0644", in.agent().caPem());
@@ -127,6 +131,8 @@ public final class UserData {
         ExecStart=/usr/bin/java %s -jar /opt/baton/baton-agent.jar --config /etc/baton/agent.json --state /var/lib/baton
         Restart=on-failure
         RestartSec=5
+        # a configuration the agent cannot use does not get better by restarting it
+        RestartPreventExitStatus=78
         User=root
 
         [Install]
@@ -147,17 +153,7 @@ public final class UserData {
   }
 
   static String script(Input in) {
-    return "#!/bin/sh\n"
-        + "# Written by Baton: fetch the agent from the controller, check it, start it.\n"
-        + "set -eu\n"
-        + "mkdir -p /opt/baton /var/lib/baton\n"
-        + "chmod 0700 /var/lib/baton\n"
-        + "curl -fsS --retry 10 --retry-delay 3 --cacert /etc/baton/ca.pem -o /opt/baton/baton-agent.jar.new '"
-        + in.agentJarUrl().replace("'", "") + "'\n"
-        + "echo '" + in.agentSha256() + "  /opt/baton/baton-agent.jar.new' | sha256sum -c -\n"
-        + "mv /opt/baton/baton-agent.jar.new /opt/baton/baton-agent.jar\n"
-        + "systemctl daemon-reload\n"
-        + "systemctl enable --now baton-agent.service\n";
+    return BootScript.render(in);
   }
 
   private static byte[] gzip(byte[] data) {

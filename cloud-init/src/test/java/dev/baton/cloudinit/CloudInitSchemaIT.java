@@ -46,9 +46,36 @@ class CloudInitSchemaIT {
     requireCloudInit();
     Path file = tmp.resolve("user-data.yaml");
     Files.writeString(file, UserData.render(UserDataTest.input(family)).cloudConfig()
-        .replace("package_update: true", "package_update: {not: a boolean}"));
+        .replace("    permissions: '0600'", "    permissions: {not: a mode}"));
     Result r = run(CLOUD_INIT.toString(), "schema", "--config-file", file.toString());
     assertTrue(r.code != 0, "a broken config is refused, so the check above can fail: " + r.output);
+  }
+
+  static final Path SHELLCHECK = Path.of("/usr/bin/shellcheck");
+
+  /**
+   * The script part passes shellcheck with nothing to say (info level included) and parses under
+   * dash, Debian's and Ubuntu's /bin/sh, for every family, with and without Puppet.
+   */
+  @ParameterizedTest
+  @EnumSource(UserData.Family.class)
+  void theScriptIsCleanPosixShell(UserData.Family family, @TempDir Path tmp) throws Exception {
+    if (!Files.isExecutable(SHELLCHECK)) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw new AssertionError("shellcheck is not installed; bin/test installs it (apt-get install shellcheck)");
+      }
+      assumeTrue(false, "shellcheck is not installed (bin/test installs it)");
+    }
+    for (boolean puppet : new boolean[] {false, true}) {
+      UserData.Input in = UserDataTest.input(family);
+      Path file = tmp.resolve("script-" + puppet + ".sh");
+      Files.writeString(file, UserData.render(new UserData.Input(in.agent(), family, in.agentJarUrl(), in.agentSha256(),
+          puppet)).script());
+      Result r = run(SHELLCHECK.toString(), "--shell=sh", "--severity=info", file.toString());
+      assertEquals(0, r.code, "shellcheck on " + family + (puppet ? " with Puppet" : "") + ":\n" + r.output);
+      Result parsed = run("/bin/dash", "-n", file.toString());
+      assertEquals(0, parsed.code, parsed.output);
+    }
   }
 
   record Result(int code, String output) {}

@@ -39,11 +39,50 @@ class UserDataTest {
     assertTrue(mime.contains("Content-Type: text/cloud-config"));
     assertTrue(mime.contains("Content-Type: text/x-shellscript"));
     assertTrue(r.cloudConfig().startsWith("#cloud-config\n"));
-    family.packages().forEach(p -> assertTrue(r.cloudConfig().contains("  - " + p + "\n"), p));
+    for (Releases.Release rel : Releases.of(family)) {
+      assertTrue(r.script().contains(" java='" + rel.java() + "'" + (rel.versionId().equals("*") ? "\n" : " ;;")), "the script installs " + rel.java() + " on " + rel.name());
+    }
+    assertFalse(r.script().contains("puppet="), "no Puppet agent for a hand-off that is not Puppet's");
     assertTrue(r.script().contains("--cacert /etc/baton/ca.pem"), "the jar is fetched with the pinned CA");
     assertTrue(r.script().contains("echo '" + SHA + "  /opt/baton/baton-agent.jar.new' | sha256sum -c -"),
         "and checked before it runs");
     assertTrue(r.cloudConfig().contains("Restart=on-failure"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(UserData.Family.class)
+  void aPuppetHandOffInstallsThePuppetAgentOfTheRelease(UserData.Family family) {
+    UserData.Input in = input(family);
+    String script = UserData.render(new UserData.Input(in.agent(), family, in.agentJarUrl(), in.agentSha256(), true)).script();
+    for (Releases.Release rel : Releases.of(family)) {
+      assertTrue(script.contains(" java='" + rel.java() + "' puppet='" + rel.puppet() + "' repo='"
+          + (rel.puppetRepository() == null ? "" : rel.puppetRepository()) + "'"), rel.name());
+    }
+  }
+
+  @Test
+  void everyStepSaysItsNameAndAFailureSaysWhichStepFailed() {
+    String script = UserData.render(input(UserData.Family.DEBIAN)).script();
+    for (String step : BootScript.STEPS) {
+      assertTrue(script.contains("\nstep " + step + "\n"), step);
+    }
+    assertTrue(script.contains("echo \"baton: FAILED at step $n ($name): $*\" >&2"), script);
+    assertTrue(script.contains("--retry-connrefused"), "a controller that is not up yet is waited for");
+    assertFalse(script.contains("set -e"), "each failure is caught and named, not left to set -e");
+  }
+
+  @Test
+  void aReleaseTheTableDoesNotListGetsItsFamilysFallback() {
+    assertEquals("openjdk-21-jre-headless", Releases.pick(UserData.Family.DEBIAN, "debian", "13").java());
+    assertEquals("openjdk-17-jre-headless", Releases.pick(UserData.Family.DEBIAN, "debian", "12").java());
+    assertEquals("default-jre-headless", Releases.pick(UserData.Family.DEBIAN, "debian", "14").java());
+    assertEquals("openvox-agent", Releases.pick(UserData.Family.UBUNTU, "ubuntu", "22.04").puppet(),
+        "Ubuntu 22.04's own Puppet is 5.5, which has no `puppet ssl`");
+    assertEquals("java-17-amazon-corretto-headless", Releases.pick(UserData.Family.AMAZON_LINUX, "amzn", "2023").java());
+    for (UserData.Family f : UserData.Family.values()) {
+      List<Releases.Release> rows = Releases.of(f);
+      assertEquals("*", rows.get(rows.size() - 1).versionId(), "every family ends with a fallback: " + f);
+    }
   }
 
   @Test

@@ -22,24 +22,42 @@ public final class Evidence {
   /** The instance ID and signature to present (document, signature null for local evidence). */
   public record Proof(String instanceId, String document, String signature) {}
 
+  /**
+   * The proof to present. A failure (the metadata service not answering yet, a document without an
+   * instance ID) is a failed future whose message names the metadata address: the agent retries.
+   */
   public static Future<Proof> collect(Vertx vertx, AgentConfig config) {
     if (Registration.EVIDENCE_LOCAL.equals(config.evidence())) {
       return Future.succeededFuture(new Proof(config.instanceId(), null, null));
     }
+    try {
+      return fromImds(vertx, config).recover(e -> Future.failedFuture("instance metadata " + config.imds() + ": "
+          + (e.getMessage() == null ? e.toString() : e.getMessage())));
+    } catch (RuntimeException e) {
+      return Future.failedFuture("instance metadata " + config.imds() + ": " + e.getMessage());
+    }
+  }
+
+  private static Future<Proof> fromImds(Vertx vertx, AgentConfig config) {
     java.net.URI imds = java.net.URI.create(config.imds());
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000));
     RequestOptions base = new RequestOptions().setHost(imds.getHost())
         .setPort(imds.getPort() < 0 ? 80 : imds.getPort()).setTimeout(5000);
     return http.request(new RequestOptions(base).setMethod(HttpMethod.PUT).setURI("/latest/api/token")
             .putHeader("X-aws-ec2-metadata-token-ttl-seconds", "300"))
-        .compose(req -> req.send().compose(resp -> resp.body()))
+        .compose(req -> req.send().compose(resp -> resp.statusCode() == 200 ? resp.body()
+            : Future.failedFuture("the session token request (IMDSv2) answered " + resp.statusCode())))
         .compose(token -> {
           String t = token.toString().trim();
           Future<String> doc = get(http, base, "/latest/dynamic/instance-identity/document", t);
           Future<String> sig = get(http, base, "/latest/dynamic/instance-identity/rsa2048", t);
           return Future.all(doc, sig).map(cf -> {
             String document = cf.resultAt(0);
-            return new Proof(new JsonObject(document).getString("instanceId"), document, cf.resultAt(1));
+            String id = new JsonObject(document).getString("instanceId");
+            if (id == null) {
+              throw new IllegalStateException("the identity document has no instanceId");
+            }
+            return new Proof(id, document, cf.resultAt(1));
           });
         }).andThen(ar -> http.close());
   }

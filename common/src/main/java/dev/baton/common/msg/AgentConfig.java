@@ -14,10 +14,47 @@ import java.util.List;
  * @param caPem the controller CA's certificate; {@code caSha256} must be its fingerprint
  * @param evidence {@code local} or {@code aws}
  * @param instanceId the instance ID on the local provider (on AWS it comes from the signed document)
- * @param imds the instance metadata endpoint (AWS), normally http://169.254.169.254
+ * @param imds the instance metadata endpoint (AWS); absent, null or empty means {@link #DEFAULT_IMDS}
  */
 public record AgentConfig(List<String> endpoints, String caPem, String caSha256, String token, String evidence,
     String instanceId, String name, String platform, String imds) {
+  /** EC2's instance metadata service. */
+  public static final String DEFAULT_IMDS = "http://169.254.169.254";
+
+  public AgentConfig {
+    endpoints = List.copyOf(endpoints);
+    imds = imds == null || imds.isBlank() ? DEFAULT_IMDS : imds;
+    evidence = evidence == null || evidence.isBlank() ? Registration.EVIDENCE_AWS : evidence;
+  }
+
+  /**
+   * What makes this configuration unusable, in one line, or null when it can be used: an agent
+   * with it could never register, so it says so instead of retrying.
+   */
+  public String problem() {
+    if (endpoints.isEmpty()) {
+      return "no controller endpoints (\"endpoints\": [\"HOST:PORT\", ...])";
+    }
+    for (String e : endpoints) {
+      int colon = e.lastIndexOf(':');
+      if (colon <= 0 || !e.substring(colon + 1).matches("[0-9]{1,5}")) {
+        return "endpoint \"" + e + "\" is not HOST:PORT";
+      }
+    }
+    if (caPem == null || !caPem.contains("BEGIN CERTIFICATE")) {
+      return "no controller CA certificate (\"ca_pem\")";
+    }
+    if (!Registration.EVIDENCE_AWS.equals(evidence) && !Registration.EVIDENCE_LOCAL.equals(evidence)) {
+      return "unknown evidence \"" + evidence + "\" (aws or local)";
+    }
+    if (Registration.EVIDENCE_LOCAL.equals(evidence) && (instanceId == null || instanceId.isBlank())) {
+      return "local evidence without an \"instance_id\"";
+    }
+    if (!imds.startsWith("http://")) {
+      return "\"imds\" must be an http:// address, not " + imds;
+    }
+    return null;
+  }
 
   public JsonObject toJson() {
     return new JsonObject().put("endpoints", new JsonArray(new ArrayList<>(endpoints))).put("ca_pem", caPem)
@@ -25,11 +62,15 @@ public record AgentConfig(List<String> endpoints, String caPem, String caSha256,
         .put("name", name).put("platform", platform).put("imds", imds);
   }
 
+  /** Reads what cloud-init wrote; a key that is absent or null takes its default. */
   public static AgentConfig fromJson(JsonObject o) {
     List<String> eps = new ArrayList<>();
-    o.getJsonArray("endpoints", new JsonArray()).forEach(e -> eps.add(e.toString()));
+    JsonArray a = o.getJsonArray("endpoints");
+    if (a != null) {
+      a.forEach(e -> eps.add(String.valueOf(e)));
+    }
     return new AgentConfig(eps, o.getString("ca_pem"), o.getString("ca_sha256"), o.getString("join_token"),
-        o.getString("evidence", Registration.EVIDENCE_AWS), o.getString("instance_id"), o.getString("name"),
-        o.getString("platform"), o.getString("imds", "http://169.254.169.254"));
+        o.getString("evidence"), o.getString("instance_id"), o.getString("name"), o.getString("platform"),
+        o.getString("imds"));
   }
 }

@@ -38,6 +38,20 @@ public final class Net {
   }
 
   /** Parses an IPv4 address; returns -1 when it is not one. */
+  /**
+   * Whether a host an agent is told to connect to means the node itself: {@code localhost}, an
+   * address of 127.0.0.0/8, {@code ::1}, or the unspecified {@code 0.0.0.0} / {@code ::}.
+   */
+  public static boolean isOwnHost(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    h = h.toLowerCase(java.util.Locale.ROOT);
+    if (h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("::") || h.equals("0.0.0.0")
+        || h.equals("0:0:0:0:0:0:0:1")) {
+      return true;
+    }
+    return IPV4.matcher(h).matches() && h.startsWith("127.");
+  }
+
   public static long parseIpv4(String s) {
     var m = IPV4.matcher(s);
     if (!m.matches()) {

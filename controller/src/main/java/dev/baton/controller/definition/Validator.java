@@ -10,6 +10,8 @@ import dev.baton.controller.definition.model.DnsType;
 import dev.baton.controller.definition.model.HandoffSpec;
 import dev.baton.controller.definition.model.IamPolicySpec;
 import dev.baton.controller.definition.model.IamRoleSpec;
+import dev.baton.controller.definition.model.ImageFamily;
+import dev.baton.controller.definition.model.MachineImage;
 import dev.baton.controller.definition.model.InstanceSpec;
 import dev.baton.controller.definition.model.PlatformSpec;
 import dev.baton.controller.definition.model.Protocol;
@@ -93,8 +95,38 @@ final class Validator {
           "the local provider uses no cloud account; remove \"" + (spec.credentials() != null ? "credentials" : "account")
               + "\" or set provider: aws");
     }
+    checkEndpoints();
     checkTags(spec.tags(), platformPositions, "tags");
     spec.environments().forEach((name, e) -> checkTags(e.tags(), platformPositions, "environments." + name + ".tags"));
+  }
+
+  /**
+   * Nodes in a cloud are told where the controller is: the platform's {@code controller.endpoints},
+   * never an address that means the node itself (the agent would download from, and connect to, its
+   * own loopback).
+   */
+  private void checkEndpoints() {
+    boolean nodes = !platform.ofKind(ResourceKind.INSTANCE).isEmpty()
+        || !platform.ofKind(ResourceKind.AUTOSCALING_GROUP).isEmpty();
+    if (spec.provider() == ProviderKind.LOCAL || !nodes) {
+      return;
+    }
+    if (spec.controller() == null || !platformPositions.has("controller.endpoints")) {
+      error(platformPositions.at(spec.controller() == null ? "provider" : "controller"), "the nodes of an "
+          + spec.provider().yaml() + " platform need \"controller.endpoints\": the HOST:PORT they reach the controller"
+          + " at (such as controller: {endpoints: [10.0.0.5:7443]}; the controller advertises it with serve --advertise)");
+      return;
+    }
+    List<String> eps = spec.controller().endpoints();
+    for (int i = 0; i < eps.size(); i++) {
+      String ep = eps.get(i);
+      int colon = ep.lastIndexOf(':');
+      if (colon > 0 && Net.isOwnHost(ep.substring(0, colon))) {
+        error(platformPositions.at("controller.endpoints[" + i + "]"), "nodes on " + spec.provider().yaml()
+            + " cannot reach the controller at " + ep + ": for a node that address is itself; give the address nodes"
+            + " reach the controller at (a private address or DNS name of its host)");
+      }
+    }
   }
 
   private void checkTags(Map<String, String> tags, Positions pos, String path) {
@@ -427,7 +459,22 @@ final class Validator {
         }
       }
       checkImage(r, "ami", i.ami());
+      checkMachine(r, "", i.image(), i.imageFamily());
       checkHandoff(r, i.handoff(), i.domain());
+    }
+  }
+
+  /** A machine image is the local provider's; its family is the image's own. */
+  private void checkMachine(Resource r, String prefix, MachineImage image, ImageFamily family) {
+    if (image == null) {
+      return;
+    }
+    if (spec.provider() != ProviderKind.LOCAL) {
+      error(r.pos(prefix + "image"), "\"image\" boots a machine on the local provider; on " + spec.provider().yaml()
+          + " the image is \"ami\"");
+    } else if (r.positions().has(prefix + "image_family") && family != image.family()) {
+      error(r.pos(prefix + "image_family"), "image " + image.yaml() + " is of the " + image.family().yaml()
+          + " family, not " + family.yaml() + "; leave image_family out");
     }
   }
 
@@ -560,6 +607,7 @@ final class Validator {
       if (g.launch() != null) {
         checkGroupsInVpc(r, "launch.security_groups", g.launch().securityGroups(), vpc, "the group's subnets");
         checkImage(r, "launch.ami", g.launch().ami());
+        checkMachine(r, "launch.", g.launch().image(), g.launch().imageFamily());
       }
       if (g.certnamePattern() != null) {
         Matcher m = PLACEHOLDER.matcher(g.certnamePattern());

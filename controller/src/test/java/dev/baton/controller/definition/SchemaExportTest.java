@@ -56,7 +56,8 @@ class SchemaExportTest {
     int open = doc.indexOf("```yaml\n", start) + "```yaml\n".length();
     String block = doc.substring(open, doc.indexOf("```", open));
     Files.writeString(tmp.resolve("platform.yaml"),
-        "name: docs\ncustomer: docs\nprovider: aws\nregion: eu-west-1\ndomain: example.internal\n");
+        "name: docs\ncustomer: docs\nprovider: aws\nregion: eu-west-1\ndomain: example.internal\n"
+            + "controller: {endpoints: [controller.example.internal:7443]}\n");
     Files.writeString(tmp.resolve("all.yaml"), block);
     dev.baton.controller.cli.CliRun run = dev.baton.controller.cli.CliRun.of("validate", tmp.toString());
     assertEquals(0, run.exitCode(), run.err());

@@ -14,6 +14,10 @@ public record InstanceSpec(
         String ami,
     @Field(onChange = OnChange.NONE, doc = "Operating-system family of the image: debian, ubuntu or amazon_linux", dflt = "debian")
         ImageFamily imageFamily,
+    @Field(onChange = OnChange.REPLACE, doc = "Local provider only: boot the instance as a real machine from this image"
+        + " (debian-12 or debian-13: a Debian system under systemd-nspawn whose cloud-init runs the user data; needs root"
+        + " and the debootstrap and systemd-container packages). Omitted: the instance is an agent process",
+        example = "debian-12") MachineImage image,
     @Field(onChange = OnChange.NONE, doc = "DNS domain of the node; its certname is NAME.DOMAIN. Defaults to the platform's domain",
         format = Format.DNS_NAME, example = "acme.example.net") String domain,
     @Field(onChange = OnChange.REPLACE, doc = "Name of the EC2 key pair for emergency SSH access", example = "ops-2026") String keypair,

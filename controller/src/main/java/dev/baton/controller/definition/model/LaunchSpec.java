@@ -10,6 +10,8 @@ public record LaunchSpec(
         String ami,
     @Field(doc = "Operating-system family of the image: debian, ubuntu or amazon_linux", dflt = "debian")
         ImageFamily imageFamily,
+    @Field(doc = "Local provider only: boot each instance as a real machine from this image (debian-12 or debian-13,"
+        + " see instance.image). Omitted: each instance is an agent process", example = "debian-12") MachineImage image,
     @Field(doc = "Name of the EC2 key pair", example = "ops-2026") String keypair,
     @Field(doc = "The instance profile of launched instances", ref = "instance_profile", example = "worker")
         String instanceProfile,

@@ -20,7 +20,7 @@ public record PlatformSpec(
     @Field(doc = "Default DNS domain of nodes (their certname is NAME.DOMAIN)", format = Format.DNS_NAME,
         example = "acme.example.net") String domain,
     @Field(doc = "Tags on every resource of the platform", example = "{cost-centre: cms}") Map<String, String> tags,
-    @Field(doc = "Where agents reach the controller") ControllerEndpointSpec controller,
+    @Field(doc = "Where agents reach the controller", scaffold = true) ControllerEndpointSpec controller,
     @Field(doc = "Variables used as ${name} in resource files, for every environment",
         example = "{web_type: t3.small}") Map<String, String> variables,
     @Field(doc = "Environments (dev, test, prod ...); each one is a separate copy of the platform,"
