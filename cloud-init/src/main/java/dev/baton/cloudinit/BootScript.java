@@ -59,6 +59,14 @@ final class BootScript {
     s.append("echo \"baton: ${PRETTY_NAME:-${ID:-}}: $java").append(in.puppet() ? ", $puppet" : "").append("\"\n");
     s.append("\nstep ").append(STEPS[1]).append('\n');
     s.append(in.family().packageManager().equals("apt") ? apt(in.puppet()) : dnf(in.puppet()));
+    if (!in.packages().isEmpty()) {
+      String list = "'" + String.join("' '", in.packages()) + "'"; // names checked: letters, digits, + . -
+      s.append(in.family().packageManager().equals("apt")
+          ? "apt_get install --no-install-recommends " + list + " || fail \"apt-get could not install " + String.join(" ",
+              in.packages()) + "\"\n"
+          : "retry dnf -q -y install " + list + " || fail \"dnf could not install " + String.join(" ", in.packages())
+              + "\"\n");
+    }
     s.append("\nstep ").append(STEPS[2]).append('\n');
     s.append("""
         v=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')

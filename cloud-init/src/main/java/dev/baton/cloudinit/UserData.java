@@ -69,12 +69,29 @@ public final class UserData {
    * @param agentJarUrl HTTPS URL of the agent jar on the controller
    * @param agentSha256 the jar's SHA-256, checked before it runs
    * @param puppet whether the node's hand-off is Puppet (its agent is installed too)
+   * @param packages more packages the definition asks for, installed in the same step
    */
-  public record Input(AgentConfig agent, Family family, String agentJarUrl, String agentSha256, boolean puppet) {
+  public record Input(AgentConfig agent, Family family, String agentJarUrl, String agentSha256, boolean puppet,
+      List<String> packages) {
+    public Input {
+      packages = List.copyOf(packages);
+      for (String p : packages) {
+        if (!PACKAGE.matcher(p).matches()) {
+          throw BatonException.invalid("cloud-init: \"" + p + "\" is not a package name");
+        }
+      }
+    }
+
+    public Input(AgentConfig agent, Family family, String agentJarUrl, String agentSha256, boolean puppet) {
+      this(agent, family, agentJarUrl, agentSha256, puppet, List.of());
+    }
+
     public Input(AgentConfig agent, Family family, String agentJarUrl, String agentSha256) {
-      this(agent, family, agentJarUrl, agentSha256, false);
+      this(agent, family, agentJarUrl, agentSha256, false, List.of());
     }
   }
+
+  private static final Pattern PACKAGE = Pattern.compile("^[a-z0-9][a-z0-9+.-]{1,100}$");
 
   /** The user data: {@code bytes} as sent to the cloud (gzipped or not), and its parts as text. */
   public record Rendered(byte[] bytes, boolean gzipped, String cloudConfig, String script, String mime) {}

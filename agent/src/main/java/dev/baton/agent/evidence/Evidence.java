@@ -28,7 +28,7 @@ public final class Evidence {
    */
   public static Future<Proof> collect(Vertx vertx, AgentConfig config) {
     if (Registration.EVIDENCE_LOCAL.equals(config.evidence())) {
-      return Future.succeededFuture(new Proof(config.instanceId(), null, null));
+      return local(vertx, config);
     }
     try {
       return fromImds(vertx, config).recover(e -> Future.failedFuture("instance metadata " + config.imds() + ": "
@@ -36,6 +36,22 @@ public final class Evidence {
     } catch (RuntimeException e) {
       return Future.failedFuture("instance metadata " + config.imds() + ": " + e.getMessage());
     }
+  }
+
+  /** The identity document the local cloud gave this instance (its ID and secret). */
+  private static Future<Proof> local(Vertx vertx, AgentConfig config) {
+    return vertx.executeBlocking(() -> {
+      java.nio.file.Path file = java.nio.file.Path.of(config.identityFile());
+      if (!java.nio.file.Files.isRegularFile(file)) {
+        throw new IllegalStateException("local identity document " + file + " is not there (the local cloud writes it)");
+      }
+      String text = java.nio.file.Files.readString(file);
+      dev.baton.common.msg.LocalIdentity id = dev.baton.common.msg.LocalIdentity.fromJson(new JsonObject(text));
+      if (id.instanceId() == null || id.secret() == null) {
+        throw new IllegalStateException("local identity document " + file + " has no instance_id or secret");
+      }
+      return new Proof(id.instanceId(), text.strip(), null);
+    }, false);
   }
 
   private static Future<Proof> fromImds(Vertx vertx, AgentConfig config) {

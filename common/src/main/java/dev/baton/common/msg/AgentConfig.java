@@ -13,18 +13,28 @@ import java.util.List;
  * @param endpoints controller bridge endpoints (HOST:PORT), tried in turn
  * @param caPem the controller CA's certificate; {@code caSha256} must be its fingerprint
  * @param evidence {@code local} or {@code aws}
- * @param instanceId the instance ID on the local provider (on AWS it comes from the signed document)
+ * @param identityFile local evidence: the identity document the local cloud gave this instance (its ID and a
+ *     secret only it holds, as EC2's metadata service gives a signed document); absent means
+ *     {@link #DEFAULT_LOCAL_IDENTITY}
  * @param imds the instance metadata endpoint (AWS); absent, null or empty means {@link #DEFAULT_IMDS}
  */
 public record AgentConfig(List<String> endpoints, String caPem, String caSha256, String token, String evidence,
-    String instanceId, String name, String platform, String imds) {
+    String identityFile, String name, String platform, String imds) {
   /** EC2's instance metadata service. */
   public static final String DEFAULT_IMDS = "http://169.254.169.254";
+  /** Where the local cloud puts a machine's identity document (an agent process is told its own). */
+  public static final String DEFAULT_LOCAL_IDENTITY = "/var/lib/baton-local-cloud/identity.json";
 
   public AgentConfig {
     endpoints = List.copyOf(endpoints);
     imds = imds == null || imds.isBlank() ? DEFAULT_IMDS : imds;
     evidence = evidence == null || evidence.isBlank() ? Registration.EVIDENCE_AWS : evidence;
+    identityFile = identityFile == null || identityFile.isBlank() ? DEFAULT_LOCAL_IDENTITY : identityFile;
+  }
+
+  /** The same configuration with another identity document (each local process has its own). */
+  public AgentConfig withIdentityFile(String path) {
+    return new AgentConfig(endpoints, caPem, caSha256, token, evidence, path, name, platform, imds);
   }
 
   /**
@@ -47,9 +57,6 @@ public record AgentConfig(List<String> endpoints, String caPem, String caSha256,
     if (!Registration.EVIDENCE_AWS.equals(evidence) && !Registration.EVIDENCE_LOCAL.equals(evidence)) {
       return "unknown evidence \"" + evidence + "\" (aws or local)";
     }
-    if (Registration.EVIDENCE_LOCAL.equals(evidence) && (instanceId == null || instanceId.isBlank())) {
-      return "local evidence without an \"instance_id\"";
-    }
     if (!imds.startsWith("http://")) {
       return "\"imds\" must be an http:// address, not " + imds;
     }
@@ -57,9 +64,15 @@ public record AgentConfig(List<String> endpoints, String caPem, String caSha256,
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("endpoints", new JsonArray(new ArrayList<>(endpoints))).put("ca_pem", caPem)
-        .put("ca_sha256", caSha256).put("join_token", token).put("evidence", evidence).put("instance_id", instanceId)
-        .put("name", name).put("platform", platform).put("imds", imds);
+    JsonObject o = new JsonObject().put("endpoints", new JsonArray(new ArrayList<>(endpoints))).put("ca_pem", caPem)
+        .put("ca_sha256", caSha256).put("join_token", token).put("evidence", evidence)
+        .put("name", name).put("platform", platform);
+    if (Registration.EVIDENCE_LOCAL.equals(evidence)) {
+      o.put("identity_file", identityFile);
+    } else {
+      o.put("imds", imds);
+    }
+    return o;
   }
 
   /** Reads what cloud-init wrote; a key that is absent or null takes its default. */
@@ -70,7 +83,7 @@ public record AgentConfig(List<String> endpoints, String caPem, String caSha256,
       a.forEach(e -> eps.add(String.valueOf(e)));
     }
     return new AgentConfig(eps, o.getString("ca_pem"), o.getString("ca_sha256"), o.getString("join_token"),
-        o.getString("evidence"), o.getString("instance_id"), o.getString("name"), o.getString("platform"),
+        o.getString("evidence"), o.getString("identity_file"), o.getString("name"), o.getString("platform"),
         o.getString("imds"));
   }
 }

@@ -16,5 +16,5 @@ public interface Attestor {
   Future<String> prove(Registration.Request request);
 
   /** Confirms with the cloud that the instance runs and is the one the token was issued for. */
-  Future<Void> confirm(String instanceId, TokenStore.Token token);
+  Future<InstanceFacts> confirm(String instanceId, TokenStore.Token token);
 }

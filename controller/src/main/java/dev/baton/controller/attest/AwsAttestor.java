@@ -58,7 +58,7 @@ public final class AwsAttestor implements Attestor {
   }
 
   @Override
-  public Future<Void> confirm(String instanceId, TokenStore.Token token) {
+  public Future<InstanceFacts> confirm(String instanceId, TokenStore.Token token) {
     return CloudConfirmation.confirm(directories.apply(token), instanceId, token);
   }
 }

@@ -45,8 +45,17 @@ public final class AwsIdentityVerifier {
    * @param futureSkew how far in the future pendingTime may be (clock skew)
    */
   public record Policy(Set<String> accounts, String region, Duration maxAge, Duration futureSkew) {
+    /**
+     * How long after launch a node may first attest. Its user data installs Java (and Puppet) before
+     * the agent starts: 10-15 s on the machines of docs/benchmarks.md, minutes on a small instance
+     * with a slow mirror. The window is the registration deadline (15 min) with margin, so a node is
+     * never refused as stale before it would be failed as late; replays are stopped by the token,
+     * single-use and bound to the instance, not by this window.
+     */
+    public static final Duration FIRST_ATTESTATION_WINDOW = Duration.ofMinutes(20);
+
     public static Policy of(Set<String> accounts, String region) {
-      return new Policy(accounts, region, Duration.ofMinutes(5), Duration.ofMinutes(1));
+      return new Policy(accounts, region, FIRST_ATTESTATION_WINDOW, Duration.ofMinutes(1));
     }
   }
 

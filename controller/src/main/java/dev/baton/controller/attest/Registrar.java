@@ -76,7 +76,7 @@ public final class Registrar {
     }
     attestor.prove(req).compose(instanceId -> claim(req, instanceId).map(instanceId)).compose(instanceId -> {
       TokenStore.Token token = consumeOrRetry(req, instanceId);
-      return attestor.confirm(instanceId, token).map(v -> new Proven(instanceId, token));
+      return attestor.confirm(instanceId, token).map(facts -> new Proven(instanceId, token, facts.launched()));
     }).compose(p -> vertx.executeBlocking(() -> issue(req, p), false))
         // answer only once the used token and the node record are on disk: a crash after the
         // answer can neither let the token be replayed nor lose the node
@@ -94,7 +94,8 @@ public final class Registrar {
     });
   }
 
-  private record Proven(String instanceId, TokenStore.Token token) {}
+  /** @param launched when the cloud says the instance launched (null when it does not say) */
+  private record Proven(String instanceId, TokenStore.Token token, java.time.Instant launched) {}
 
   /**
    * Claims a single-use token for an instance before it is used here: in a cluster, in the
@@ -177,9 +178,11 @@ public final class Registrar {
       return new Registration.Response(p.instanceId(), existing.name(), Pem.encode(again));
     }
     String name = t.group() ? groupNames.apply(t, p.instanceId()) : t.name();
+    // a node first heard of now (a group's, before the controller's listing saw it): its timeline starts at its launch
+    java.time.Instant launched = p.launched() != null && p.launched().isBefore(registry.now()) ? p.launched() : registry.now();
     NodeRecord record = existing != null ? existing
         : new NodeRecord(p.instanceId(), name, t.uuid(), t.platform(), t.customer(), t.env(), NodeState.LAUNCHED,
-            null, List.of(), null, registry.now());
+            null, List.of(new NodeRecord.Phase(NodeState.LAUNCHED.name(), launched, null, null)), null, registry.now());
     registry.put(record.advance(NodeState.REGISTERED, "launched", null, registry.now()));
     var cert = ca.issueClient(csr.publicKey(), p.instanceId(), IDENTITY_VALIDITY, Map.of());
     NodeRecord attested = registry.update(p.instanceId(), r -> r.advance(NodeState.ATTESTED, "ok", null, registry.now())

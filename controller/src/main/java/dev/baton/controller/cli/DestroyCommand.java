@@ -32,7 +32,7 @@ final class DestroyCommand extends PlatformCommand {
   dev.baton.controller.provider.local.NodeLauncher launcher(Platform platform) {
     // tell a running controller that the nodes are gone; the processes stop either way
     return dev.baton.controller.serve.ControllerClient.find(dev.baton.controller.serve.ControllerHome.of(Providers.home()))
-        .map(c -> new dev.baton.controller.serve.ControllerLauncher(c, Providers.agentJar())).orElse(null);
+        .map(c -> new dev.baton.controller.serve.ControllerLauncher(c)).orElse(null);
   }
 
   @Override

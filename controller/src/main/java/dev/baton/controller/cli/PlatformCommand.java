@@ -60,13 +60,18 @@ abstract class PlatformCommand implements Callable<Integer> {
     try {
       return DefinitionLoader.load(Path.of(dir), dir, env);
     } catch (InvalidDefinitionException e) {
-      for (Diagnostic d : e.diagnostics()) {
-        t().err().println(d.pos() + ": " + t().red("error") + ": " + d.message());
-      }
-      t().err().println(e.diagnostics().size() + " error" + (e.diagnostics().size() == 1 ? "" : "s")
-          + "; nothing was changed");
+      printDiagnostics(e);
       return null;
     }
+  }
+
+  /** Every problem at its place, and that nothing was changed. */
+  void printDiagnostics(InvalidDefinitionException e) {
+    for (Diagnostic d : e.diagnostics()) {
+      t().err().println(d.pos() + ": " + t().red("error") + ": " + d.message());
+    }
+    t().err().println(e.diagnostics().size() + " error" + (e.diagnostics().size() == 1 ? "" : "s")
+        + "; nothing was changed");
   }
 
   @Override
@@ -84,6 +89,9 @@ abstract class PlatformCommand implements Callable<Integer> {
       } finally {
         await(provider.close());
       }
+    } catch (InvalidDefinitionException e) {
+      printDiagnostics(e); // what the cloud or the controller found it cannot give, before anything was changed
+      return ExitCodes.FAILED;
     } finally {
       vertx.close();
     }
@@ -114,10 +122,35 @@ abstract class PlatformCommand implements Callable<Integer> {
     controller = ControllerClient.ensureRunning(ControllerHome.of(Providers.home()), Providers.controllerJar(),
         () -> t().err().println("Starting a controller in the background (log: "
             + ControllerHome.of(Providers.home()).log() + ")..."));
+    checkAdvertised(platform);
     registerIntents(platform);
-    List<String> endpoints = platform.spec().provider() == ProviderKind.LOCAL || platform.spec().controller() == null
-        ? List.of() : platform.spec().controller().endpoints();
-    return new ControllerLauncher(controller, Providers.agentJar(), endpoints);
+    return new ControllerLauncher(controller, m -> t().err().println(m));
+  }
+
+  /**
+   * A cloud platform's nodes are told its {@code controller.endpoints}: each must be one a running
+   * controller advertises (its certificate names that host, so the node's TLS check passes), or the
+   * nodes would boot, install, and never register.
+   */
+  private void checkAdvertised(Platform platform) {
+    if (platform.spec().provider() == ProviderKind.LOCAL || platform.spec().controller() == null) {
+      return;
+    }
+    java.util.Set<String> advertised = new java.util.LinkedHashSet<>();
+    controller.get("/api/v1/bootstrap").getJsonArray("endpoints", new JsonArray()).forEach(e -> advertised.add(e.toString()));
+    List<Diagnostic> problems = new ArrayList<>();
+    List<String> eps = platform.spec().controller().endpoints();
+    for (int i = 0; i < eps.size(); i++) {
+      if (!advertised.contains(eps.get(i))) {
+        problems.add(new Diagnostic(platform.pos("controller.endpoints[" + i + "]"), "nodes are told to reach the"
+            + " controller at " + eps.get(i) + ", which no running controller advertises (they advertise "
+            + String.join(", ", advertised) + "); start the controller with serve --advertise " + eps.get(i)
+            + " (its certificate then names that host)"));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidDefinitionException(problems);
+    }
   }
 
   /** Tells the controller what each node is to become, before any registers. */
@@ -129,6 +162,17 @@ abstract class PlatformCommand implements Callable<Integer> {
             : r.spec(AutoscalingGroupSpec.class).handoff();
         JsonObject node = new JsonObject().put("uuid", r.uuid()).put("name", r.name()).put("kind", r.kind().yaml())
             .put("region", platform.spec().region()).put("handoff", handoffJson(handoff));
+        var family = r.kind() == ResourceKind.INSTANCE ? r.spec(InstanceSpec.class).imageFamily()
+            : r.spec(AutoscalingGroupSpec.class).launch().imageFamily();
+        var image = r.kind() == ResourceKind.INSTANCE ? r.spec(InstanceSpec.class).image()
+            : r.spec(AutoscalingGroupSpec.class).launch().image();
+        node.put("image_family", image != null ? image.family().yaml() : family == null ? "debian" : family.yaml());
+        if (image != null) {
+          node.put("image", image.yaml());
+        }
+        List<String> packages = r.kind() == ResourceKind.INSTANCE ? r.spec(InstanceSpec.class).packages()
+            : r.spec(AutoscalingGroupSpec.class).launch().packages();
+        node.put("packages", new JsonArray(new ArrayList<>(packages == null ? List.of() : packages)));
         if (r.kind() == ResourceKind.INSTANCE) {
           InstanceSpec spec = r.spec(InstanceSpec.class);
           String domain = spec.domain() != null ? spec.domain() : platform.spec().domain();
@@ -149,6 +193,9 @@ abstract class PlatformCommand implements Callable<Integer> {
     }
     JsonObject body = new JsonObject().put("customer", platform.spec().customer())
         .put("platform", platform.name()).put("env", platform.env()).put("nodes", nodes);
+    if (platform.spec().provider() != ProviderKind.LOCAL && platform.spec().controller() != null) {
+      body.put("endpoints", new JsonArray(new ArrayList<>(platform.spec().controller().endpoints())));
+    }
     var schedule = platform.schedule();
     body.put("schedule", schedule == null ? null : new JsonObject().put("stop", schedule.stop()).put("start", schedule.start())
         .put("time_zone", schedule.timeZone() == null ? "UTC" : schedule.timeZone()));

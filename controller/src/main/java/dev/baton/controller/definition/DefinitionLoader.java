@@ -68,7 +68,7 @@ public final class DefinitionLoader {
     checkActionsAndSchedules(spec, head.positions, diags);
     diags.throwIfAny();
     List<Resource> resources = readResources(dir, display, spec, chosen, diags);
-    Platform platform = new Platform(dir, spec, chosen, resources);
+    Platform platform = new Platform(dir, spec, chosen, resources, head.positions);
     new Validator(platform, head.positions, head.pos, diags).run();
     diags.throwIfAny();
     return platform;

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * @param dir the platform directory
  * @param env the chosen environment, or null when the platform defines none
  */
-public record Platform(Path dir, PlatformSpec spec, String env, List<Resource> resources) {
+public record Platform(Path dir, PlatformSpec spec, String env, List<Resource> resources, Positions positions) {
 
   /** Tag keys Baton owns on every resource; definitions may not set them. */
   public static final String TAG_UUID = "baton:uuid";
@@ -26,6 +26,11 @@ public record Platform(Path dir, PlatformSpec spec, String env, List<Resource> r
   public static final String TAG_ENV = "baton:env";
   public static final String TAG_PROTECT = "baton:protect";
   public static final String TAG_NAME = "Name";
+
+  /** Where a key of platform.yaml is written ({@code controller.endpoints[0]}), for an error message. */
+  public dev.baton.common.error.Pos pos(String path) {
+    return positions.at(path);
+  }
 
   public String name() {
     return spec.name();

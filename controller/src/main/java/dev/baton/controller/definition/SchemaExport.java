@@ -246,6 +246,7 @@ public final class SchemaExport {
       case ADDRESS -> "KIND/NAME";
       case ENDPOINT -> "HOST:PORT";
       case SERVICE -> "service principal";
+      case PACKAGE -> "package name";
     };
   }
 

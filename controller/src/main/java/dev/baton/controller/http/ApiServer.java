@@ -88,6 +88,7 @@ public final class ApiServer {
     r.get("/api/v1/schedules").handler(ctx -> json(ctx, 200, new JsonObject().put("schedules", scheduleList.get())));
     r.post("/api/v1/puppet/masters").handler(this::issueMaster);
     r.post("/api/v1/tokens").handler(this::issueToken);
+    r.post("/api/v1/user-data").handler(this::renderUserData);
     r.post("/api/v1/events").handler(this::event);
     r.get("/api/v1/bootstrap").handler(ctx -> json(ctx, 200, bootstrap.get()));
     r.get("/api/v1/refusals").handler(ctx -> json(ctx, 200, new JsonObject(new java.util.LinkedHashMap<>(
@@ -315,6 +316,9 @@ public final class ApiServer {
       if (b.getJsonObject("cloud") != null) {
         n.put("cloud", b.getJsonObject("cloud")); // how to reach the node's cloud when it registers
       }
+      if (b.getJsonArray("endpoints") != null) {
+        n.put("endpoints", b.getJsonArray("endpoints")); // where the platform's cloud nodes reach the controller
+      }
       intents.put(IntentStore.key(b.getString("customer"), b.getString("platform"), b.getString("env"),
           n.getString("uuid")), n);
     }
@@ -329,33 +333,51 @@ public final class ApiServer {
     ctx.response().setStatusCode(204).end();
   }
 
+  private volatile dev.baton.controller.fleet.NodeUserData userData;
+
+  /** Where join tokens and user data are made. */
+  public void userData(dev.baton.controller.fleet.NodeUserData u) {
+    this.userData = u;
+  }
+
   private void issueToken(RoutingContext ctx) {
-    JsonObject b = ctx.body().asJsonObject();
-    if (b == null || b.getString("uuid") == null || b.getString("platform") == null) {
-      error(ctx, 400, "expected {customer, platform, env, uuid, instance_id}");
+    dev.baton.controller.fleet.NodeUserData.Ask ask;
+    try {
+      ask = dev.baton.controller.fleet.NodeUserData.Ask.fromJson(ctx.body().asJsonObject());
+    } catch (RuntimeException e) {
+      error(ctx, 400, e.getMessage());
       return;
     }
-    String customer = b.getString("customer");
-    String platform = b.getString("platform");
-    String env = b.getString("env");
-    String uuid = b.getString("uuid");
-    String instance = b.getString("instance_id");
-    String name = intents.get(IntentStore.key(customer, platform, env, uuid)).map(i -> i.getString("name"))
-        .orElse(b.getString("name", uuid));
-    boolean group = b.getBoolean("group", false);
-    // a group's token lives in its launch template: as long as the group (a year unless told), not an hour
-    Duration ttl = Duration.ofSeconds(b.getLong("ttl_seconds", group ? Duration.ofDays(365).toSeconds()
-        : TokenStore.DEFAULT_TTL.toSeconds()));
-    String token = group ? tokens.issueGroup(platform, customer, env, name, uuid, ttl)
-        : tokens.issue(platform, customer, env, name, uuid, instance, ttl);
-    if (instance != null) {
-      registry.put(new NodeRecord(instance, name, uuid, platform, customer, env, NodeState.LAUNCHED, null,
-          List.of(new NodeRecord.Phase(NodeState.LAUNCHED.name(), registry.now(), null, null)), null, registry.now()));
+    var t = userData.issue(ask);
+    JsonObject answer = new JsonObject().put("token", t.token()).put("name", t.name())
+        .put("expires_in_seconds", t.ttl().toSeconds());
+    answerOnceStored(ctx, 201, answer);
+  }
+
+  /** {@code POST /api/v1/user-data}: a node's whole user data, its token issued now. */
+  private void renderUserData(RoutingContext ctx) {
+    dev.baton.controller.fleet.NodeUserData.Ask ask;
+    try {
+      ask = dev.baton.controller.fleet.NodeUserData.Ask.fromJson(ctx.body().asJsonObject());
+    } catch (RuntimeException e) {
+      error(ctx, 400, e.getMessage());
+      return;
     }
-    JsonObject answer = new JsonObject().put("token", token).put("name", name).put("expires_in_seconds", ttl.toSeconds());
+    vertx.executeBlocking(() -> userData.render(ask), false).onComplete(ar -> {
+      if (ar.failed()) {
+        error(ctx, ar.cause() instanceof dev.baton.common.error.BatonException b
+            && b.code() == dev.baton.common.error.ErrorCode.FAILED_PRECONDITION ? 409 : 400, ar.cause().getMessage());
+      } else {
+        answerOnceStored(ctx, 201, dev.baton.controller.fleet.NodeUserData.toJson(ar.result()));
+      }
+    });
+  }
+
+  /** Answers once the tokens and node records just changed are on disk (a crash cannot lose what was given out). */
+  private void answerOnceStored(RoutingContext ctx, int status, JsonObject answer) {
     Future.all(tokens.sync(), registry.sync()).onComplete(ar -> {
       if (ar.succeeded()) {
-        json(ctx, 201, answer);
+        json(ctx, status, answer);
       } else {
         error(ctx, 503, "the token could not be stored: " + ar.cause().getMessage());
       }

@@ -63,10 +63,16 @@ public final class Planner {
     });
   }
 
+  /**
+   * The plan of {@code platform}: first what the cloud says it cannot give ({@link CloudProvider#check},
+   * an {@link dev.baton.common.error.InvalidDefinitionException} naming each place), then one listing
+   * per kind and the diff.
+   */
   public Future<Plan> plan(Platform platform) {
     Scope scope = scopeOf(platform);
     long before = provider.stats().total();
-    return observe(scope).map(live -> {
+    return provider.check(platform).compose(problems -> problems.isEmpty() ? observe(scope)
+        : Future.failedFuture(new dev.baton.common.error.InvalidDefinitionException(problems))).map(live -> {
       Plan p = diff(platform, scope, live);
       return new Plan(scope, provider.name(), p.changes(), p.kept(), provider.stats().snapshot());
     }).map(p -> {

@@ -20,6 +20,15 @@ public interface CloudProvider {
   String name();
 
   /**
+   * What the platform asks of this cloud that it cannot give, found before anything is observed or
+   * changed: each problem at the place of the definition that asks for it. Plans (and so provision
+   * and audit) stop on any. Nothing by default.
+   */
+  default Future<List<dev.baton.common.error.Diagnostic>> check(dev.baton.controller.definition.Platform platform) {
+    return Future.succeededFuture(List.of());
+  }
+
+  /**
    * Every live resource of {@code kind} in {@code scope}: one filtered, paginated listing,
    * never one call per resource. Resources of other scopes are never returned.
    */

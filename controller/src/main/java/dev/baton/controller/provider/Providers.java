@@ -28,34 +28,17 @@ public final class Providers {
             : new dev.baton.controller.provider.aws.InstanceUserData() {
               @Override
               public byte[] userData(Scope scope, String uuid) throws java.io.IOException {
-                return launcher.cloudUserData(scope, uuid, imageFamily(platform, uuid));
+                return launcher.cloudUserData(scope, uuid);
               }
 
               @Override
               public byte[] groupUserData(Scope scope, String uuid) throws java.io.IOException {
-                return launcher.cloudGroupUserData(scope, uuid, imageFamily(platform, uuid));
+                return launcher.cloudGroupUserData(scope, uuid);
               }
             };
         yield new dev.baton.controller.provider.aws.AwsCloudProvider(vertx, clients, stats, userData);
       }
     };
-  }
-
-  /** The image family of an instance or of what a group launches, for its user data (debian when unknown). */
-  static String imageFamily(Platform platform, String uuid) {
-    for (dev.baton.controller.definition.Resource r : platform.resources()) {
-      if (r.uuid().equals(uuid)) {
-        Object spec = r.spec();
-        if (spec instanceof dev.baton.controller.definition.model.InstanceSpec i && i.imageFamily() != null) {
-          return i.imageFamily().yaml();
-        }
-        if (spec instanceof dev.baton.controller.definition.model.AutoscalingGroupSpec g && g.launch() != null
-            && g.launch().imageFamily() != null) {
-          return g.launch().imageFamily().yaml();
-        }
-      }
-    }
-    return "debian";
   }
 
   /**

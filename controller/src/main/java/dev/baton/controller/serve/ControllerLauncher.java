@@ -1,93 +1,58 @@
 package dev.baton.controller.serve;
 
 import dev.baton.cloudinit.UserData;
-import dev.baton.common.crypto.Fingerprints;
-import dev.baton.common.msg.AgentConfig;
 import dev.baton.common.msg.Registration;
+import dev.baton.controller.fleet.NodeUserData;
 import dev.baton.controller.provider.Scope;
 import dev.baton.controller.provider.local.NodeLauncher;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Launches local instances the way a cloud would: the user data carries a join token the
- * controller issued for (and bound to) the new instance, the pinned CA and the endpoints.
+ * Launches nodes the way a cloud would, through a running controller's API: the controller renders
+ * each node's user data from its intent, with a join token issued for (and, locally, bound to) the
+ * new instance.
  */
 public final class ControllerLauncher implements NodeLauncher {
   private final ControllerClient client;
-  private final Path agentJar;
-  private String agentSha256;
-  private JsonObject bootstrap;
+  private final Consumer<String> progress;
 
-  private final List<String> endpoints;
-
-  public ControllerLauncher(ControllerClient client, Path agentJar) {
-    this(client, agentJar, List.of());
+  public ControllerLauncher(ControllerClient client) {
+    this(client, m -> { });
   }
 
-  /** @param endpoints the bridge endpoints cloud nodes are given (the platform's); empty: the controller's own */
-  public ControllerLauncher(ControllerClient client, Path agentJar, List<String> endpoints) {
+  /** @param progress hears long work under way (a machine image being made) */
+  public ControllerLauncher(ControllerClient client, Consumer<String> progress) {
     this.client = client;
-    this.agentJar = agentJar;
-    this.endpoints = List.copyOf(endpoints);
+    this.progress = progress;
   }
 
   @Override
-  public String userData(Scope scope, String uuid, String instanceId, String imageFamily) throws IOException {
-    return render(scope, uuid, instanceId, imageFamily, Registration.EVIDENCE_LOCAL).cloudConfig();
+  public UserData.Rendered userData(Scope scope, String uuid, String instanceId) throws IOException {
+    return render(scope, uuid, instanceId, false, Registration.EVIDENCE_LOCAL);
   }
 
   @Override
-  public byte[] cloudUserData(Scope scope, String uuid, String imageFamily) throws IOException {
-    return render(scope, uuid, null, imageFamily, Registration.EVIDENCE_AWS).bytes();
+  public UserData.Rendered groupUserData(Scope scope, String groupUuid) throws IOException {
+    return render(scope, groupUuid, null, true, Registration.EVIDENCE_LOCAL);
   }
 
   @Override
-  public byte[] cloudGroupUserData(Scope scope, String groupUuid, String imageFamily) throws IOException {
-    return render(scope, groupUuid, null, imageFamily, Registration.EVIDENCE_AWS, true).bytes();
+  public byte[] cloudUserData(Scope scope, String uuid) throws IOException {
+    return render(scope, uuid, null, false, Registration.EVIDENCE_AWS).bytes();
   }
 
   @Override
-  public String groupUserData(Scope scope, String groupUuid, String imageFamily) throws IOException {
-    return render(scope, groupUuid, null, imageFamily, Registration.EVIDENCE_LOCAL, true).cloudConfig();
+  public byte[] cloudGroupUserData(Scope scope, String groupUuid) throws IOException {
+    return render(scope, groupUuid, null, true, Registration.EVIDENCE_AWS).bytes();
   }
 
-  private UserData.Rendered render(Scope scope, String uuid, String instanceId, String imageFamily, String evidence)
-      throws IOException {
-    return render(scope, uuid, instanceId, imageFamily, evidence, false);
-  }
-
-  private UserData.Rendered render(Scope scope, String uuid, String instanceId, String imageFamily, String evidence,
-      boolean group) throws IOException {
-    synchronized (this) {
-      if (bootstrap == null) {
-        bootstrap = client.get("/api/v1/bootstrap");
-        agentSha256 = Fingerprints.sha256(Files.readAllBytes(agentJar));
-      }
-    }
+  private UserData.Rendered render(Scope scope, String uuid, String instanceId, boolean group, String evidence) {
     JsonObject ask = new JsonObject().put("customer", scope.customer()).put("platform", scope.platform())
-        .put("env", scope.env()).put("uuid", uuid);
-    if (instanceId != null) {
-      ask.put("instance_id", instanceId);
-    }
-    if (group) {
-      ask.put("group", true);
-    }
-    JsonObject t = client.post("/api/v1/tokens", ask);
-    List<String> eps = new ArrayList<>();
-    if (instanceId == null && !endpoints.isEmpty()) {
-      eps.addAll(endpoints);
-    } else {
-      bootstrap.getJsonArray("endpoints").forEach(e -> eps.add(e.toString()));
-    }
-    AgentConfig cfg = new AgentConfig(eps, bootstrap.getString("ca_pem"), bootstrap.getString("ca_sha256"),
-        t.getString("token"), evidence, instanceId, t.getString("name"), scope.platform(), null);
-    String url = bootstrap.getString("agent_url", "https://127.0.0.1:7444/agent/baton-agent.jar");
-    return UserData.render(new UserData.Input(cfg, UserData.Family.of(imageFamily), url, agentSha256));
+        .put("env", scope.env()).put("uuid", uuid).put("instance_id", instanceId).put("group", group)
+        .put("evidence", evidence);
+    return NodeUserData.fromJson(client.post("/api/v1/user-data", ask));
   }
 
   @Override
@@ -97,5 +62,10 @@ public final class ControllerLauncher implements NodeLauncher {
     } catch (RuntimeException e) {
       // the controller may not know it (never registered); the instance is gone either way
     }
+  }
+
+  @Override
+  public void progress(String message) {
+    progress.accept(message);
   }
 }

@@ -90,6 +90,7 @@ public final class ControllerServer {
 
   private IntentStore intents;
   private InstanceDirectory localDirectory;
+  private dev.baton.controller.fleet.LaunchWatch launches;
   /** Clean-ups after terminated nodes under way (certificates, DNS record), by node: a lifecycle hook waits for them. */
   private final java.util.Map<String, Future<Void>> cleanups = new java.util.concurrent.ConcurrentHashMap<>();
   private dev.baton.controller.schedule.OffHours offHours;
@@ -140,9 +141,12 @@ public final class ControllerServer {
       HandoffOrchestrator handoff = new HandoffOrchestrator(vertx, registry, intents, handoffs,
           List.of(dev.baton.controller.handoff.ShellManagement.none(), new dev.baton.controller.handoff.ShellManagement(),
               puppet));
-      InstanceDirectory local = new LocalInstanceDirectory(vertx, options.batonHome());
+      LocalInstanceDirectory local = new LocalInstanceDirectory(vertx, options.batonHome());
       this.intents = intents;
       this.localDirectory = local;
+      launches = new dev.baton.controller.fleet.LaunchWatch(registry, intents, cloud -> cloud != null
+          && "aws".equals(cloud.getString("provider")) ? new dev.baton.controller.provider.aws.AwsInstanceDirectory(vertx,
+          cloud) : local, Instant::now, Duration.ofSeconds(Long.getLong("baton.registration-deadline-seconds", 900)));
       long reconcileEvery = Long.getLong("baton.reconcile-interval-ms", 30_000);
       // the first soon after start: what happened while no controller ran (instances destroyed, scaled in)
       reconcileTimer = vertx.setPeriodic(Math.min(2000, reconcileEvery), reconcileEvery, t -> reconcile(local, intents));
@@ -160,12 +164,12 @@ public final class ControllerServer {
         }
       });
       InstanceDirectory noAws = id -> Future.succeededFuture(Optional.empty());
-      Registrar registrar = new Registrar(vertx, tokens, List.of(new LocalAttestor(local),
+      Registrar registrar = new Registrar(vertx, tokens, List.of(new LocalAttestor(local, local::proves),
           AwsAttestor.perPlatform(AwsIdentityVerifier.withAwsCertificates(), AwsIdentityVerifier.Policy.of(Set.of(), null),
               token -> awsDirectory(intents, token.customer(), token.platform(), token.env(), token.uuid()).orElse(noAws),
               Instant::now)), ca, registry, refusals, n -> handoff.listen(n.id()));
       registrar.groupNames((token, instance) -> intents.get(IntentStore.key(token.customer(), token.platform(), token.env(),
-          token.uuid())).map(i -> groupNodeName(i, token, instance)).orElse(token.name() + "-" + instance));
+          token.uuid())).map(i -> dev.baton.controller.fleet.NodeNames.ofGroupNode(i, token.platform(), token.env(), instance)).orElse(token.name() + "-" + instance));
       KeyPair serverKey = Keys.ec();
       Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
       try {
@@ -184,6 +188,8 @@ public final class ControllerServer {
       metrics = new dev.baton.controller.metrics.Metrics(registry, refusals, outbox);
       api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap, outbox, metrics);
       api.handoffs(handoffs::get);
+      userData = new dev.baton.controller.fleet.NodeUserData(tokens, registry, intents, this::bootstrap);
+      api.userData(userData);
       api.actions(new dev.baton.controller.actions.GroupActions(vertx, registry));
       offHours = new dev.baton.controller.schedule.OffHours(home.dir().resolve("schedules.json"), this::cloudOf,
           (type, customer, platform, env, data) -> outbox.enqueue(dev.baton.controller.notify.Event.of(type, platform,
@@ -246,17 +252,6 @@ public final class ControllerServer {
   /** Rounds of the start's warm-up (a CSR checked, a certificate issued): ~0.4 s of one core. */
   static final int WARM_UP_ROUNDS = Integer.getInteger("baton.warm-up-rounds", 400);
 
-  /** A group node's name: the group's certname pattern ({role}-{instance_id}.{domain} by default). */
-  static String groupNodeName(JsonObject intent, dev.baton.controller.attest.TokenStore.Token token, String instance) {
-    String pattern = intent.getString("certname_pattern", "{role}-{instance_id}.{domain}");
-    String domain = intent.getString("domain");
-    String name = pattern.replace("{role}", intent.getString("role", token.name()))
-        .replace("{cluster}", intent.getString("cluster", "")).replace("{instance_id}", instance)
-        .replace("{platform}", token.platform()).replace("{env}", token.env() == null ? "" : token.env());
-    name = domain == null ? name.replace(".{domain}", "").replace("{domain}", "") : name.replace("{domain}", domain);
-    return name;
-  }
-
   /**
    * Periodic reconciliation: a node whose instance the cloud no longer has (or has terminated) is
    * TERMINATED (announced as node.terminated) and its Puppet certificates are cleaned on every
@@ -285,6 +280,7 @@ public final class ControllerServer {
       }).recover(err -> Future.succeededFuture())); // the cloud did not answer: next time
     }
     all.add(lifecycleHooks());
+    all.add(launches.run());
     Future.join(all).onComplete(ar -> reconciling.set(false));
   }
 
@@ -351,33 +347,43 @@ public final class ControllerServer {
         options.agentJar());
   }
 
-  private ControllerLauncher selfLauncher;
+  private dev.baton.controller.fleet.NodeUserData userData;
 
   /**
    * This controller as the local cloud's launcher (a group's launch template, a terminated node):
-   * through its own API, from the worker threads the local cloud works on, made when first used.
+   * user data rendered in-process, tokens issued in-process and stored before they are used.
    */
-  private synchronized dev.baton.controller.provider.local.NodeLauncher selfLauncher() {
+  private dev.baton.controller.provider.local.NodeLauncher selfLauncher() {
     return new dev.baton.controller.provider.local.NodeLauncher() {
-      private ControllerLauncher target() throws java.io.IOException {
-        synchronized (ControllerServer.this) {
-          if (selfLauncher == null) {
-            selfLauncher = new ControllerLauncher(ControllerClient.unchecked(home), options.agentJar());
-          }
-          return selfLauncher;
+      @Override
+      public dev.baton.cloudinit.UserData.Rendered userData(dev.baton.controller.provider.Scope scope, String uuid,
+          String instanceId) {
+        return stored(userData.render(ask(scope, uuid, instanceId, false)));
+      }
+
+      @Override
+      public dev.baton.cloudinit.UserData.Rendered groupUserData(dev.baton.controller.provider.Scope scope,
+          String groupUuid) {
+        return stored(userData.render(ask(scope, groupUuid, null, true)));
+      }
+
+      private dev.baton.controller.fleet.NodeUserData.Ask ask(dev.baton.controller.provider.Scope scope, String uuid,
+          String instanceId, boolean group) {
+        return new dev.baton.controller.fleet.NodeUserData.Ask(scope.customer(), scope.platform(), scope.env(), uuid,
+            instanceId, group, dev.baton.common.msg.Registration.EVIDENCE_LOCAL, group ? Duration.ofDays(365)
+                : dev.baton.controller.attest.TokenStore.DEFAULT_TTL);
+      }
+
+      /** The token is on disk before the instance can present it (the local cloud calls this from a worker thread). */
+      private dev.baton.cloudinit.UserData.Rendered stored(dev.baton.cloudinit.UserData.Rendered r) {
+        try {
+          Future.all(tokens.sync(), registry.sync()).toCompletionStage().toCompletableFuture()
+              .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new dev.baton.common.error.BatonException(dev.baton.common.error.ErrorCode.UNAVAILABLE,
+              "the join token could not be stored: " + e.getMessage(), e);
         }
-      }
-
-      @Override
-      public String userData(dev.baton.controller.provider.Scope scope, String uuid, String instanceId, String family)
-          throws java.io.IOException {
-        return target().userData(scope, uuid, instanceId, family);
-      }
-
-      @Override
-      public String groupUserData(dev.baton.controller.provider.Scope scope, String groupUuid, String family)
-          throws java.io.IOException {
-        return target().groupUserData(scope, groupUuid, family);
+        return r;
       }
 
       @Override
@@ -385,6 +391,11 @@ public final class ControllerServer {
         registry.get(instanceId).filter(n -> n.state() != dev.baton.controller.registry.NodeState.TERMINATED)
             .ifPresent(n -> registry.advance(instanceId, dev.baton.controller.registry.NodeState.TERMINATED, "terminated",
                 "instance " + instanceId + " was terminated"));
+      }
+
+      @Override
+      public void progress(String message) {
+        java.util.logging.Logger.getLogger("baton.machines").info(message);
       }
     };
   }
@@ -489,6 +500,7 @@ public final class ControllerServer {
     return new JsonObject().put("ca_pem", ca.certificatePem()).put("ca_sha256", ca.fingerprint())
         .put("endpoints", new JsonArray(new ArrayList<>(all)))
         .put("agent_url", "https://" + host + ":" + downloadPort + "/agent/baton-agent.jar")
+        .put("download_port", downloadPort)
         .put("agent_sha256", agentSha256);
   }
 

@@ -87,9 +87,16 @@ class AwsIdentityVerifierTest {
     assertEquals("forged_document", r.reason());
   }
 
+  /** A small instance whose user data took its time installing Java and Puppet still attests. */
+  @Test
+  void aNodeThatTookMinutesToInstallItsAgentStillAttests() throws IOException {
+    assertEquals("i-0c5541936caf78c12", AWS.verify(signature(), policy(), LAUNCH.plus(java.time.Duration.ofMinutes(19)))
+        .instanceId());
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      "stale pendingTime, 189292791360, ap-southeast-2, 2026-02-16T00:50:00Z, stale_document",
+      "stale pendingTime, 189292791360, ap-southeast-2, 2026-02-16T00:59:00Z, stale_document",
       "pendingTime in the future, 189292791360, ap-southeast-2, 2026-02-16T00:30:00Z, stale_document",
       "another account, 111111111111, ap-southeast-2, 2026-02-16T00:39:00Z, wrong_account",
       "another region, 189292791360, eu-west-1, 2026-02-16T00:39:00Z, wrong_region"})

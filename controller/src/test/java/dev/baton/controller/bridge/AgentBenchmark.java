@@ -44,7 +44,7 @@ class AgentBenchmark {
         List<String> eps = new ArrayList<>();
         b.getJsonArray("endpoints").forEach(e -> eps.add(e.toString()));
         AgentConfig cfg = new AgentConfig(eps, b.getString("ca_pem"), b.getString("ca_sha256"), token,
-            Registration.EVIDENCE_LOCAL, id, "node-" + i, "bench", null);
+            Registration.EVIDENCE_LOCAL, null, "node-" + i, "bench", null);
         String cloudConfig = UserData.render(new UserData.Input(cfg, UserData.Family.DEBIAN,
             "https://127.0.0.1/agent/baton-agent.jar", "0".repeat(64))).cloudConfig();
         long start = System.currentTimeMillis();

@@ -55,6 +55,32 @@ class BridgeSecurityTest {
     processes.forEach(Process::destroyForcibly);
   }
 
+  /** A local node proves its instance with the document the local cloud gave it; naming one is not enough. */
+  @Test
+  void aLocalInstanceIsProvenNotClaimed() throws IOException {
+    String id = launchLocalInstance("i-0123456789abcde10");
+    String other = launchLocalInstance("i-0123456789abcde11");
+    String csr = Csrs.create(Keys.ec(), id, Map.of(), null);
+    java.util.function.Function<String, String> attempt = document -> {
+      BridgeClient c = anonymous();
+      try {
+        return failure(c.request(Addresses.REGISTER, new Registration.Request(token(id), Registration.EVIDENCE_LOCAL, id,
+            csr, document, null, "t").toJson(), 20_000));
+      } finally {
+        ControllerFixture.await(c.close());
+      }
+    };
+    assertTrue(attempt.apply(null).contains("unproven_instance"), "no document");
+    String guessed = new dev.baton.common.msg.LocalIdentity(id, "0".repeat(64)).toJson().encode();
+    assertTrue(attempt.apply(guessed).contains("unproven_instance"), "a guessed secret");
+    assertTrue(attempt.apply(doc(other)).contains("forged_document"), "another instance's document");
+    String garbage = attempt.apply("{not json");
+    assertTrue(garbage.contains("unproven_instance"), "garbage: " + garbage);
+    assertEquals(3, refused("unproven_instance"));
+    assertEquals(1, refused("forged_document"));
+    assertTrue(controller.server.registry().get(id).isEmpty(), "no node was recorded for a claim");
+  }
+
   // ------------------------------------------------------------ helpers
 
   /** An instance of the local cloud, as the local provider writes it (its process is this test). */
@@ -71,7 +97,17 @@ class BridgeSecurityTest {
     Process p = new ProcessBuilder("/bin/sh", "-c", "sleep 120", "-Dbaton.instance=" + id).start();
     processes.add(p);
     Files.writeString(dir.resolve("pid"), Long.toString(p.pid()));
+    documents.put(id, dev.baton.controller.provider.local.LocalIdentities.issue(home.resolve("local-cloud"), id,
+        dir.resolve("identity.json")).toJson().encode());
     return id;
+  }
+
+  /** The identity documents the local cloud gave the instances launched here. */
+  final Map<String, String> documents = new java.util.HashMap<>();
+
+  /** Instance {@code id}'s identity document, as its agent presents it (null for an instance never launched). */
+  String doc(String id) {
+    return documents.get(id);
   }
 
   String token(String instanceId) {
@@ -88,7 +124,7 @@ class BridgeSecurityTest {
     KeyPair kp = Keys.ec();
     String csr = Csrs.create(kp, csrName, Map.of(), null);
     return c.request(Addresses.REGISTER, new Registration.Request(token, Registration.EVIDENCE_LOCAL, instanceId, csr,
-        null, null, "test").toJson(), 20_000);
+        doc(instanceId), null, "test").toJson(), 20_000);
   }
 
   static String failure(Future<?> f) {
@@ -130,14 +166,14 @@ class BridgeSecurityTest {
     String t = token(id);
     KeyPair kept = Keys.ec();
     JsonObject request = new Registration.Request(t, Registration.EVIDENCE_LOCAL, id, Csrs.create(kept, id, Map.of(), null),
-        null, null, "test").toJson();
+        doc(id), null, "test").toJson();
     JsonObject first = ControllerFixture.await(anonymous().request(Addresses.REGISTER, request, 20_000));
     // the agent never saw that answer (its controller died); it presents the same token and key again
     JsonObject again = ControllerFixture.await(anonymous().request(Addresses.REGISTER, request, 20_000));
     assertEquals(first.getString("node_id"), again.getString("node_id"));
     assertEquals(Pem.certificate(first.getString("certificate")).getPublicKey(),
         Pem.certificate(again.getString("certificate")).getPublicKey(), "an identity for the key it holds");
-    assertEquals(List.of("REGISTERED", "ATTESTED"), controller.server.registry().get(id).orElseThrow().timeline()
+    assertEquals(List.of("LAUNCHED", "REGISTERED", "ATTESTED"), controller.server.registry().get(id).orElseThrow().timeline()
         .stream().map(p -> p.name()).toList(), "one record, registered once");
     // the same token with another key is a replay
     String replay = failure(register(anonymous(), t, id, id));
@@ -204,7 +240,7 @@ class BridgeSecurityTest {
     String id = launchLocalInstance("i-0123456789abcdef4");
     KeyPair kp = Keys.ec();
     JsonObject reg = ControllerFixture.await(anonymous().request(Addresses.REGISTER, new Registration.Request(token(id),
-        Registration.EVIDENCE_LOCAL, id, Csrs.create(kp, id, Map.of(), null), null, null, "t").toJson(), 20_000));
+        Registration.EVIDENCE_LOCAL, id, Csrs.create(kp, id, Map.of(), null), doc(id), null, "t").toJson(), 20_000));
     BridgeClient node = new BridgeClient(controller.vertx, controller.server.ca().certificatePem(),
         reg.getString("certificate"), Pem.encode(kp.getPrivate()));
     ControllerFixture.await(node.connect(controller.endpoint()));

@@ -65,8 +65,10 @@ class RegistrationBenchmark {
           Files.createDirectories(d);
           Files.writeString(d.resolve("pid"), Long.toString(holder.pid()));
           String token = c.server.tokens().issue("bench", "bench", null, "node-" + id, "u-" + id, id, Duration.ofHours(1));
+          String doc = dev.baton.controller.provider.local.LocalIdentities.issue(home.resolve("local-cloud"), id).toJson()
+              .encode();
           requests.add(new Registration.Request(token, Registration.EVIDENCE_LOCAL, id,
-              Csrs.create(Keys.ec(), id, Map.of(), null), null, null, "bench").toJson());
+              Csrs.create(Keys.ec(), id, Map.of(), null), doc, null, "bench").toJson());
         }
         io.vertx.core.net.NetClient shared = c.vertx.createNetClient(new io.vertx.core.net.NetClientOptions().setSsl(true)
             .setSslEngineOptions(Boolean.getBoolean("jdkclient") ? new io.vertx.core.net.JdkSSLEngineOptions()

@@ -21,7 +21,8 @@ public enum Format {
   INSTANCE_TYPE("^[a-z][a-z0-9-]*\\.[a-z0-9]+$", "an instance type such as t3.micro"),
   ADDRESS("^[a-z_]+/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", "KIND/NAME such as instance/db-1"),
   ENDPOINT("^[A-Za-z0-9.-]+:\\d{1,5}$", "HOST:PORT such as controller.example.net:7443"),
-  SERVICE("^[a-z0-9.-]+\\.amazonaws\\.com$", "an AWS service principal such as ec2.amazonaws.com");
+  SERVICE("^[a-z0-9.-]+\\.amazonaws\\.com$", "an AWS service principal such as ec2.amazonaws.com"),
+  PACKAGE("^[a-z0-9][a-z0-9+.-]{1,100}$", "a package name such as chrony");
 
   private final Pattern pattern;
   private final String description;

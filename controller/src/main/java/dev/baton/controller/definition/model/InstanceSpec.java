@@ -18,6 +18,9 @@ public record InstanceSpec(
         + " (debian-12 or debian-13: a Debian system under systemd-nspawn whose cloud-init runs the user data; needs root"
         + " and the debootstrap and systemd-container packages). Omitted: the instance is an agent process",
         example = "debian-12") MachineImage image,
+    @Field(onChange = OnChange.NONE, doc = "Packages the user data installs with the release's package manager before"
+        + " the agent starts, besides Java (and the Puppet agent for a Puppet hand-off): what must be there before"
+        + " configuration management runs", format = Format.PACKAGE, example = "[chrony]") List<String> packages,
     @Field(onChange = OnChange.NONE, doc = "DNS domain of the node; its certname is NAME.DOMAIN. Defaults to the platform's domain",
         format = Format.DNS_NAME, example = "acme.example.net") String domain,
     @Field(onChange = OnChange.REPLACE, doc = "Name of the EC2 key pair for emergency SSH access", example = "ops-2026") String keypair,

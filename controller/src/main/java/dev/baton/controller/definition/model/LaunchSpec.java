@@ -12,6 +12,9 @@ public record LaunchSpec(
         ImageFamily imageFamily,
     @Field(doc = "Local provider only: boot each instance as a real machine from this image (debian-12 or debian-13,"
         + " see instance.image). Omitted: each instance is an agent process", example = "debian-12") MachineImage image,
+    @Field(onChange = OnChange.NONE, doc = "Packages the user data installs with the release's package manager before"
+        + " the agent starts, besides Java (and the Puppet agent for a Puppet hand-off): what must be there before"
+        + " configuration management runs", format = Format.PACKAGE, example = "[chrony]") List<String> packages,
     @Field(doc = "Name of the EC2 key pair", example = "ops-2026") String keypair,
     @Field(doc = "The instance profile of launched instances", ref = "instance_profile", example = "worker")
         String instanceProfile,

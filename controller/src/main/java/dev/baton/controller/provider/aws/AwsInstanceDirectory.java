@@ -78,4 +78,41 @@ public final class AwsInstanceDirectory implements InstanceDirectory {
       }
     }, false);
   }
+
+  /** Every pending or running instance of Baton's platforms in this account and region: one paginated listing. */
+  @Override
+  public Future<java.util.List<InstanceFacts>> launched() {
+    return vertx.executeBlocking(() -> {
+      java.util.List<InstanceFacts> out = new java.util.ArrayList<>();
+      var filters = java.util.List.of(
+          software.amazon.awssdk.services.ec2.model.Filter.builder().name("tag-key").values("baton:platform").build(),
+          software.amazon.awssdk.services.ec2.model.Filter.builder().name("instance-state-name").values("pending", "running")
+              .build());
+      for (var r : Ec2Kinds.call("DescribeInstances", () -> clients.ec2.describeInstancesPaginator(b -> b.filters(filters)))
+          .reservations()) {
+        for (var i : r.instances()) {
+          Map<String, String> tags = new LinkedHashMap<>();
+          i.tags().forEach(t -> tags.put(t.key(), t.value()));
+          out.add(new InstanceFacts(i.instanceId(), i.state() == null ? "" : i.state().nameAsString(), tags,
+              i.privateIpAddress(), i.launchTime()));
+        }
+      }
+      return out;
+    }, false);
+  }
+
+  /**
+   * The instance's console output ({@code GetConsoleOutput}, the latest): where cloud-init and
+   * Baton's user-data script print, including the line of a step that failed.
+   */
+  @Override
+  public Future<dev.baton.controller.attest.BootLog> bootLog(String instanceId) {
+    return vertx.executeBlocking(() -> {
+      String b64 = Ec2Kinds.call("GetConsoleOutput", () -> clients.ec2.getConsoleOutput(b -> b.instanceId(instanceId)
+          .latest(true))).output();
+      String text = b64 == null ? "" : new String(java.util.Base64.getMimeDecoder().decode(b64),
+          java.nio.charset.StandardCharsets.UTF_8);
+      return ConsoleOutput.read(text);
+    }, false);
+  }
 }

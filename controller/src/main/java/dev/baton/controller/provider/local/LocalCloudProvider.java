@@ -1,7 +1,9 @@
 package dev.baton.controller.provider.local;
 
+import dev.baton.cloudinit.UserData;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
+import dev.baton.controller.definition.model.MachineImage;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.CallStats;
 import dev.baton.controller.provider.CloudId;
@@ -9,6 +11,7 @@ import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Scope;
 import dev.baton.controller.provider.Values;
+import dev.baton.controller.provider.local.machine.Machines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -86,6 +89,26 @@ public final class LocalCloudProvider implements CloudProvider {
     return stats;
   }
 
+  /** Instances and groups that boot machines need what machines need of this host (root, debootstrap, systemd-nspawn). */
+  @Override
+  public Future<List<dev.baton.common.error.Diagnostic>> check(dev.baton.controller.definition.Platform platform) {
+    List<dev.baton.common.error.Diagnostic> out = new ArrayList<>();
+    String missing = null;
+    for (dev.baton.controller.definition.Resource r : platform.resources()) {
+      MachineImage image = r.spec() instanceof dev.baton.controller.definition.model.InstanceSpec i ? i.image()
+          : r.spec() instanceof dev.baton.controller.definition.model.AutoscalingGroupSpec g ? g.launch().image() : null;
+      if (image == null) {
+        continue;
+      }
+      missing = missing != null ? missing : dev.baton.controller.provider.local.machine.MachineHost.missing();
+      if (missing != null) {
+        out.add(new dev.baton.common.error.Diagnostic(r.pos(r.kind() == ResourceKind.INSTANCE ? "image" : "launch.image"),
+            r.kind().yaml() + " " + r.name() + " boots a " + image.yaml() + " machine; " + missing));
+      }
+    }
+    return Future.succeededFuture(out);
+  }
+
   public Path root() {
     return root;
   }
@@ -110,15 +133,26 @@ public final class LocalCloudProvider implements CloudProvider {
       synchronized (writeLock) {
         checkReferences(attributes);
         CloudId id = new CloudId(PREFIX.get(kind) + "-" + HexFormat.of().formatHex(random.generateSeed(8)));
-        live = new LiveResource(kind, uuid, id, attributes, tags, initialState(kind));
+        Map<String, Object> a = attributes;
+        if (kind == ResourceKind.INSTANCE) {
+          a = new LinkedHashMap<>(attributes);
+          a.put("launch_time", java.time.Instant.now().toString()); // as EC2's LaunchTime
+        }
+        live = new LiveResource(kind, uuid, id, a, tags, initialState(kind));
         write(live);
       }
       if (kind == ResourceKind.INSTANCE && launcher != null) {
         // like RunInstances: the instance boots with its user data, which starts the agent
         // (outside the lock: several instances boot at once)
-        String cloudConfig = launcher.userData(scope, uuid, live.id().id(),
-            String.valueOf(attributes.getOrDefault("image_family", "debian")));
-        LocalInstances.launch(root, live.id().id(), dev.baton.cloudinit.UserData.agentConfigOf(cloudConfig), agentJar);
+        MachineImage image = MachineImage.byYaml(String.valueOf(attributes.get("image")));
+        try {
+          prepare(image);
+          boot(live.id().id(), image, launcher.userData(scope, uuid, live.id().id()));
+        } catch (IOException | RuntimeException e) {
+          // like a RunInstances that failed: no instance is left behind, and a new run launches it again
+          terminateGroupInstance(live.id().id());
+          throw e;
+        }
       }
       if (kind == ResourceKind.AUTOSCALING_GROUP) {
         scale(scope, live);
@@ -240,7 +274,8 @@ public final class LocalCloudProvider implements CloudProvider {
       leave(group, running.remove(running.size() - 1));
     }
     if (running.size() < desired && launcher != null) {
-      String template = groupTemplate(scope, group);
+      prepare(launchImage(group));
+      UserData.Rendered template = groupTemplate(scope, group);
       for (int i = running.size(); i < desired; i++) {
         Map<String, String> tags = new LinkedHashMap<>(scope.tags());
         tags.putAll(group.tags());
@@ -250,10 +285,12 @@ public final class LocalCloudProvider implements CloudProvider {
         CloudId id = new CloudId("i-" + HexFormat.of().formatHex(random.generateSeed(8)));
         tags.put("Name", group.tags().getOrDefault("Name", "group") + "-" + id.id());
         synchronized (writeLock) {
-          write(new LiveResource(ResourceKind.INSTANCE, null, id, Map.of("private_ip", freeAddress(a)), tags, "running"));
+          Map<String, Object> attrs = new LinkedHashMap<>();
+          attrs.put("private_ip", freeAddress(a));
+          attrs.put("launch_time", java.time.Instant.now().toString());
+          write(new LiveResource(ResourceKind.INSTANCE, null, id, attrs, tags, "running"));
         }
-        String config = new JsonObject(template).put("instance_id", id.id()).encode();
-        LocalInstances.launch(root, id.id(), config, agentJar);
+        boot(id.id(), launchImage(group), template);
       }
     }
   }
@@ -486,7 +523,7 @@ public final class LocalCloudProvider implements CloudProvider {
         if (read(ResourceKind.INSTANCE, id) == null) {
           throw new BatonException(ErrorCode.NOT_FOUND, "InvalidInstanceID.NotFound: " + id);
         }
-        if (agentJar != null) {
+        if (agentJar != null || Machines.isMachine(root, id)) {
           LocalInstances.start(root, id, agentJar);
         }
       }
@@ -494,17 +531,44 @@ public final class LocalCloudProvider implements CloudProvider {
     });
   }
 
-  /** The agent configuration of the group's launch template (with the group's token), made once, owner-only. */
-  private String groupTemplate(Scope scope, LiveResource group) throws IOException {
+  /** The machine image a group's instances boot, or null when they are agent processes. */
+  private static MachineImage launchImage(LiveResource group) {
+    return group.attributes().get("launch") instanceof Map<?, ?> l && l.get("image") != null
+        ? MachineImage.byYaml(l.get("image").toString()) : null;
+  }
+
+  /** Makes the machine image first, when none is made yet: a node's time from launch starts when it boots. */
+  private void prepare(MachineImage image) throws IOException {
+    if (image != null) {
+      dev.baton.controller.provider.local.machine.MachineImages.rootfs(image, launcher::progress);
+    }
+  }
+
+  /**
+   * Boots instance {@code id} with its user data: as a machine of {@code image} (cloud-init runs
+   * the whole user data), else as an agent process with the configuration the user data writes.
+   */
+  private void boot(String id, MachineImage image, UserData.Rendered userData) throws IOException {
+    if (image != null) {
+      Machines.launch(root, id, image, userData.bytes(), launcher::progress);
+    } else {
+      LocalInstances.launch(root, id, UserData.agentConfigOf(userData.cloudConfig()), agentJar);
+    }
+  }
+
+  /** The user data of the group's launch template (with the group's token), made once, owner-only. */
+  private UserData.Rendered groupTemplate(Scope scope, LiveResource group) throws IOException {
     Path f = templateFile(group.uuid());
     if (Files.exists(f)) {
-      return Files.readString(f);
+      JsonObject kept = new JsonObject(Files.readString(f));
+      if (kept.containsKey("user_data")) { // else the agent configuration alone, as kept before: made again
+        return dev.baton.controller.fleet.NodeUserData.fromJson(kept);
+      }
     }
-    Object launch = group.attributes().get("launch");
-    String family = launch instanceof Map<?, ?> l && l.get("image_family") != null ? l.get("image_family").toString() : "debian";
-    String config = dev.baton.cloudinit.UserData.agentConfigOf(launcher.groupUserData(scope, group.uuid(), family));
-    dev.baton.common.crypto.CertificateAuthority.writeAtomically(f, config, true);
-    return config;
+    UserData.Rendered r = launcher.groupUserData(scope, group.uuid());
+    dev.baton.common.crypto.CertificateAuthority.writeAtomically(f,
+        dev.baton.controller.fleet.NodeUserData.toJson(r).encode(), true);
+    return r;
   }
 
   private void terminateGroupInstance(String id) throws IOException {

@@ -1,6 +1,9 @@
 package dev.baton.controller.provider.local;
 
 import dev.baton.common.crypto.CertificateAuthority;
+import dev.baton.common.msg.AgentConfig;
+import dev.baton.controller.provider.local.machine.Machines;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Instances of the local cloud are real agent processes. Each has a directory
- * ({@code local-cloud/instance-data/ID}) with the agent configuration its user data wrote, the
- * agent's state and log, and its process ID. A process is only ever taken to be an instance's
- * when its command line names that directory, so a reused process ID is never mistaken for it.
+ * Instances of the local cloud: real agent processes, or real machines ({@link Machines}, when the
+ * definition names an image). Each has a directory ({@code local-cloud/instance-data/ID}); a
+ * process's holds the agent configuration its user data wrote, its identity document, the agent's
+ * state and log, and its process ID. A process is only ever taken to be an instance's when its
+ * command line names that instance, so a reused process ID is never mistaken for it. Every method
+ * here serves both kinds.
  */
 public final class LocalInstances {
   /** JVM options of a local agent: those of the systemd unit its user data would install. */
@@ -26,11 +31,17 @@ public final class LocalInstances {
     return root.resolve("instance-data").resolve(id);
   }
 
-  /** Starts the agent of instance {@code id} with the configuration its user data writes. */
+  /**
+   * Starts the agent of instance {@code id} with the configuration its user data writes, and the
+   * identity document the local cloud gives it (in its own directory).
+   */
   public static long launch(Path root, String id, String agentConfigJson, Path agentJar) throws IOException {
     Path dir = dir(root, id);
     Files.createDirectories(dir.resolve("state"));
-    CertificateAuthority.writeAtomically(dir.resolve("agent.json"), agentConfigJson, true);
+    Path identity = dir.resolve("identity.json");
+    LocalIdentities.issue(root, id, identity);
+    AgentConfig cfg = AgentConfig.fromJson(new JsonObject(agentConfigJson)).withIdentityFile(identity.toString());
+    CertificateAuthority.writeAtomically(dir.resolve("agent.json"), cfg.toJson().encodePrettily(), true);
     return boot(root, id, agentJar);
   }
 
@@ -39,6 +50,10 @@ public final class LocalInstances {
    * identity it kept). Nothing happens when it runs already.
    */
   public static long start(Path root, String id, Path agentJar) throws IOException {
+    if (Machines.isMachine(root, id)) {
+      Machines.start(root, id);
+      return 0;
+    }
     Optional<ProcessHandle> running = process(root, id);
     if (running.isPresent()) {
       return running.get().pid();
@@ -51,6 +66,10 @@ public final class LocalInstances {
 
   /** Stops the instance's process (TERM, then KILL after 5 s), keeping its directory: it can start again. */
   public static void stop(Path root, String id) {
+    if (Machines.isMachine(root, id)) {
+      Machines.stop(root, id);
+      return;
+    }
     process(root, id).ifPresent(h -> {
       h.destroy();
       try {
@@ -108,12 +127,17 @@ public final class LocalInstances {
   }
 
   public static boolean alive(Path root, String id) {
-    return process(root, id).isPresent();
+    return Machines.isMachine(root, id) ? Machines.alive(root, id) : process(root, id).isPresent();
   }
 
   /** Stops the instance's process (TERM, then KILL after 5 s) and removes its directory. */
   public static void terminate(Path root, String id) throws IOException {
+    if (Machines.isMachine(root, id)) {
+      Machines.terminate(root, id);
+      return;
+    }
     stop(root, id);
+    LocalIdentities.forget(root, id);
     Path dir = dir(root, id);
     if (Files.exists(dir)) {
       try (Stream<Path> walk = Files.walk(dir)) {

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * the CA's two-CRL file (root and intermediate): the server's own hostcrl holds only the
  * intermediate's, and with it every client certificate fails revocation checking.
  */
-final class PuppetServerFixture implements AutoCloseable {
+public final class PuppetServerFixture implements AutoCloseable {
   static final Path JAR = Path.of("/usr/share/puppetserver/puppetserver.jar");
   static final Path PUPPET = Path.of("/usr/bin/puppet");
 
@@ -29,7 +29,7 @@ final class PuppetServerFixture implements AutoCloseable {
   private final Process server;
 
   /** Skips the test when Puppet is not installed; under CI=true fails it instead (the test command installs Puppet). */
-  static void requireInstalled() {
+  public static void requireInstalled() {
     if (!installed()) {
       if ("true".equals(System.getenv("CI"))) {
         throw new AssertionError("puppetserver and puppet-agent are not installed; bin/test installs them"
@@ -48,7 +48,7 @@ final class PuppetServerFixture implements AutoCloseable {
     this(dir, Map.of());
   }
 
-  PuppetServerFixture(Path dir, Map<String, String> manifests) throws Exception {
+  public PuppetServerFixture(Path dir, Map<String, String> manifests) throws Exception {
     this(dir, manifests, null, null);
   }
 
@@ -135,12 +135,12 @@ final class PuppetServerFixture implements AutoCloseable {
   }
 
   /** Where the manifests write the files they manage. */
-  Path agents() {
+  public Path agents() {
     return dir.resolve("agents");
   }
 
   /** The serial of {@code certname}'s signed certificate in the CA's inventory, if any. */
-  java.math.BigInteger serial(String certname) throws Exception {
+  public java.math.BigInteger serial(String certname) throws Exception {
     Path f = cadir.resolve("signed/" + certname + ".pem");
     if (!Files.exists(f)) {
       return null;
@@ -167,7 +167,7 @@ final class PuppetServerFixture implements AutoCloseable {
   }
 
   /** The entry of the controller's puppet-masters.yaml for this master. */
-  String mastersEntry(String name, String zone) {
+  public String mastersEntry(String name, String zone) {
     return "  - name: " + name + "\n    url: " + base() + "\n    region: local-1\n    zone: " + zone
         + "\n    ca_cert: " + cadir.resolve("ca_crt.pem") + "\n    client_cert: " + ssldir.resolve("certs/baton-controller.pem")
         + "\n    client_key: " + ssldir.resolve("private_keys/baton-controller.pem") + "\n";
@@ -206,7 +206,7 @@ final class PuppetServerFixture implements AutoCloseable {
   }
 
   /** The last lines the commands run so far printed. */
-  String log() {
+  public String log() {
     try {
       List<String> lines = Files.readAllLines(dir.resolve("commands.log"));
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));

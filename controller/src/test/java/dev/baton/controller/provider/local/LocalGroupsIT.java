@@ -120,8 +120,9 @@ class LocalGroupsIT {
       assertTrue(n.name().matches("webapp-i-[0-9a-f]{16}\\.demo\\.baton\\.test"), n.name());
       assertEquals(n.id(), n.name().substring("webapp-".length(), n.name().indexOf('.')), "named by the certname pattern");
       assertEquals("5d0a3c3e-0000-4000-8000-0000000000a1", n.uuid(), "a node of the group");
-      // the controller learns of a node a group launched when it registers: its timeline starts there
-      assertEquals(List.of("REGISTERED", "ATTESTED", "BOOTSTRAP_RUN", "FINAL_RUN", "READY"),
+      // a node a group launched has its launch in its timeline, whether the controller's listing or its
+      // registration told the controller of it first
+      assertEquals(List.of("LAUNCHED", "REGISTERED", "ATTESTED", "BOOTSTRAP_RUN", "FINAL_RUN", "READY"),
           n.timeline().stream().map(NodeRecord.Phase::name).toList());
     }
     assertEquals(0, controller.server.refusals().count("replayed_token"), "the group's token is for every instance it launches");
@@ -147,8 +148,9 @@ class LocalGroupsIT {
     JsonObject file = new JsonObject(Files.readString(root.resolve("instance").resolve(worker.id().id() + ".json")));
     file.put("id", id);
     Files.writeString(root.resolve("instance").resolve(id + ".json"), file.encode());
-    LocalInstances.launch(root, id, new JsonObject(webTemplate).put("instance_id", id).encode(),
-        Path.of(System.getProperty("baton.agent.jar")));
+    String webConfig = dev.baton.cloudinit.UserData.agentConfigOf(dev.baton.controller.fleet.NodeUserData.fromJson(
+        new JsonObject(webTemplate)).cloudConfig());
+    LocalInstances.launch(root, id, webConfig, Path.of(System.getProperty("baton.agent.jar")));
     try {
       Wait.until(() -> controller.server.refusals().count("instance_outside_group") >= 1, 60);
       assertTrue(controller.server.registry().get(id).isEmpty(), "never registered");
