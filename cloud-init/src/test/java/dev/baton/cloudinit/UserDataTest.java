@@ -104,7 +104,7 @@ class UserDataTest {
   void carriesOnlyWhatANodeNeeds() {
     String cc = UserData.render(input(UserData.Family.DEBIAN)).cloudConfig();
     JsonObject cfg = new JsonObject(UserData.agentConfigOf(cc));
-    assertEquals(java.util.Set.of("endpoints", "ca_pem", "ca_sha256", "join_token", "evidence", "instance_id", "name",
+    assertEquals(java.util.Set.of("endpoints", "ca_pem", "ca_sha256", "join_token", "evidence", "name",
         "platform", "imds"), cfg.fieldNames());
     assertFalse(cc.toLowerCase().contains("private key"), "no key in user data");
     assertTrue(cc.contains("permissions: '0600'"), "the configuration (with its token) is readable by root only");

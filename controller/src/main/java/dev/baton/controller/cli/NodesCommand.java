@@ -77,6 +77,12 @@ final class NodesCommand implements Callable<Integer> {
         if (p.getValue("millis") != null && !p.getString("phase").equals(state)) {
           phases.append(p.getString("phase").toLowerCase()).append(' ').append(PlanPrinter.duration(p.getLong("millis")))
               .append("  ");
+        } else if (p.getValue("end") == null && p.getString("start") != null) {
+          // the phase under way: for how long (a node LAUNCHED for minutes has not registered)
+          long ms = java.time.Duration.between(java.time.Instant.parse(p.getString("start")), java.time.Instant.now())
+              .toMillis();
+          phases.append(p.getString("phase").toLowerCase()).append(" for ").append(PlanPrinter.duration(Math.max(0, ms)))
+              .append("  ");
         }
       }
       String env = n.getString("environment");
