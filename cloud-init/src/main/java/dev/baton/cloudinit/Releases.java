@@ -10,7 +10,7 @@ import java.util.List;
  * boots on from {@code /etc/os-release} ({@code ID}, {@code VERSION_ID}); a release of the family
  * that is not listed gets the family's fallback, and the script then checks the Java it got.
  *
- * <p>Checked against the archives on 2026-12-01 (docs/cloud-init.md has the versions): Debian 12
+ * <p>Checked against the archives on 2026-12-01 (docs/aws.md has the table; ReleasesArchiveIT reads the indexes): Debian 12
  * has {@code openjdk-17-jre-headless} and {@code puppet-agent} 7.23; Debian 13 has no
  * {@code openjdk-17-*} but {@code openjdk-21-jre-headless}, and {@code puppet-agent} 8.10; Ubuntu
  * 22.04 has {@code openjdk-17-jre-headless} (universe) but only Puppet 5.5 ({@code puppet}, no
