@@ -95,7 +95,7 @@ final class ServeCommand implements Callable<Integer> {
           .Options(host, clusterPort, busPort, members, clusterName, tls)));
       manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
     } else {
-      vertx = Vertx.vertx();
+      vertx = Vertx.vertx(ControllerMain.vertxOptions());
     }
     ControllerServer server = new ControllerServer(vertx, new ControllerServer.Options(Providers.home(), bind,
         bridgePort, apiPort, downloadPort, advertise, BridgeServer.Limits.defaults(), Providers.agentJar()));

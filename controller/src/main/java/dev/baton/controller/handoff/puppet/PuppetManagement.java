@@ -221,7 +221,12 @@ public final class PuppetManagement implements ConfigManagement {
     String zone = h.intent().getString("zone");
     PuppetMasters.Master m = masters.choose(region, zone, avoid, this::load)
         .or(() -> avoid.isEmpty() ? java.util.Optional.empty() : masters.choose(region, zone, Set.of(), this::load))
-        .orElseThrow(() -> new BatonException(ErrorCode.UNAVAILABLE, "no healthy Puppet master: " + describe()));
+        .orElseThrow(() -> {
+          String why = describe();
+          // none at all will not appear by waiting: said at once; one that is down may come back: retried
+          return new BatonException(masters.all().isEmpty() ? ErrorCode.FAILED_PRECONDITION : ErrorCode.UNAVAILABLE,
+              (masters.all().isEmpty() ? "no Puppet master: " : "no healthy Puppet master: ") + why);
+        });
     h.update(s -> s.put("master", m.name()).put("certname", certname(h)).put("finished", false));
     LOG.info(() -> "puppet: node " + h.node().id() + " (" + certname(h) + ", zone " + zone + ") goes to " + m.name()
         + " (zone " + m.zone() + ", load " + load(m.name()) + ")");

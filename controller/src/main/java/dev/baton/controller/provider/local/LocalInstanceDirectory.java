@@ -87,7 +87,9 @@ public final class LocalInstanceDirectory implements InstanceDirectory {
       }
       Path log = LocalInstances.dir(root, instanceId).resolve("agent.log");
       String tail = Files.isRegularFile(log) ? Machines.tail(Files.readString(log), 15) : "";
-      boolean ended = Files.isDirectory(LocalInstances.dir(root, instanceId)) && !LocalInstances.alive(root, instanceId);
+      // ended: it was started (its pid written) and runs no more
+      boolean ended = Files.exists(LocalInstances.dir(root, instanceId).resolve("pid"))
+          && !LocalInstances.alive(root, instanceId);
       String last = tail.isEmpty() ? "" : tail.lines().reduce((a, b) -> b).orElse("");
       return new BootLog(ended ? "the agent process ended" + (last.isEmpty() ? "" : ": " + last) : null, ended, tail);
     }, false);

@@ -50,9 +50,19 @@ public final class MachineImages {
     return m != null && !m.isBlank() ? m : "http://deb.debian.org/debian";
   }
 
+  /**
+   * The directory of {@code image} as the current recipe makes it: its name carries the recipe's
+   * hash, so an image made by another recipe is never changed under the machines that boot from it.
+   */
+  static Path dirOf(MachineImage image) {
+    String hash = dev.baton.common.crypto.Fingerprints.sha256((RECIPE + CLOUD_CFG + image.suite())
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 12);
+    return cache().resolve(image.yaml() + "-" + hash);
+  }
+
   /** Whether {@code image} is made and current (nothing to wait for). */
   public static boolean ready(MachineImage image) {
-    Path dir = cache().resolve(image.yaml());
+    Path dir = dirOf(image);
     try {
       return Files.isDirectory(dir.resolve("rootfs/usr/bin")) && RECIPE.equals(Files.readString(dir.resolve("recipe")).trim());
     } catch (IOException e) {
@@ -67,7 +77,7 @@ public final class MachineImages {
    * @param progress hears what is being done, in a sentence
    */
   public static Path rootfs(MachineImage image, Consumer<String> progress) throws IOException {
-    Path dir = cache().resolve(image.yaml());
+    Path dir = dirOf(image);
     Files.createDirectories(cache());
     // one builder per image: threads of this process wait on the monitor, other processes on the file lock
     synchronized (LOCKS.computeIfAbsent(image, k -> new Object())) {
@@ -88,7 +98,7 @@ public final class MachineImages {
     }
     long t0 = System.nanoTime();
     progress.accept("making image " + image.yaml() + " (Debian " + image.suite() + ", debootstrap; a few minutes, once)");
-    Path work = cache().resolve(image.yaml() + ".building");
+    Path work = cache().resolve(dir.getFileName() + ".building");
     deleteTree(work);
     Files.createDirectories(work);
     Path log = work.resolve("build.log");

@@ -24,8 +24,9 @@ import java.util.function.Consumer;
  * host name, and is root on this host: a test runtime, not a security boundary.
  *
  * <p>Everything of machine {@code ID} is under {@code local-cloud/instance-data/ID}: {@code machine.json}
- * (its image), {@code rootfs/}, {@code console.log} (what systemd printed at boot) and {@code pid}
- * (of its {@code systemd-nspawn}, taken to be the machine's only while its command line names it).
+ * (its image), {@code rootfs/} (an overlay of the image, its writes in {@code upper/}; a copy where
+ * no overlay can be mounted), {@code console.log} (what systemd printed at boot) and {@code pid} (of
+ * its {@code systemd-nspawn}, taken to be the machine's only while its command line names it).
  */
 public final class Machines {
   /** Where the local cloud puts a machine's identity document inside it (the agent's default). */
@@ -56,19 +57,23 @@ public final class Machines {
     Path rootfsImage = MachineImages.rootfs(image, progress);
     Path dir = dir(root, id);
     Files.createDirectories(dir);
+    // first: from now on the instance is a machine (its boot is read as one while it is being made)
+    CertificateAuthority.writeAtomically(dir.resolve("machine.json"), new JsonObject().put("image", image.yaml())
+        .put("lower", rootfsImage.toString()).put("launched", java.time.Instant.now().toString()).encodePrettily(), false);
     Path rootfs = dir.resolve("rootfs");
-    MachineHost.Result copy = MachineHost.run(List.of("cp", "-a", "--reflink=auto", rootfsImage.toString(),
-        rootfs.toString()), null, Duration.ofMinutes(10));
-    if (copy.exitCode() != 0) {
-      throw new IOException("machine " + id + ": copying image " + image.yaml() + " failed: " + copy.tail(3));
+    if (!mount(dir, rootfsImage)) {
+      // no overlay file system here: a copy (half a minute for a cold image on a slow disk)
+      MachineHost.Result copy = MachineHost.run(List.of("cp", "-a", "--reflink=auto", rootfsImage.toString(),
+          rootfs.toString()), null, Duration.ofMinutes(10));
+      if (copy.exitCode() != 0) {
+        throw new IOException("machine " + id + ": copying image " + image.yaml() + " failed: " + copy.tail(3));
+      }
     }
     Path seed = rootfs.resolve("var/lib/cloud/seed/nocloud");
     Files.createDirectories(seed);
     Files.write(seed.resolve("user-data"), userData);
     Files.writeString(seed.resolve("meta-data"), "instance-id: " + id + "\nlocal-hostname: " + id + "\n");
     LocalIdentities.issue(root, id, rootfs.resolve(IDENTITY_IN_MACHINE.substring(1)));
-    CertificateAuthority.writeAtomically(dir.resolve("machine.json"), new JsonObject().put("image", image.yaml())
-        .put("launched", java.time.Instant.now().toString()).encodePrettily(), false);
     boot(root, id);
   }
 
@@ -79,8 +84,63 @@ public final class Machines {
     }
   }
 
+  /**
+   * The machine's root: the image (read-only) under an overlay whose writes go to {@code upper/}, so
+   * that a machine costs what it changes, not a copy of the image. False when this host cannot mount
+   * one (the caller copies the image instead).
+   */
+  private static boolean mount(Path dir, Path lower) throws IOException {
+    for (String d : List.of("upper", "work", "rootfs")) {
+      Files.createDirectories(dir.resolve(d));
+    }
+    MachineHost.Result r = MachineHost.run(List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + lower
+        + ",upperdir=" + dir.resolve("upper") + ",workdir=" + dir.resolve("work"), dir.resolve("rootfs").toString()),
+        null, Duration.ofMinutes(1));
+    if (r.exitCode() != 0) {
+      MachineImages.deleteTree(dir.resolve("upper"));
+      MachineImages.deleteTree(dir.resolve("work"));
+      Files.deleteIfExists(dir.resolve("rootfs"));
+      return false;
+    }
+    return true;
+  }
+
+  static boolean mounted(Path path) {
+    try {
+      String target = path.toAbsolutePath().normalize().toString();
+      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+        String[] f = line.split(" ");
+        if (f.length > 4 && f[4].replace("\\040", " ").equals(target)) {
+          return true;
+        }
+      }
+    } catch (IOException e) {
+      // no mountinfo: nothing is taken to be mounted
+    }
+    return false;
+  }
+
+  /** The overlay of a machine that has one, mounted again after this host restarted (mounts do not last). */
+  private static void remount(Path dir) throws IOException {
+    if (!Files.isDirectory(dir.resolve("upper")) || mounted(dir.resolve("rootfs"))) {
+      return;
+    }
+    String lower = new JsonObject(Files.readString(dir.resolve("machine.json"))).getString("lower");
+    if (lower == null || !mount(dir, Path.of(lower))) {
+      throw new IOException("machine " + dir.getFileName() + ": its overlay on " + lower + " cannot be mounted again");
+    }
+  }
+
+  private static void unmount(Path dir) throws IOException {
+    Path rootfs = dir.resolve("rootfs");
+    if (mounted(rootfs) && MachineHost.run(List.of("umount", rootfs.toString()), null, Duration.ofMinutes(1)).exitCode() != 0) {
+      MachineHost.run(List.of("umount", "--lazy", rootfs.toString()), null, Duration.ofMinutes(1));
+    }
+  }
+
   private static void boot(Path root, String id) throws IOException {
     Path dir = dir(root, id);
+    remount(dir);
     List<String> cmd = new ArrayList<>(List.of(MachineHost.SETSID.toString(), MachineHost.NSPAWN.toString(),
         "--quiet", "--directory=" + dir.resolve("rootfs"), "--boot", "--machine=" + id,
         // this host's PID 1 need not be systemd: no machined registration, no scope of its own
@@ -136,6 +196,7 @@ public final class Machines {
   /** Shuts the machine down and removes it: nothing of it is left on this host. */
   public static void terminate(Path root, String id) throws IOException {
     stop(root, id);
+    unmount(dir(root, id)); // never delete through the overlay: the image below stays as it is
     MachineImages.deleteTree(dir(root, id));
     LocalIdentities.forget(root, id);
   }

@@ -105,17 +105,17 @@ class MachineBootBenchmark {
 
   /** The agent's RSS on the machine, then the RSS of a puppet agent daemon started there and left idle. */
   static void memory(Path home, NodeRecord n) throws Exception {
-    Path rootfs = home.resolve("local-cloud/instance-data").resolve(n.id()).resolve("rootfs").toRealPath();
+    ProcessHandle machine = Machines.process(home.resolve("local-cloud"), n.id()).orElseThrow();
     Thread.sleep(20_000); // the agent settles after its hand-off
-    long agent = rss(rootfs, "/opt/baton/baton-agent.jar").orElse(-1L);
-    long systemd = Machines.process(home.resolve("local-cloud"), n.id()).flatMap(h -> h.children().findFirst())
-        .map(ProcessHandle::pid).orElseThrow();
+    long agent = rss(machine, "/opt/baton/baton-agent.jar").orElse(-1L);
+    long systemd = machine.children().findFirst().map(ProcessHandle::pid).orElseThrow();
     Process puppet = new ProcessBuilder("nsenter", "-t", Long.toString(systemd), "-a", "puppet", "agent", "--no-daemonize",
         "--runinterval", "3600", "--logdest", "/var/log/puppet-idle.log").redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     try {
       Thread.sleep(60_000); // its first run, then idle
-      long idle = rss(rootfs, "puppet agent").orElse(-1L);
+      // nsenter's child, in the machine's namespaces: a descendant of nsenter, not of the machine's systemd
+      long idle = rss(puppet.toHandle(), "puppet agent").orElse(-1L);
       System.out.printf("node %s: Baton agent idles at %.1f MB; puppet agent (daemon, after its first run) at %.1f MB%n",
           n.name(), agent / 1024.0, idle / 1024.0);
     } finally {
@@ -124,27 +124,22 @@ class MachineBootBenchmark {
     }
   }
 
-  /** The RSS (kB) of the process inside the machine whose command line contains {@code needle}. */
-  static Optional<Long> rss(Path rootfs, String needle) {
-    try (var all = ProcessHandle.allProcesses()) {
-      for (ProcessHandle h : all.toList()) {
-        Path proc = Path.of("/proc", Long.toString(h.pid()));
-        try {
-          if (!Files.readSymbolicLink(proc.resolve("root")).equals(rootfs)) {
-            continue;
-          }
-          String cmd = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
-          if (!cmd.contains(needle) || cmd.startsWith("nsenter")) {
-            continue;
-          }
-          for (String line : Files.readAllLines(proc.resolve("status"))) {
-            if (line.startsWith("VmRSS:")) {
-              return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
-            }
-          }
-        } catch (java.io.IOException e) {
-          // gone, or not ours
+  /** The RSS (kB) of the process of the machine (a descendant of its systemd-nspawn) whose command line contains {@code needle}. */
+  static Optional<Long> rss(ProcessHandle machine, String needle) {
+    for (ProcessHandle h : machine.descendants().toList()) {
+      Path proc = Path.of("/proc", Long.toString(h.pid()));
+      try {
+        String cmd = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
+        if (!cmd.contains(needle) || cmd.startsWith("nsenter")) {
+          continue;
         }
+        for (String line : Files.readAllLines(proc.resolve("status"))) {
+          if (line.startsWith("VmRSS:")) {
+            return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
+          }
+        }
+      } catch (java.io.IOException e) {
+        // gone
       }
     }
     return Optional.empty();

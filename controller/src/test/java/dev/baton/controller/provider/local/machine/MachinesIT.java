@@ -187,7 +187,7 @@ class MachinesIT {
         assertTrue(n.timeline().stream().anyMatch(p -> p.name().equals(phase)), name + " has no " + phase);
       }
     }
-    assertFalse(Files.isDirectory(MachineImages.cache().resolve("debian-12/rootfs/usr/lib/jvm")),
+    assertFalse(Files.isDirectory(MachineImages.dirOf(dev.baton.controller.definition.model.MachineImage.DEBIAN_12).resolve("rootfs/usr/lib/jvm")),
         "the image itself holds no Java: the user data installs it");
   }
 
