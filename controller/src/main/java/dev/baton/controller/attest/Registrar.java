@@ -74,10 +74,14 @@ public final class Registrar {
       refuse(m, new Refused("malformed_evidence", "no certificate request in the registration"), remote);
       return;
     }
-    attestor.prove(req).compose(instanceId -> claim(req, instanceId).map(instanceId)).compose(instanceId -> {
-      TokenStore.Token token = consumeOrRetry(req, instanceId);
+    // the token is checked, the instance confirmed by the cloud, and only then the token claimed and
+    // used: a confirmation that fails (the cloud slow to list a new instance) does not burn it
+    attestor.prove(req).compose(instanceId -> {
+      TokenStore.Token token = checkOrRetry(req, instanceId);
       return attestor.confirm(instanceId, token).map(facts -> new Proven(instanceId, token, facts.launched()));
-    }).compose(p -> vertx.executeBlocking(() -> issue(req, p), false))
+    }).compose(p -> claim(req, p.instanceId()).map(v -> new Proven(p.instanceId(), consumeOrRetry(req, p.instanceId()),
+        p.launched())))
+        .compose(p -> vertx.executeBlocking(() -> issue(req, p), false))
         // answer only once the used token and the node record are on disk: a crash after the
         // answer can neither let the token be replayed nor lose the node
         .compose(resp -> Future.all(tokens.sync(), registry.sync()).map(v -> resp)).onComplete(ar -> {
@@ -125,6 +129,14 @@ public final class Registrar {
   private TokenStore.Token consumeOrRetry(Registration.Request req, String instanceId) {
     try {
       return tokens.consume(req.token(), instanceId);
+    } catch (Refused r) {
+      return retried(r, req, instanceId);
+    }
+  }
+
+  private TokenStore.Token checkOrRetry(Registration.Request req, String instanceId) {
+    try {
+      return tokens.check(req.token(), instanceId);
     } catch (Refused r) {
       return retried(r, req, instanceId);
     }

@@ -166,10 +166,32 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
   }
 
   /**
+   * Whether a token may be used for {@code instanceId}, without using it: the same refusals as
+   * {@link #consume}. The registrar checks first, has the cloud confirm the instance, and only then
+   * uses the token, so that a failed confirmation does not burn it.
+   */
+  public synchronized Token check(String clear, String instanceId) {
+    return usable(clear, instanceId);
+  }
+
+  /**
    * Uses a token for {@code instanceId}, once. Refused when unknown, expired, already used
    * (replayed), or bound to another instance.
    */
   public synchronized Token consume(String clear, String instanceId) {
+    Token t = usable(clear, instanceId);
+    if (t.group()) {
+      return t; // the group's token stays usable; this use is for this instance
+    }
+    Token used = t.used(clock.get());
+    tokens.put(t.hash(), used);
+    touched.add(t.hash());
+    save();
+    replicate(used);
+    return used;
+  }
+
+  private Token usable(String clear, String instanceId) {
     if (clear == null || clear.isBlank()) {
       throw new Refused("missing_token", "no join token presented");
     }
@@ -182,7 +204,7 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
       if (now.isAfter(t.expires())) {
         throw new Refused("expired_token", "the join token of group " + t.name() + " expired at " + t.expires());
       }
-      return t.bound(instanceId); // the group's token stays usable; this use is for this instance
+      return t.bound(instanceId);
     }
     if (t.usedAt() != null) {
       throw new Refused("replayed_token", "join token of " + t.name() + " was already used at " + t.usedAt());
@@ -194,12 +216,7 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
       throw new Refused("token_of_another_instance", "join token of " + t.name() + " was issued for instance "
           + t.instanceId() + ", not " + instanceId);
     }
-    Token used = t.used(now).bound(instanceId);
-    tokens.put(t.hash(), used);
-    touched.add(t.hash());
-    save();
-    replicate(used);
-    return used;
+    return t.bound(instanceId);
   }
 
   /** Forgets tokens that expired more than a day ago. */

@@ -67,7 +67,7 @@ abstract class PlatformCommand implements Callable<Integer> {
 
   /** Every problem at its place, and that nothing was changed. */
   void printDiagnostics(InvalidDefinitionException e) {
-    for (Diagnostic d : e.diagnostics()) {
+    for (Diagnostic d : e.diagnostics().stream().sorted().toList()) {
       t().err().println(d.pos() + ": " + t().red("error") + ": " + d.message());
     }
     t().err().println(e.diagnostics().size() + " error" + (e.diagnostics().size() == 1 ? "" : "s")
@@ -85,6 +85,11 @@ abstract class PlatformCommand implements Callable<Integer> {
       CloudProvider provider = Providers.create(vertx, platform, Providers.home(),
           endpointUrl != null ? endpointUrl : System.getenv("AWS_ENDPOINT_URL"), launcher(platform));
       try {
+        // the account first, for every command: nothing is read or done in another customer's account
+        List<Diagnostic> account = await(provider.checkAccount(platform));
+        if (!account.isEmpty()) {
+          throw new InvalidDefinitionException(account);
+        }
         return run(vertx, platform, provider);
       } finally {
         await(provider.close());
@@ -202,6 +207,7 @@ abstract class PlatformCommand implements Callable<Integer> {
     if (platform.spec().provider() == ProviderKind.AWS) {
       var c = platform.spec().credentials();
       body.put("cloud", new JsonObject().put("provider", "aws").put("region", platform.spec().region())
+          .put("account", platform.spec().account())
           .put("profile", c == null ? null : c.profile()).put("role_arn", c == null ? null : c.roleArn())
           .put("external_id", c == null ? null : c.externalId())
           .put("endpoint_url", endpointUrl != null ? endpointUrl : System.getenv("AWS_ENDPOINT_URL")));

@@ -21,12 +21,22 @@ public final class Retry {
    * @param maxMillis largest backoff ceiling
    * @param deadlineMillis no new attempt starts after this much time
    * @param attemptTimeoutMillis one attempt that takes longer fails as DEADLINE_EXCEEDED (retryable)
+   * @param notFoundMillis how long "not found" is taken to mean "not visible yet": AWS's eventual
+   *     consistency right after a create lasts seconds; what is still not found after this does not exist
    */
-  public record Policy(long baseMillis, long maxMillis, long deadlineMillis, long attemptTimeoutMillis) {
+  public record Policy(long baseMillis, long maxMillis, long deadlineMillis, long attemptTimeoutMillis,
+      long notFoundMillis) {
+    public Policy(long baseMillis, long maxMillis, long deadlineMillis, long attemptTimeoutMillis) {
+      this(baseMillis, maxMillis, deadlineMillis, attemptTimeoutMillis, Math.min(deadlineMillis, NOT_FOUND_WINDOW_MILLIS));
+    }
+
     public static Policy defaults() {
-      return new Policy(250, 20_000, 15 * 60_000, 10 * 60_000);
+      return new Policy(250, 20_000, 15 * 60_000, 10 * 60_000, NOT_FOUND_WINDOW_MILLIS);
     }
   }
+
+  /** {@code -Dbaton.not-found-window-seconds}, 30 by default. */
+  static final long NOT_FOUND_WINDOW_MILLIS = Long.getLong("baton.not-found-window-seconds", 30) * 1000;
 
   private final Vertx vertx;
   private final Policy policy;
@@ -51,12 +61,13 @@ public final class Retry {
   /** Runs {@code op} until it succeeds, fails for good, or the deadline passes. */
   public <T> Future<T> run(Supplier<Future<T>> op, BiConsumer<Integer, Throwable> onRetry) {
     Promise<T> result = Promise.promise();
-    attempt(op, onRetry, 0, clock.getAsLong() + policy.deadlineMillis, result);
+    attempt(op, onRetry, 0, clock.getAsLong() + policy.deadlineMillis, -1, result);
     return result.future();
   }
 
+  /** @param notFoundSince when the operation first met "not found", or -1 */
   private <T> void attempt(Supplier<Future<T>> op, BiConsumer<Integer, Throwable> onRetry, int n, long deadline,
-      Promise<T> result) {
+      long notFoundSince, Promise<T> result) {
     withTimeout(op).onComplete(ar -> {
       if (ar.succeeded()) {
         result.complete(ar.result());
@@ -64,12 +75,21 @@ public final class Retry {
       }
       Throwable cause = ar.cause();
       long delay = backoff(n);
-      if (!retryable(cause) || clock.getAsLong() + delay > deadline) {
+      long now = clock.getAsLong();
+      boolean notFound = cause instanceof BatonException b && b.code() == ErrorCode.NOT_FOUND;
+      long since = notFound ? (notFoundSince < 0 ? now : notFoundSince) : -1;
+      if (notFound && now + delay - since > policy.notFoundMillis) {
+        // not "not visible yet" any more: it does not exist, said now, not after the 15-minute deadline
+        result.fail(new BatonException(ErrorCode.NOT_FOUND, cause.getMessage() + " (still not found after "
+            + (now - since) / 1000 + " s: it does not exist)", false, cause));
+        return;
+      }
+      if (!retryable(cause) || now + delay > deadline) {
         result.fail(cause);
         return;
       }
       onRetry.accept(n + 1, cause);
-      vertx.setTimer(Math.max(1, delay), id -> attempt(op, onRetry, n + 1, deadline, result));
+      vertx.setTimer(Math.max(1, delay), id -> attempt(op, onRetry, n + 1, deadline, since, result));
     });
   }
 

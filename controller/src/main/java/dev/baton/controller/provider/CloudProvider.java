@@ -29,6 +29,14 @@ public interface CloudProvider {
   }
 
   /**
+   * Only that this cloud is the platform's (its account): what {@code destroy} checks before it removes
+   * anything. Nothing by default.
+   */
+  default Future<List<dev.baton.common.error.Diagnostic>> checkAccount(dev.baton.controller.definition.Platform platform) {
+    return Future.succeededFuture(List.of());
+  }
+
+  /**
    * Every live resource of {@code kind} in {@code scope}: one filtered, paginated listing,
    * never one call per resource. Resources of other scopes are never returned.
    */

@@ -78,6 +78,11 @@ public final class ControllerServer {
     return tokens;
   }
 
+  /** What provision said each node is to become. */
+  public IntentStore intents() {
+    return intents;
+  }
+
   private dev.baton.controller.handoff.HandoffStore handoffs;
   private dev.baton.controller.handoff.puppet.PuppetMasters puppetMasters;
   private dev.baton.controller.handoff.puppet.EmbeddedPuppetCa embeddedPuppetCa;
@@ -165,7 +170,7 @@ public final class ControllerServer {
       });
       InstanceDirectory noAws = id -> Future.succeededFuture(Optional.empty());
       Registrar registrar = new Registrar(vertx, tokens, List.of(new LocalAttestor(local, local::proves),
-          AwsAttestor.perPlatform(AwsIdentityVerifier.withAwsCertificates(), AwsIdentityVerifier.Policy.of(Set.of(), null),
+          new AwsAttestor(AwsIdentityVerifier.withAwsCertificates(), tokens::find, token -> awsPolicy(intents, token),
               token -> awsDirectory(intents, token.customer(), token.platform(), token.env(), token.uuid()).orElse(noAws),
               Instant::now)), ca, registry, refusals, n -> handoff.listen(n.id()));
       registrar.groupNames((token, instance) -> intents.get(IntentStore.key(token.customer(), token.platform(), token.env(),
@@ -398,6 +403,20 @@ public final class ControllerServer {
         java.util.logging.Logger.getLogger("baton.machines").info(message);
       }
     };
+  }
+
+  /**
+   * What a node's identity document must say: its platform's account (when the platform names one)
+   * and region, as {@code provision} described its cloud.
+   */
+  private static AwsIdentityVerifier.Policy awsPolicy(IntentStore intents, dev.baton.controller.attest.TokenStore.Token t) {
+    JsonObject cloud = intents.get(IntentStore.key(t.customer(), t.platform(), t.env(), t.uuid()))
+        .map(i -> i.getJsonObject("cloud")).orElse(null);
+    if (cloud == null) {
+      return AwsIdentityVerifier.Policy.of(Set.of(), null);
+    }
+    String account = cloud.getString("account");
+    return AwsIdentityVerifier.Policy.of(account == null ? Set.of() : Set.of(account), cloud.getString("region"));
   }
 
   /** EC2 in the account and region of a node's platform, when {@code provision} said it runs on AWS. */

@@ -55,6 +55,51 @@ class BridgeSecurityTest {
     processes.forEach(Process::destroyForcibly);
   }
 
+  /**
+   * The running controller checks an identity document against the node's platform, as provision
+   * described it: its account and its region (the genuine document is of 189292791360, ap-southeast-2).
+   */
+  @Test
+  void anIdentityDocumentOfAnotherAccountOrRegionIsRefusedThroughTheBridge() throws Exception {
+    String genuine = Files.readString(Path.of("src/test/resources/aws-iid/rsa2048.b64"));
+    String id = "i-0c5541936caf78c12";
+    java.util.function.BiFunction<String, String, String> attempt = (account, region) -> {
+      controller.server.intents().put(dev.baton.controller.handoff.IntentStore.key("acme", "shop", null, LAUNCHED_UUID),
+          new JsonObject().put("name", "web-1").put("kind", "instance").put("cloud", new JsonObject()
+              .put("provider", "aws").put("region", region).put("account", account)));
+      BridgeClient c = anonymous();
+      try {
+        return failure(c.request(Addresses.REGISTER, new Registration.Request(token(id), Registration.EVIDENCE_AWS, id,
+            Csrs.create(Keys.ec(), id, Map.of(), null), null, genuine, "t").toJson(), 20_000));
+      } finally {
+        ControllerFixture.await(c.close());
+      }
+    };
+    assertTrue(attempt.apply("111111111111", "ap-southeast-2").contains("wrong_account"), "another customer's account");
+    assertTrue(attempt.apply("189292791360", "eu-west-1").contains("wrong_region"), "another region");
+    assertTrue(attempt.apply("189292791360", "ap-southeast-2").contains("stale_document"),
+        "the platform's own account and region: then its age");
+    assertEquals(1, refused("wrong_account"));
+    assertEquals(1, refused("wrong_region"));
+    controller.server.intents().put(dev.baton.controller.handoff.IntentStore.key("acme", "shop", null, LAUNCHED_UUID),
+        new JsonObject().put("name", "web-1").put("kind", "instance"));
+  }
+
+  /** A token is used only once the cloud has confirmed the instance: a failed confirmation leaves it usable. */
+  @Test
+  void aTokenIsNotBurntByAConfirmationThatFailed() throws Exception {
+    String id = launchLocalInstance("i-0123456789abcde12");
+    String t = token(id);
+    processes.get(processes.size() - 1).destroyForcibly().waitFor(); // the instance is not running (yet)
+    String why = failure(register(anonymous(), t, id, id));
+    assertTrue(why.contains("instance_not_running"), why);
+    Process p = new ProcessBuilder("/bin/sh", "-c", "sleep 120", "-Dbaton.instance=" + id).start();
+    processes.add(p);
+    Files.writeString(home.resolve("local-cloud/instance-data/" + id + "/pid"), Long.toString(p.pid()));
+    JsonObject ok = ControllerFixture.await(register(anonymous(), t, id, id));
+    assertEquals(id, ok.getString("node_id"), "the same token registers once the instance runs");
+  }
+
   /** A local node proves its instance with the document the local cloud gave it; naming one is not enough. */
   @Test
   void aLocalInstanceIsProvenNotClaimed() throws IOException {

@@ -20,9 +20,14 @@ public final class ControllerFixture implements AutoCloseable {
 
   /** @param bridgePort a fixed port (a restarted controller keeps its agents' endpoint), or 0 */
   public ControllerFixture(Path home, BridgeServer.Limits limits, int bridgePort) {
+    this(home, limits, bridgePort, List.of());
+  }
+
+  /** @param advertise the endpoints given to cloud nodes ({@code serve --advertise}) */
+  public ControllerFixture(Path home, BridgeServer.Limits limits, int bridgePort, List<String> advertise) {
     this.home = home;
     Path agentJar = Path.of(System.getProperty("baton.agent.jar", "../agent/target/baton-agent.jar"));
-    server = new ControllerServer(vertx, new ControllerServer.Options(home, "127.0.0.1", bridgePort, 0, 0, List.of(),
+    server = new ControllerServer(vertx, new ControllerServer.Options(home, "127.0.0.1", bridgePort, 0, 0, advertise,
         limits, agentJar));
     started = await(server.start());
   }

@@ -32,6 +32,7 @@ public final class AwsClients implements AutoCloseable {
   public final Route53Client route53;
   public final AutoScalingClient autoscaling;
   private final StsClient sts;
+  private final StsClient identity;
   private final SdkHttpClient http;
 
   public AwsClients(String region, CredentialsSpec credentials, String endpointUrl, CallStats stats) {
@@ -62,6 +63,13 @@ public final class AwsClients implements AutoCloseable {
         .httpClient(http).build();
     autoscaling = configure(AutoScalingClient.builder(), r, endpointUrl, cfg).credentialsProvider(creds).httpClient(http)
         .build();
+    // with the platform's own credentials (its role assumed): who the calls above are made as
+    identity = configure(StsClient.builder(), r, endpointUrl, cfg).credentialsProvider(creds).httpClient(http).build();
+  }
+
+  /** STS as the platform's calls are made (after its role is assumed): {@code GetCallerIdentity}. */
+  public StsClient sts() {
+    return identity;
   }
 
   private static <B extends AwsClientBuilder<B, ?>> B configure(B b, Region region, String endpointUrl,
@@ -79,6 +87,7 @@ public final class AwsClients implements AutoCloseable {
     iam.close();
     route53.close();
     autoscaling.close();
+    identity.close();
     if (sts != null) {
       sts.close();
     }

@@ -60,6 +60,21 @@ public final class AwsCloudProvider implements CloudProvider {
     return "aws";
   }
 
+  /**
+   * The account first (GetCallerIdentity after the platform's role is assumed, refused with both
+   * IDs when it is not the platform's), then every image, key pair, hosted zone and AWS managed
+   * policy the platform names ({@link AwsPreflight}).
+   */
+  @Override
+  public Future<List<dev.baton.common.error.Diagnostic>> check(dev.baton.controller.definition.Platform platform) {
+    return blocking(() -> new AwsPreflight(clients, platform.spec().region()).all(platform));
+  }
+
+  @Override
+  public Future<List<dev.baton.common.error.Diagnostic>> checkAccount(dev.baton.controller.definition.Platform platform) {
+    return blocking(() -> new AwsPreflight(clients, platform.spec().region()).account(platform));
+  }
+
   private static boolean isIam(ResourceKind k) {
     return switch (k) {
       case IAM_POLICY, IAM_GROUP, IAM_USER, IAM_ROLE, INSTANCE_PROFILE -> true;

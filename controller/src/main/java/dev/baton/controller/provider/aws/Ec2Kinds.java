@@ -386,18 +386,35 @@ final class Ec2Kinds {
     return call("DescribeSecurityGroups", () -> ec2.describeSecurityGroups(b -> b.groupIds(group))).securityGroups().get(0);
   }
 
-  /** Authorizes the rules missing and revokes the rules too many; never revokes a rule that stays. */
+  /**
+   * Authorizes the rules missing and revokes the rules too many; never revokes a rule that stays.
+   * Rules are revoked by their IDs ({@code DescribeSecurityGroupRules}, one call for the group), so that a
+   * rule naming a group deleted behind Baton's back goes like any other.
+   */
   @SuppressWarnings("unchecked")
   private void converge(String group, boolean ingress, List<Object> live, Object desired) {
     Set<Rules.Atom> have = Rules.atoms(live);
     Set<Rules.Atom> want = Rules.atoms(desired == null ? List.of() : (List<Object>) desired);
     List<IpPermission> add = want.stream().filter(x -> !have.contains(x)).map(Rules.Atom::permission).toList();
-    List<IpPermission> remove = have.stream().filter(x -> !want.contains(x)).map(Rules.Atom::permission).toList();
-    if (!remove.isEmpty()) {
-      if (ingress) {
-        call("RevokeSecurityGroupIngress", () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(group).ipPermissions(remove)));
-      } else {
-        call("RevokeSecurityGroupEgress", () -> ec2.revokeSecurityGroupEgress(b -> b.groupId(group).ipPermissions(remove)));
+    if (have.stream().anyMatch(x -> !want.contains(x))) {
+      List<String> ids = new ArrayList<>();
+      for (var r : call("DescribeSecurityGroupRules", () -> ec2.describeSecurityGroupRulesPaginator(b -> b.filters(
+          Filter.builder().name("group-id").values(group).build()))).securityGroupRules()) {
+        if (Boolean.TRUE.equals(r.isEgress()) != !ingress) {
+          continue;
+        }
+        if (!want.contains(Rules.atomOf(r))) {
+          ids.add(r.securityGroupRuleId());
+        }
+      }
+      if (!ids.isEmpty()) {
+        if (ingress) {
+          call("RevokeSecurityGroupIngress", () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(group)
+              .securityGroupRuleIds(ids)));
+        } else {
+          call("RevokeSecurityGroupEgress", () -> ec2.revokeSecurityGroupEgress(b -> b.groupId(group)
+              .securityGroupRuleIds(ids)));
+        }
       }
     }
     if (!add.isEmpty()) {
@@ -489,8 +506,13 @@ final class Ec2Kinds {
   }
 
   @SuppressWarnings("unchecked")
+  /**
+   * Detaches what is attached and not wanted, attaches what is wanted. What is attached is asked of
+   * EC2 now, not taken from the plan: a volume replaced in the same run was detached and deleted
+   * before this update, and detaching it again would meet {@code InvalidVolume.NotFound}.
+   */
   private void attachVolumes(String instance, Object liveList, Object wantList) {
-    Map<String, String> have = devices(liveList);
+    Map<String, String> have = liveList instanceof List<?> l && l.isEmpty() ? Map.of() : attached(instance);
     Map<String, String> want = devices(wantList);
     have.forEach((volume, device) -> {
       if (!device.equals(want.get(volume))) {
@@ -503,6 +525,21 @@ final class Ec2Kinds {
         call("AttachVolume", () -> ec2.attachVolume(b -> b.volumeId(volume).instanceId(instance).device(device)));
       }
     });
+  }
+
+  /** The volumes attached to the instance now, by volume ID, with their devices (its root volume left out). */
+  private Map<String, String> attached(String instance) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (var r : call("DescribeInstances", () -> ec2.describeInstances(b -> b.instanceIds(instance))).reservations()) {
+      for (var i : r.instances()) {
+        for (var bd : i.blockDeviceMappings()) {
+          if (bd.ebs() != null && !bd.deviceName().equals(i.rootDeviceName())) {
+            m.put(bd.ebs().volumeId(), bd.deviceName());
+          }
+        }
+      }
+    }
+    return m;
   }
 
   private static Map<String, String> devices(Object list) {
@@ -660,21 +697,18 @@ final class Ec2Kinds {
           call("DeleteSubnet", () -> ec2.deleteSubnet(b -> b.subnetId(id)));
         }
         case SECURITY_GROUP -> {
-          // rules naming other groups go first, so that groups naming each other can go; a rule naming a
-          // group that is already gone is revoked on its own, and its "not found" is not this group's
-          SecurityGroup g = describeGroup(id);
-          for (Rules.Atom atom : Rules.atoms(Rules.fromPermissions(g.ipPermissions()))) {
-            if (atom.group() == null) {
-              continue;
+          // rules naming other groups go first, so that groups naming each other can go; by their rule IDs,
+          // so that one naming a group already gone goes too
+          List<String> naming = new ArrayList<>();
+          for (var r : call("DescribeSecurityGroupRules", () -> ec2.describeSecurityGroupRulesPaginator(b -> b.filters(
+              Filter.builder().name("group-id").values(id).build()))).securityGroupRules()) {
+            if (!Boolean.TRUE.equals(r.isEgress()) && r.referencedGroupInfo() != null) {
+              naming.add(r.securityGroupRuleId());
             }
-            try {
-              call("RevokeSecurityGroupIngress", () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(id)
-                  .ipPermissions(atom.permission())));
-            } catch (BatonException e) {
-              if (e.code() != ErrorCode.NOT_FOUND) {
-                throw e;
-              }
-            }
+          }
+          if (!naming.isEmpty()) {
+            call("RevokeSecurityGroupIngress", () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(id)
+                .securityGroupRuleIds(naming)));
           }
           call("DeleteSecurityGroup", () -> ec2.deleteSecurityGroup(b -> b.groupId(id)));
         }

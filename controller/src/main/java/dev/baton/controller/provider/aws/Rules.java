@@ -116,4 +116,18 @@ final class Rules {
     });
     ((List<Object>) rule.computeIfAbsent(key, x -> new ArrayList<>())).add(source);
   }
+
+  /**
+   * The atom of one of EC2's rules ({@code DescribeSecurityGroupRules}): what it permits, so that
+   * a rule to remove is revoked by its ID. A rule naming a group that no longer exists can be revoked
+   * so (by its permission, EC2 answers {@code InvalidGroup.NotFound}).
+   */
+  static Atom atomOf(software.amazon.awssdk.services.ec2.model.SecurityGroupRule r) {
+    String proto = r.ipProtocol();
+    Integer from = "-1".equals(proto) ? null : r.fromPort();
+    Integer to = "-1".equals(proto) ? null : r.toPort();
+    String group = r.referencedGroupInfo() == null ? null : r.referencedGroupInfo().groupId();
+    String cidr = group != null ? null : r.cidrIpv4() != null ? r.cidrIpv4() : r.cidrIpv6();
+    return new Atom(proto, from, to, cidr, group, r.description());
+  }
 }

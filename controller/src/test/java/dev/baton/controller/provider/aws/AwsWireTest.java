@@ -231,23 +231,6 @@ class AwsWireTest extends AwsWireFixture {
   }
 
   @Test
-  void aGroupWhoseRuleNamesAGroupAlreadyGoneIsStillDeleted() throws Exception {
-    answers = s -> switch (s.action()) {
-      case "DescribeSecurityGroups" -> new Answer(200, ec2("DescribeSecurityGroups", "<securityGroupInfo><item>"
-          + "<groupId>sg-web</groupId><groupName>web</groupName><vpcId>vpc-1</vpcId><ipPermissions><item>"
-          + "<ipProtocol>tcp</ipProtocol><fromPort>22</fromPort><toPort>22</toPort><groups><item><groupId>sg-gone</groupId>"
-          + "</item></groups></item></ipPermissions></item></securityGroupInfo>"));
-      case "RevokeSecurityGroupIngress" -> ec2Error(400, "InvalidGroup.NotFound");
-      case "DeleteSecurityGroup" -> new Answer(200, ec2("DeleteSecurityGroup", "<return>true</return>"));
-      default -> ec2Error(400, "InvalidAction");
-    };
-    await(provider.delete(new LiveResource(ResourceKind.SECURITY_GROUP, "u-3", new CloudId("sg-web"), Map.of(),
-        owned("u-3", "web-dev"), "")));
-    assertTrue(seen.stream().anyMatch(s -> s.action().equals("DeleteSecurityGroup") && "sg-web".equals(s.params().get("GroupId"))),
-        "the group itself is deleted: the \"not found\" was the other group's");
-  }
-
-  @Test
   void iamIsListedUnderThePlatformsPath() throws Exception {
     String path = "/baton/acme/shop/dev/7b1f0000-0000-4000-8000-000000000001/";
     answers = s -> switch (s.action()) {

@@ -32,7 +32,15 @@ class BootstrapPolicyTest {
         }
       }
     }
+    // helpers named by their service (AwsPreflight): ec2Call("DescribeImages", ...)
+    Pattern byService = Pattern.compile("\\b(ec2|iam|route53|sts)Call\\(\"([A-Za-z]+)\"");
+    Matcher p = byService.matcher(Files.readString(src.resolve("AwsPreflight.java")));
+    while (p.find()) {
+      called.add(p.group(1) + ":" + p.group(2));
+    }
+    called.remove("sts:GetCallerIdentity"); // needs no permission (an explicit deny cannot stop it)
     called.add("iam:PassRole"); // RunInstances with an instance profile
+    called.add("sts:AssumeRole"); // the customer's role (credentials.role_arn), by the SDK's credentials provider
     Set<String> allowed = new TreeSet<>();
     JsonObject policy = new JsonObject(Files.readString(ROOT.resolve("docs/aws-bootstrap-policy.json")));
     for (Object o : policy.getJsonArray("Statement")) {

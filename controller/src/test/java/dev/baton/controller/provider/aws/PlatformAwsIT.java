@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.route53.Route53Client;
 
@@ -48,8 +47,10 @@ class PlatformAwsIT {
         + " (an AWS account's, or an AWS-compatible emulator's) and credentials in the SDK's default chain");
     System.setProperty("baton.home", dir.resolve("home").toString());
     // the controller that issues the nodes' join tokens (provision would start one in the background)
+    // advertising the examples' endpoints, as `serve --advertise` would (their nodes never boot here)
     controller = new dev.baton.controller.bridge.ControllerFixture(dir.resolve("home"),
-        dev.baton.controller.bridge.BridgeServer.Limits.defaults());
+        dev.baton.controller.bridge.BridgeServer.Limits.defaults(), 0,
+        List.of("controller-1.baton.example.net:7443", "controller-2.baton.example.net:7443"));
     ec2 = Ec2Client.builder().region(Region.of(REGION)).endpointOverride(URI.create(endpoint)).build();
     String ami = System.getenv("BATON_IT_AMI");
     if (ami == null) {
@@ -130,24 +131,101 @@ class PlatformAwsIT {
     assertEquals(List.of(), mutating, "the second provision makes no mutating call");
 
     assertEquals(0, run("audit", "--env", "dev", acme.toString()).exitCode(), "in sync");
-    String web1 = ec2.describeInstances(b -> b.filters(Filter.builder().name("tag:Name").values("web-1-dev").build()))
+    String web1 = ec2.describeInstances(b -> b.filters(Filter.builder().name("tag:Name").values("web-1-dev").build(),
+        Filter.builder().name("instance-state-name").values("running").build()))
         .reservations().get(0).instances().get(0).instanceId();
     String userData = userData(web1);
     assertTrue(userData.contains("controller-1.baton.example.net:7443") && userData.contains("join_token"),
         "the instance boots with the agent's configuration: the platform's controllers and a join token");
 
+    // behind Baton's back: a group that others' rules name is deleted (their rules now name a group that is
+    // gone), the volume of web-1 detached, the Elastic IP of web-1 disassociated, a policy detached from a role
     deleteBehindBatonsBack("bastion-dev");
+    String vol = ec2.describeVolumes(b -> b.filters(Filter.builder().name("tag:Name").values("web-1-media-dev").build()))
+        .volumes().get(0).volumeId();
+    ec2.detachVolume(b -> b.volumeId(vol).instanceId(web1).device("/dev/sdf"));
+    ec2.describeAddresses(b -> b.filters(Filter.builder().name("tag:Name").values("web-1-dev").build())).addresses()
+        .forEach(a -> ec2.disassociateAddress(b -> b.associationId(a.associationId())));
+    String role;
+    try (var iam = software.amazon.awssdk.services.iam.IamClient.builder().region(Region.AWS_GLOBAL)
+        .endpointOverride(URI.create(System.getenv("AWS_ENDPOINT_URL"))).build()) {
+      role = iam.listRoles(b -> b.pathPrefix("/baton/acme/")).roles().stream().filter(r -> r.roleName().startsWith("node"))
+          .findFirst().orElseThrow().roleName();
+      iam.detachRolePolicy(b -> b.roleName(role).policyArn("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"));
+    }
     CliRun drift = run("audit", "--env", "dev", acme.toString());
     assertEquals(2, drift.exitCode());
     assertTrue(drift.out().contains("missing    security_group/bastion"), drift.out());
 
-    assertEquals(0, run("provision", "--yes", "--wait", "0", "--env", "dev", acme.toString()).exitCode(), "repaired");
-    assertEquals(0, run("audit", "--env", "dev", acme.toString()).exitCode(), "in sync again");
+    long t0 = System.currentTimeMillis();
+    CliRun repair = run("provision", "--yes", "--wait", "0", "--env", "dev", acme.toString());
+    assertEquals(0, repair.exitCode(), "repaired: " + repair.out() + repair.err());
+    assertTrue(System.currentTimeMillis() - t0 < 120_000, "in one provision, with nothing retried for minutes");
+    CliRun audit = run("audit", "--env", "dev", acme.toString());
+    assertEquals(0, audit.exitCode(), "in sync again after one provision: " + audit.out());
+    String bastion = ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("tag:Name").values("bastion-dev")
+        .build())).securityGroups().get(0).groupId();
+    SecurityGroup web = ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("tag:Name").values("web-dev")
+        .build())).securityGroups().get(0);
+    List<String> named = web.ipPermissions().stream().flatMap(p -> p.userIdGroupPairs().stream()).map(x -> x.groupId())
+        .toList();
+    assertTrue(named.contains(bastion), "web's rule names the new bastion group: " + named);
+    assertTrue(ec2.describeSecurityGroups().securityGroups().stream().map(SecurityGroup::groupId).toList()
+        .containsAll(named), "and no rule names a group that is gone: " + named);
+
+    // a volume an instance lists is replaced (encryption changed): detached and deleted, the new one attached
+    Path webYaml = acme.resolve("compute/web.yaml");
+    Files.writeString(webYaml, Files.readString(webYaml).replaceFirst("throughput: 250\n", "throughput: 250\nencrypted: false\n"));
+    t0 = System.currentTimeMillis();
+    CliRun replaced = run("provision", "--yes", "--wait", "0", "--env", "dev", acme.toString());
+    assertEquals(0, replaced.exitCode(), replaced.out() + replaced.err());
+    assertTrue(System.currentTimeMillis() - t0 < 60_000, "nothing retried for minutes");
+    assertEquals(0, run("audit", "--env", "dev", acme.toString()).exitCode(), "in sync after the replacement");
 
     CliRun destroy = run("destroy", "--yes", "--force", "--env", "dev", acme.toString());
     assertEquals(0, destroy.exitCode(), destroy.out() + destroy.err());
     CliRun after = run("plan", "--env", "dev", "--output", "json", acme.toString());
     assertEquals(0, new JsonObject(after.out()).getJsonObject("summary").getInteger("unchanged"), "nothing left");
+  }
+
+  /** What does not exist is an error at once, at its place; another account is refused before any other call. */
+  @Test
+  void whatDoesNotExistAndAnotherAccountAreRefusedAtOnce() throws Exception {
+    Path bad = dir.resolve("acme-bad");
+    Files.createDirectories(bad);
+    try (Stream<Path> files = Files.walk(acme)) {
+      for (Path f : files.toList()) {
+        Path t = bad.resolve(acme.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(f, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    Path bastion = bad.resolve("compute/bastion.yaml");
+    Files.writeString(bastion, Files.readString(bastion).replace("ami: ${debian_ami}", "ami: ami-0000000000000dead"));
+    long t0 = System.currentTimeMillis();
+    CliRun plan = run("provision", "--yes", "--wait", "0", "--env", "dev", bad.toString());
+    assertEquals(1, plan.exitCode());
+    assertTrue(plan.err().contains(bastion + ":10:6: error: image ami-0000000000000dead does not exist in " + REGION),
+        plan.err());
+    assertTrue(System.currentTimeMillis() - t0 < 30_000, "at once, not after 15 minutes of retries");
+    assertTrue(plan.out().isEmpty() || !plan.out().contains("create"), "nothing applied: " + plan.out());
+
+    Path platformYaml = bad.resolve("platform.yaml");
+    Files.writeString(platformYaml, Files.readString(platformYaml).replace("region: eu-west-1",
+        "region: eu-west-1\naccount: \"111111111111\""));
+    String account = software.amazon.awssdk.services.sts.StsClient.builder().region(Region.of(REGION))
+        .endpointOverride(URI.create(System.getenv("AWS_ENDPOINT_URL"))).build().getCallerIdentity().account();
+    for (String[] command : new String[][] {{"plan"}, {"destroy", "--yes"}}) {
+      List<String> args = new java.util.ArrayList<>(List.of(command));
+      args.addAll(List.of("--env", "dev", bad.toString()));
+      CliRun refused = run(args.toArray(String[]::new));
+      assertEquals(1, refused.exitCode());
+      assertTrue(refused.err().contains("the credentials act in AWS account " + account + ", not 111111111111"),
+          command[0] + ": " + refused.err());
+    }
   }
 
   @Test
@@ -254,16 +332,10 @@ class PlatformAwsIT {
   }
 
   /** Deletes a security group as a person with console access would: references to it first. */
+  /** Deletes a group, leaving the rules of other groups that name it (they now name a group that is gone). */
   static void deleteBehindBatonsBack(String name) {
     SecurityGroup g = ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("tag:Name").values(name).build()))
         .securityGroups().get(0);
-    for (SecurityGroup other : ec2.describeSecurityGroups().securityGroups()) {
-      for (IpPermission p : other.ipPermissions()) {
-        if (p.userIdGroupPairs().stream().anyMatch(x -> g.groupId().equals(x.groupId()))) {
-          ec2.revokeSecurityGroupIngress(b -> b.groupId(other.groupId()).ipPermissions(p));
-        }
-      }
-    }
     String web = ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("tag:Name").values("web-dev").build()))
         .securityGroups().get(0).groupId();
     ec2.describeInstances(b -> b.filters(Filter.builder().name("instance.group-id").values(g.groupId()).build()))
