@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = {"Report drift: resources missing, modified (attribute, expected, actual), or tagged as this"
         + " platform's but no longer defined. Changes nothing."},
-    footer = {"", "Exit codes: 0 in sync, 2 drift, 1 error, 64 wrong usage."})
+    footer = {"", "Exit codes: 0 in sync, 2 drift, 1 error or not fully checked (a kind the cloud would not list),"
+        + " 64 wrong usage."})
 final class AuditCommand extends PlatformCommand {
   @Override
   int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception {
@@ -32,9 +33,12 @@ final class AuditCommand extends PlatformCommand {
         .filter(c -> c.action() == Action.DELETE).toList());
     unmanaged.addAll(plan.kept());
     boolean drift = !missing.isEmpty() || !modified.isEmpty() || !unmanaged.isEmpty();
+    // never "in sync" for what could not be read
+    boolean complete = plan.fullyChecked();
     if (output == OutputFormat.JSON) {
       JsonObject o = new JsonObject().put("platform", plan.scope().platform()).put("customer", plan.scope().customer())
-          .put("environment", plan.scope().env()).put("provider", plan.provider()).put("in_sync", !drift)
+          .put("environment", plan.scope().env()).put("provider", plan.provider()).put("in_sync", !drift && complete)
+          .put("not_checked", PlanPrinter.unchecked(plan))
           .put("missing", list(printer, missing)).put("modified", list(printer, modified))
           .put("unmanaged", list(printer, unmanaged))
           .put("in_sync_count", plan.summary().get(Action.NOOP)).put("calls", PlanPrinter.calls(plan.calls()));
@@ -42,7 +46,7 @@ final class AuditCommand extends PlatformCommand {
     } else {
       Terminal t = t();
       t.out().println(t.bold("Audit of " + plan.scope() + " (" + plan.provider() + " provider)") + ": "
-          + (drift ? t.yellow("drift") : t.green("in sync")) + " - " + missing.size() + " missing, " + modified.size()
+          + (drift ? t.yellow("drift") : complete ? t.green("in sync") : t.yellow("not fully checked")) + " - " + missing.size() + " missing, " + modified.size()
           + " modified, " + unmanaged.size() + " unmanaged, " + plan.summary().get(Action.NOOP) + " unchanged");
       for (PlannedChange c : missing) {
         t.out().println("  missing    " + c.address() + "  " + t.dim(c.resource().pos().file() + ":" + c.resource().pos().line()));
@@ -55,13 +59,14 @@ final class AuditCommand extends PlatformCommand {
       for (PlannedChange c : unmanaged) {
         t.out().println("  unmanaged  " + c.address() + " (" + c.live().id() + "): " + c.reason());
       }
+      PlanPrinter.printUnchecked(t, plan);
     }
     if (drift) {
       announce(platform, "platform.drift", new JsonObject().put("summary", missing.size() + " missing, " + modified.size()
           + " modified, " + unmanaged.size() + " unmanaged").put("missing", list(printer, missing))
           .put("modified", list(printer, modified)).put("unmanaged", list(printer, unmanaged)));
     }
-    return drift ? ExitCodes.CHANGES : ExitCodes.OK;
+    return drift ? ExitCodes.CHANGES : complete ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
   private static JsonArray list(PlanPrinter printer, List<PlannedChange> changes) {

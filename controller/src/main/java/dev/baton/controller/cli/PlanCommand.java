@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "plan", mixinStandardHelpOptions = true,
     description = {"Show what 'provision' would change: each resource to create, update, replace or delete,"
         + " with the attribute that differs and why. Changes nothing."},
-    footer = {"", "Exit codes: 0 no changes, 2 changes, 1 error, 64 wrong usage."})
+    footer = {"", "Exit codes: 0 no changes, 2 changes, 1 error or not fully checked (a kind the cloud would not list),"
+        + " 64 wrong usage."})
 final class PlanCommand extends PlatformCommand {
   @Override
   int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception {
@@ -25,6 +26,6 @@ final class PlanCommand extends PlatformCommand {
         t().err().println("cloud calls: " + PlanPrinter.calls(plan.calls()).encode());
       }
     }
-    return plan.hasChanges() ? ExitCodes.CHANGES : ExitCodes.OK;
+    return plan.hasChanges() ? ExitCodes.CHANGES : plan.notChecked().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 }

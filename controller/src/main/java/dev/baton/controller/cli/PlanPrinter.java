@@ -35,13 +35,24 @@ final class PlanPrinter {
     t.out().println(t.bold(title + " " + plan.scope() + " (" + plan.provider() + " provider, customer "
         + plan.scope().customer() + ")") + ": " + s.get(Action.CREATE) + " to create, " + s.get(Action.UPDATE)
         + " to update, " + s.get(Action.REPLACE) + " to replace, " + s.get(Action.DELETE) + " to delete, "
-        + s.get(Action.NOOP) + " unchanged");
+        + s.get(Action.NOOP) + " unchanged" + (plan.notChecked().isEmpty() ? "" : ", " + plan.notChecked().size()
+        + " not checked"));
     for (PlannedChange c : plan.effective()) {
       printChange(t, c);
     }
     for (PlannedChange k : plan.kept()) {
       t.out().println("    kept    " + pad(k.address()) + " " + k.reason());
     }
+    printUnchecked(t, plan);
+  }
+
+  /** The kinds the cloud would not list: what of them the definitions hold was not checked. */
+  static void printUnchecked(Terminal t, Plan plan) {
+    plan.unchecked().forEach((kind, why) -> {
+      long defined = plan.changes().stream().filter(c -> c.kind() == kind && c.resource() != null).count();
+      t.out().println(t.yellow("  ? not checked " + kind.yaml()) + (defined == 0 ? "" : " (" + defined + " defined)") + ": "
+          + why);
+    });
   }
 
   void printChange(Terminal t, PlannedChange c) {
@@ -130,8 +141,15 @@ final class PlanPrinter {
         .put("environment", plan.scope().env()).put("provider", plan.provider()).put("changes", changes)
         .put("kept", kept)
         .put("summary", new JsonObject().put("create", s.get(Action.CREATE)).put("update", s.get(Action.UPDATE))
-            .put("replace", s.get(Action.REPLACE)).put("delete", s.get(Action.DELETE)).put("unchanged", s.get(Action.NOOP)))
-        .put("calls", calls(plan.calls()));
+            .put("replace", s.get(Action.REPLACE)).put("delete", s.get(Action.DELETE)).put("unchanged", s.get(Action.NOOP))
+            .put("not_checked", plan.notChecked().size()))
+        .put("calls", calls(plan.calls())).put("not_checked", unchecked(plan));
+  }
+
+  static JsonObject unchecked(Plan plan) {
+    JsonObject o = new JsonObject();
+    plan.unchecked().forEach((k, why) -> o.put(k.yaml(), why));
+    return o;
   }
 
   static JsonObject calls(Map<String, Long> calls) {

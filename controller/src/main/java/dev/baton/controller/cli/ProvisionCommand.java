@@ -65,6 +65,15 @@ final class ProvisionCommand extends PlatformCommand {
         t().err().println("took over a stale lock (" + lock.previousHolder() + ")");
       }
       Plan plan = await(new Planner(provider, retry(vertx)).plan(platform));
+      if (!plan.notChecked().isEmpty()) {
+        // what could not be read may exist: creating it could make a second one
+        new PlanPrinter(plan).printPlan(t(), plan, "Provisioning");
+        t().err().println("provision: " + t().red("error") + ": " + plan.notChecked().size() + " resource"
+            + (plan.notChecked().size() == 1 ? "" : "s") + " of the definitions could not be read from the cloud ("
+            + String.join(", ", plan.unchecked().keySet().stream().map(k -> k.yaml()).toList()) + "); give the"
+            + " credentials the read permissions docs/aws.md lists, then run again. Nothing was changed.");
+        return ExitCodes.FAILED;
+      }
       willWait = controller != null && waitSeconds > 0;
       code = confirmAndApply(vertx, provider, plan, "Provisioning", yes, parallelism, "Apply these changes?",
           "Nothing to change.", r -> r.count(Engine.Status.DONE) + " changes applied");

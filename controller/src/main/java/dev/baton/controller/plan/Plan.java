@@ -1,5 +1,6 @@
 package dev.baton.controller.plan;
 
+import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.Scope;
 import java.util.EnumMap;
 import java.util.List;
@@ -11,12 +12,28 @@ import java.util.Map;
  *
  * @param kept live resources that would be deleted but are protected (kept unless --force)
  * @param calls cloud calls made to build the plan, by operation
+ * @param unchecked kinds the cloud would not list (permission denied, an API not available), with why:
+ *     nothing of theirs is known, so nothing of theirs is planned
  */
 public record Plan(Scope scope, String provider, List<PlannedChange> changes, List<PlannedChange> kept,
-    Map<String, Long> calls) {
+    Map<String, Long> calls, Map<ResourceKind, String> unchecked) {
+
+  public Plan(Scope scope, String provider, List<PlannedChange> changes, List<PlannedChange> kept,
+      Map<String, Long> calls) {
+    this(scope, provider, changes, kept, calls, Map.of());
+  }
+
+  /** The resources of the definitions whose kind could not be read: not checked, and left as they are. */
+  public List<PlannedChange> notChecked() {
+    return changes.stream().filter(c -> c.resource() != null && unchecked.containsKey(c.kind())).toList();
+  }
 
   public List<PlannedChange> effective() {
     return changes.stream().filter(c -> c.action() != Action.NOOP).toList();
+  }
+
+  public boolean fullyChecked() {
+    return unchecked.isEmpty();
   }
 
   public boolean hasChanges() {
@@ -28,7 +45,9 @@ public record Plan(Scope scope, String provider, List<PlannedChange> changes, Li
     for (Action a : Action.values()) {
       m.put(a, 0);
     }
-    changes.forEach(c -> m.merge(c.action(), 1, Integer::sum));
+    // what was not checked is not "unchanged": it is counted by notChecked()
+    changes.stream().filter(c -> !(c.resource() != null && unchecked.containsKey(c.kind())))
+        .forEach(c -> m.merge(c.action(), 1, Integer::sum));
     return m;
   }
 }

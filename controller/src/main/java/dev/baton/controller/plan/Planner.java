@@ -45,13 +45,28 @@ public final class Planner {
     return new Scope(p.name(), p.spec().customer(), p.env());
   }
 
-  /** Observes the live platform: every kind listed concurrently. */
+  /** Kinds the last {@link #observe} could not list, with why (permission denied, an API not available). */
+  private final Map<ResourceKind, String> unchecked = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Observes the live platform: every kind listed concurrently. A kind the cloud refuses to list
+   * (permission denied, an API it does not offer) is left out and recorded as not checked; any
+   * other failure fails the observation.
+   */
   public Future<Map<ResourceKind, List<LiveResource>>> observe(Scope scope) {
+    unchecked.clear();
     List<Future<List<LiveResource>>> all = new ArrayList<>();
     for (ResourceKind k : ResourceKind.values()) {
       java.util.function.Supplier<Future<List<LiveResource>>> op = () -> provider.observe(k, scope);
       Future<List<LiveResource>> listed = retry == null ? op.get() : retry.run(op, (n, why) -> { });
-      all.add(listed.map(list -> list.stream().filter(l -> scope.owns(l.tags())).toList()));
+      all.add(listed.map(list -> list.stream().filter(l -> scope.owns(l.tags())).toList()).recover(err -> {
+        String why = notListable(err);
+        if (why == null) {
+          return Future.failedFuture(err);
+        }
+        unchecked.put(k, why);
+        return Future.succeededFuture(List.of());
+      }));
     }
     return Future.all(all).map(cf -> {
       Map<ResourceKind, List<LiveResource>> out = new LinkedHashMap<>();
@@ -61,6 +76,28 @@ public final class Planner {
       }
       return out;
     });
+  }
+
+  /** Why a listing's failure means "this kind cannot be read here" (not a failure of the plan), or null. */
+  static String notListable(Throwable err) {
+    if (!(err instanceof dev.baton.common.error.BatonException b)) {
+      return null;
+    }
+    String m = b.getMessage() == null ? "" : b.getMessage();
+    if (b.code() == dev.baton.common.error.ErrorCode.PERMISSION_DENIED) {
+      return "permission denied: " + m;
+    }
+    for (String code : List.of("UnsupportedOperation", "InvalidAction", "NotImplemented", "UnknownOperation")) {
+      if (m.contains(": " + code + ":")) {
+        return "not available: " + m;
+      }
+    }
+    return null;
+  }
+
+  /** What the last observation could not check. */
+  public Map<ResourceKind, String> unchecked() {
+    return Map.copyOf(unchecked);
   }
 
   /**
@@ -74,7 +111,12 @@ public final class Planner {
     return provider.check(platform).compose(problems -> problems.isEmpty() ? observe(scope)
         : Future.failedFuture(new dev.baton.common.error.InvalidDefinitionException(problems))).map(live -> {
       Plan p = diff(platform, scope, live);
-      return new Plan(scope, provider.name(), p.changes(), p.kept(), provider.stats().snapshot());
+      Map<ResourceKind, String> notRead = unchecked();
+      // what could not be read is neither created (it may exist) nor deleted: left as it is
+      List<PlannedChange> changes = p.changes().stream().map(c -> notRead.containsKey(c.kind()) && c.action() != Action.NOOP
+          ? c.with(Action.NOOP, List.of(), "not checked: " + notRead.get(c.kind())) : c)
+          .filter(c -> !(notRead.containsKey(c.kind()) && c.resource() == null)).toList();
+      return new Plan(scope, provider.name(), changes, p.kept(), provider.stats().snapshot(), notRead);
     }).map(p -> {
       if (provider.stats().total() < before) {
         throw new IllegalStateException("call counter went backwards");
@@ -179,7 +221,8 @@ public final class Planner {
         }
       }
       deletes.sort(Comparator.comparing((PlannedChange d) -> -d.kind().ordinal()).thenComparing(PlannedChange::name));
-      return new Plan(scope, provider.name(), List.copyOf(deletes), List.copyOf(kept), provider.stats().snapshot());
+      return new Plan(scope, provider.name(), List.copyOf(deletes), List.copyOf(kept), provider.stats().snapshot(),
+          unchecked());
     });
   }
 

@@ -249,6 +249,22 @@ class EngineTest {
     assertConverged(fake);
   }
 
+  /** A kind the cloud refuses to list is not checked: nothing of it is planned, and the plan says so. */
+  @Test
+  void aKindThatCannotBeListedIsNotCheckedAndNothingOfItIsPlanned() {
+    FakeCloudProvider fake = new FakeCloudProvider(1);
+    provision(fake);
+    fake.denyListing(ResourceKind.SUBNET);
+    Plan p = plan(fake);
+    assertTrue(p.unchecked().get(ResourceKind.SUBNET).startsWith("permission denied: fake: List/subnet"), p.unchecked()
+        .toString());
+    assertFalse(p.fullyChecked());
+    assertTrue(p.notChecked().stream().allMatch(c -> c.kind() == ResourceKind.SUBNET && c.action() == Action.NOOP
+        && c.reason().startsWith("not checked")), p.notChecked().toString());
+    assertFalse(p.notChecked().isEmpty());
+    assertTrue(p.effective().stream().noneMatch(c -> c.kind() == ResourceKind.SUBNET), "neither created nor deleted");
+  }
+
   @Test
   void notFoundRightAfterACreateIsRetried() {
     FakeCloudProvider fake = new FakeCloudProvider(1).notFoundAfterCreate(2);

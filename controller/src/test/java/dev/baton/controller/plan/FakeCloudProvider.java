@@ -73,6 +73,14 @@ public final class FakeCloudProvider implements CloudProvider {
     return this;
   }
 
+  /** Listing {@code kind} is refused as AWS refuses a missing permission. */
+  public FakeCloudProvider denyListing(ResourceKind kind) {
+    denied.add(kind);
+    return this;
+  }
+
+  private final java.util.Set<ResourceKind> denied = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** The next {@code n} calls never answer. */
   public FakeCloudProvider hang(int n) {
     this.hang = n;
@@ -170,6 +178,10 @@ public final class FakeCloudProvider implements CloudProvider {
 
   @Override
   public Future<List<LiveResource>> observe(ResourceKind kind, Scope scope) {
+    if (denied.contains(kind)) {
+      return Future.failedFuture(new dev.baton.common.error.BatonException(dev.baton.common.error.ErrorCode.PERMISSION_DENIED,
+          "fake: List/" + kind.yaml() + ": AccessDenied: not authorized"));
+    }
     List<LiveResource> matching;
     synchronized (this) {
       matching = resources.values().stream().filter(l -> l.kind() == kind && scope.owns(l.tags())).toList();

@@ -67,12 +67,21 @@ public final class AwsCloudProvider implements CloudProvider {
    */
   @Override
   public Future<List<dev.baton.common.error.Diagnostic>> check(dev.baton.controller.definition.Platform platform) {
-    return blocking(() -> new AwsPreflight(clients, platform.spec().region()).all(platform));
+    return checkAccount(platform).compose(problems -> !problems.isEmpty() ? Future.succeededFuture(problems)
+        : blocking(() -> new AwsPreflight(clients, platform.spec().region()).references(platform)));
   }
+
+  /** The account is asked once per provider (a command): its clients act as one identity. */
+  private volatile List<dev.baton.common.error.Diagnostic> accountChecked;
 
   @Override
   public Future<List<dev.baton.common.error.Diagnostic>> checkAccount(dev.baton.controller.definition.Platform platform) {
-    return blocking(() -> new AwsPreflight(clients, platform.spec().region()).account(platform));
+    List<dev.baton.common.error.Diagnostic> known = accountChecked;
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return blocking(() -> new AwsPreflight(clients, platform.spec().region()).account(platform))
+        .onSuccess(d -> accountChecked = d);
   }
 
   private static boolean isIam(ResourceKind k) {

@@ -41,7 +41,7 @@ final class AwsErrors {
     if (code.startsWith("NoSuch") || code.equals("ValidationError") && detail != null && detail.contains("not found")) {
       return new BatonException(ErrorCode.NOT_FOUND, msg, false, e);
     }
-    if (DENIED.contains(code)) {
+    if (DENIED.contains(code) || e.statusCode() == 403) {
       return new BatonException(ErrorCode.PERMISSION_DENIED, msg, false, e);
     }
     if (code.equals("EntityAlreadyExists")) {

@@ -43,7 +43,7 @@ final class AwsPreflight {
     this.region = region;
   }
 
-  /** The account check only ({@code destroy}: what no longer exists need not be looked for). */
+  /** The account the credentials act in is the platform's (every command; {@code destroy} checks only this). */
   List<Diagnostic> account(Platform platform) {
     String expected = platform.spec().account();
     String actual = stsCall("GetCallerIdentity", () -> clients.sts().getCallerIdentity()).account();
@@ -58,12 +58,9 @@ final class AwsPreflight {
     return List.of();
   }
 
-  /** The account, then every reference to what Baton does not own. */
-  List<Diagnostic> all(Platform platform) {
-    List<Diagnostic> out = new ArrayList<>(account(platform));
-    if (!out.isEmpty()) {
-      return out; // another account's images and zones say nothing about this platform
-    }
+  /** Every reference to what Baton does not own (once the account is known to be the platform's). */
+  List<Diagnostic> references(Platform platform) {
+    List<Diagnostic> out = new ArrayList<>();
     Map<String, List<Pos>> images = new LinkedHashMap<>();
     Map<String, List<Pos>> keys = new LinkedHashMap<>();
     Map<String, List<Pos>> zones = new LinkedHashMap<>();

@@ -33,6 +33,7 @@ final class IamKinds {
 
   IamKinds(IamClient iam) {
     this.iam = iam;
+    this.observer = new IamObserver(iam);
   }
 
   static String prefix(Scope scope) {
@@ -56,7 +57,7 @@ final class IamKinds {
     return AwsErrors.call(what, c);
   }
 
-  private static Map<String, String> withTags(Map<String, String> owner, List<Tag> tags) {
+  static Map<String, String> withTags(Map<String, String> owner, List<Tag> tags) {
     Map<String, String> t = new LinkedHashMap<>();
     tags.forEach(x -> t.put(x.key(), x.value()));
     t.putAll(owner);
@@ -69,67 +70,19 @@ final class IamKinds {
 
   // ---- observe -------------------------------------------------------------------------------
 
+  private final IamObserver observer;
+
   List<LiveResource> observe(ResourceKind kind, Scope scope) {
-    String prefix = prefix(scope);
-    List<LiveResource> out = new ArrayList<>();
-    switch (kind) {
-      case IAM_POLICY -> call("ListPolicies", () -> iam.listPoliciesPaginator(b -> b.scope("Local").pathPrefix(prefix)))
-          .policies().forEach(p -> {
-            String doc = call("GetPolicyVersion", () -> iam.getPolicyVersion(b -> b.policyArn(p.arn())
-                .versionId(p.defaultVersionId()))).policyVersion().document();
-            List<Tag> tags = call("GetPolicy", () -> iam.getPolicy(b -> b.policyArn(p.arn()))).policy().tags();
-            Map<String, String> t = withTags(owner(scope, p.path(), p.policyName()), tags);
-            out.add(new LiveResource(kind, t.get(Ec2Kinds.UUID), new CloudId(p.arn()),
-                Map.of("statements", Policies.statements(decode(doc))), t, ""));
-          });
-      case IAM_GROUP -> call("ListGroups", () -> iam.listGroupsPaginator(b -> b.pathPrefix(prefix))).groups().forEach(g -> {
-        Map<String, String> t = owner(scope, g.path(), g.groupName());
-        t.put(LiveResource.UNTAGGED, "true"); // IAM groups take no tags
-        Map<String, Object> a = attached(call("ListAttachedGroupPolicies", () -> iam.listAttachedGroupPoliciesPaginator(
-            b -> b.groupName(g.groupName()))).attachedPolicies().stream().toList());
-        out.add(new LiveResource(kind, t.get(Ec2Kinds.UUID), new CloudId(g.groupName()), a, t, ""));
-      });
-      case IAM_USER -> call("ListUsers", () -> iam.listUsersPaginator(b -> b.pathPrefix(prefix))).users().forEach(u -> {
-        List<Tag> tags = call("GetUser", () -> iam.getUser(b -> b.userName(u.userName()))).user().tags();
-        Map<String, String> t = withTags(owner(scope, u.path(), u.userName()), tags);
-        Map<String, Object> a = attached(call("ListAttachedUserPolicies", () -> iam.listAttachedUserPoliciesPaginator(
-            b -> b.userName(u.userName()))).attachedPolicies().stream().toList());
-        a.put("groups", call("ListGroupsForUser", () -> iam.listGroupsForUserPaginator(b -> b.userName(u.userName())))
-            .groups().stream().map(g -> (Object) new CloudId(g.groupName())).toList());
-        out.add(new LiveResource(kind, t.get(Ec2Kinds.UUID), new CloudId(u.userName()), a, t, ""));
-      });
-      case IAM_ROLE -> call("ListRoles", () -> iam.listRolesPaginator(b -> b.pathPrefix(prefix))).roles().forEach(r -> {
-        List<Tag> tags = call("GetRole", () -> iam.getRole(b -> b.roleName(r.roleName()))).role().tags();
-        Map<String, String> t = withTags(owner(scope, r.path(), r.roleName()), tags);
-        Map<String, Object> a = attached(call("ListAttachedRolePolicies", () -> iam.listAttachedRolePoliciesPaginator(
-            b -> b.roleName(r.roleName()))).attachedPolicies().stream().toList());
-        a.put("trusted_services", Policies.trustedServices(decode(r.assumeRolePolicyDocument())));
-        out.add(new LiveResource(kind, t.get(Ec2Kinds.UUID), new CloudId(r.roleName()), a, t, ""));
-      });
-      case INSTANCE_PROFILE -> call("ListInstanceProfiles", () -> iam.listInstanceProfilesPaginator(b -> b.pathPrefix(prefix)))
-          .instanceProfiles().forEach(p -> {
-            // the listing leaves tags out: GetInstanceProfile has them
-            List<Tag> tags = call("GetInstanceProfile", () -> iam.getInstanceProfile(b -> b
-                .instanceProfileName(p.instanceProfileName()))).instanceProfile().tags();
-            Map<String, String> t = withTags(owner(scope, p.path(), p.instanceProfileName()), tags);
-            Map<String, Object> a = new LinkedHashMap<>();
-            if (!p.roles().isEmpty()) {
-              a.put("role", new CloudId(p.roles().get(0).roleName()));
-            }
-            out.add(new LiveResource(kind, t.get(Ec2Kinds.UUID), new CloudId(p.arn()), a, t, ""));
-          });
-      default -> throw new IllegalArgumentException(kind.yaml());
-    }
-    return out;
+    return observer.observe(kind, scope);
   }
 
-  private static String decode(String doc) {
+  static String decode(String doc) {
     return doc != null && doc.startsWith("%") ? URLDecoder.decode(doc, StandardCharsets.UTF_8)
         : doc != null && !doc.trim().startsWith("{") ? URLDecoder.decode(doc, StandardCharsets.UTF_8) : doc;
   }
 
   /** Attached policies: Baton's (under /baton/) as references, the others as managed policy ARNs. */
-  private static Map<String, Object> attached(List<AttachedPolicy> policies) {
+  static Map<String, Object> attached(List<AttachedPolicy> policies) {
     Map<String, Object> a = new LinkedHashMap<>();
     List<Object> ours = new ArrayList<>();
     List<Object> managed = new ArrayList<>();
@@ -148,6 +101,16 @@ final class IamKinds {
   // ---- create --------------------------------------------------------------------------------
 
   LiveResource create(ResourceKind kind, Scope scope, String uuid, Map<String, Object> a, Map<String, String> tags) {
+    observer.changed();
+    try {
+      return createNow(kind, scope, uuid, a, tags);
+    } finally {
+      observer.changed(); // an observation made meanwhile is not kept
+    }
+  }
+
+  private LiveResource createNow(ResourceKind kind, Scope scope, String uuid, Map<String, Object> a,
+      Map<String, String> tags) {
     String name = tags.getOrDefault("Name", uuid);
     String path = path(scope, uuid);
     CloudId id = switch (kind) {
@@ -233,6 +196,15 @@ final class IamKinds {
   // ---- update --------------------------------------------------------------------------------
 
   LiveResource update(LiveResource live, Map<String, Object> a, Map<String, String> tags, List<String> changed) {
+    observer.changed();
+    try {
+      return updateNow(live, a, tags, changed);
+    } finally {
+      observer.changed();
+    }
+  }
+
+  private LiveResource updateNow(LiveResource live, Map<String, Object> a, Map<String, String> tags, List<String> changed) {
     String id = live.id().id();
     Map<String, Object> merged = new LinkedHashMap<>(live.attributes());
     for (String k : changed) {
@@ -307,6 +279,15 @@ final class IamKinds {
   // ---- delete --------------------------------------------------------------------------------
 
   void delete(LiveResource live) {
+    observer.changed();
+    try {
+      deleteNow(live);
+    } finally {
+      observer.changed();
+    }
+  }
+
+  private void deleteNow(LiveResource live) {
     String id = live.id().id();
     try {
       switch (live.kind()) {
@@ -364,85 +345,6 @@ final class IamKinds {
       if (e.code() != ErrorCode.NOT_FOUND) {
         throw e;
       }
-    }
-  }
-
-  /** IAM policy documents and the definitions' statements. */
-  static final class Policies {
-    private Policies() {}
-
-    static String document(Object statements) {
-      JsonArray st = new JsonArray();
-      if (statements instanceof List<?> l) {
-        for (Object o : l) {
-          Map<?, ?> s = (Map<?, ?>) o;
-          JsonObject j = new JsonObject();
-          if (s.get("sid") != null) {
-            j.put("Sid", s.get("sid").toString());
-          }
-          j.put("Effect", "deny".equals(String.valueOf(s.get("effect"))) ? "Deny" : "Allow");
-          j.put("Action", new JsonArray(new ArrayList<>((List<?>) s.get("actions"))));
-          j.put("Resource", new JsonArray(new ArrayList<>((List<?>) s.get("resources"))));
-          if (s.get("condition") instanceof Map<?, ?> c) {
-            Map<String, Object> cond = new LinkedHashMap<>();
-            c.forEach((k, v) -> cond.put(k.toString(), v));
-            j.put("Condition", new JsonObject(cond));
-          }
-          st.add(j);
-        }
-      }
-      return new JsonObject().put("Version", "2012-10-17").put("Statement", st).encode();
-    }
-
-    static List<Object> statements(String document) {
-      List<Object> out = new ArrayList<>();
-      Object st = new JsonObject(document).getValue("Statement");
-      JsonArray list = st instanceof JsonArray a ? a : new JsonArray().add(st);
-      for (Object o : list) {
-        JsonObject j = (JsonObject) o;
-        Map<String, Object> s = new LinkedHashMap<>();
-        if (j.getString("Sid") != null && !j.getString("Sid").isEmpty()) {
-          s.put("sid", j.getString("Sid"));
-        }
-        s.put("effect", j.getString("Effect", "Allow").toLowerCase(java.util.Locale.ROOT));
-        s.put("actions", strings(j.getValue("Action")));
-        s.put("resources", strings(j.getValue("Resource")));
-        if (j.getJsonObject("Condition") != null) {
-          s.put("condition", j.getJsonObject("Condition").getMap());
-        }
-        out.add(s);
-      }
-      return out;
-    }
-
-    static String trust(Object services) {
-      JsonArray svc = new JsonArray();
-      if (services instanceof List<?> l) {
-        l.forEach(x -> svc.add(x.toString()));
-      }
-      return new JsonObject().put("Version", "2012-10-17").put("Statement", new JsonArray().add(new JsonObject()
-          .put("Effect", "Allow").put("Principal", new JsonObject().put("Service", svc)).put("Action", "sts:AssumeRole")))
-          .encode();
-    }
-
-    static List<Object> trustedServices(String document) {
-      List<Object> out = new ArrayList<>();
-      Object st = new JsonObject(document).getValue("Statement");
-      JsonArray list = st instanceof JsonArray a ? a : new JsonArray().add(st);
-      for (Object o : list) {
-        JsonObject p = ((JsonObject) o).getJsonObject("Principal");
-        if (p != null) {
-          out.addAll(strings(p.getValue("Service")));
-        }
-      }
-      return out;
-    }
-
-    private static List<Object> strings(Object v) {
-      if (v instanceof JsonArray a) {
-        return new ArrayList<>(a.getList());
-      }
-      return v == null ? List.of() : List.of(v.toString());
     }
   }
 }

@@ -230,36 +230,44 @@ class AwsWireTest extends AwsWireFixture {
     assertTrue(seen.stream().noneMatch(s -> s.method().equals("POST")), "nothing deleted");
   }
 
+  /** One GetAccountAuthorizationDetails listing serves the IAM kinds: filtered to the platform's path, no call per resource. */
   @Test
-  void iamIsListedUnderThePlatformsPath() throws Exception {
+  void iamIsListedOnceForEveryKindAndFilteredToThePlatformsPath() throws Exception {
     String path = "/baton/acme/shop/dev/7b1f0000-0000-4000-8000-000000000001/";
-    answers = s -> switch (s.action()) {
-      case "ListRoles" -> new Answer(200, "<ListRolesResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ListRolesResult>"
-          + "<IsTruncated>false</IsTruncated><Roles><member><Path>" + path + "</Path><RoleName>node-dev</RoleName>"
-          + "<RoleId>AROA1</RoleId><Arn>arn:aws:iam::123456789012:role" + path + "node-dev</Arn>"
-          + "<CreateDate>2026-11-22T00:00:00Z</CreateDate><AssumeRolePolicyDocument>"
-          + "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A"
-          + "%7B%22Service%22%3A%22ec2.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D"
-          + "</AssumeRolePolicyDocument></member></Roles></ListRolesResult><ResponseMetadata><RequestId>r</RequestId>"
-          + "</ResponseMetadata></ListRolesResponse>");
-      case "GetRole" -> new Answer(200, "<GetRoleResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetRoleResult>"
-          + "<Role><Path>" + path + "</Path><RoleName>node-dev</RoleName><RoleId>AROA1</RoleId><Arn>arn:aws:iam::123456789012:role"
-          + path + "node-dev</Arn><CreateDate>2026-11-22T00:00:00Z</CreateDate><Tags><member><Key>owner</Key><Value>ops</Value>"
-          + "</member></Tags></Role></GetRoleResult></GetRoleResponse>");
-      case "ListAttachedRolePolicies" -> new Answer(200, "<ListAttachedRolePoliciesResponse xmlns=\"https://iam.amazonaws.com/doc/"
-          + "2010-05-08/\"><ListAttachedRolePoliciesResult><IsTruncated>false</IsTruncated><AttachedPolicies><member>"
-          + "<PolicyName>AmazonSSMManagedInstanceCore</PolicyName><PolicyArn>arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-          + "</PolicyArn></member></AttachedPolicies></ListAttachedRolePoliciesResult></ListAttachedRolePoliciesResponse>");
-      default -> new Answer(400, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>");
-    };
+    String trust = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22"
+        + "%3A%7B%22Service%22%3A%22ec2.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D";
+    String role = "<member><Path>" + path + "</Path><RoleName>node-dev</RoleName><RoleId>AROA1</RoleId><Arn>"
+        + "arn:aws:iam::123456789012:role" + path + "node-dev</Arn><CreateDate>2026-11-22T00:00:00Z</CreateDate>"
+        + "<AssumeRolePolicyDocument>" + trust + "</AssumeRolePolicyDocument><InstanceProfileList/><RolePolicyList/>"
+        + "<AttachedManagedPolicies><member><PolicyName>AmazonSSMManagedInstanceCore</PolicyName><PolicyArn>"
+        + "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore</PolicyArn></member></AttachedManagedPolicies>"
+        + "<Tags><member><Key>owner</Key><Value>ops</Value></member></Tags></member>";
+    String others = "<member><Path>/baton/acme/shop/prod/7b1f0000-0000-4000-8000-000000000002/</Path><RoleName>node-prod"
+        + "</RoleName><RoleId>AROA2</RoleId><Arn>arn:aws:iam::123456789012:role/x/node-prod</Arn><CreateDate>"
+        + "2026-11-22T00:00:00Z</CreateDate><AssumeRolePolicyDocument>" + trust + "</AssumeRolePolicyDocument></member>";
+    String user = "<member><Path>" + path.replace("01/", "03/") + "</Path><UserName>alice-dev</UserName><UserId>AIDA1"
+        + "</UserId><Arn>arn:aws:iam::123456789012:user/alice-dev</Arn><CreateDate>2026-11-22T00:00:00Z</CreateDate>"
+        + "<GroupList><member>operators-dev</member></GroupList><AttachedManagedPolicies/><Tags><member><Key>Name</Key>"
+        + "<Value>alice-dev</Value></member></Tags></member>";
+    answers = s -> s.action().equals("GetAccountAuthorizationDetails") ? new Answer(200,
+        "<GetAccountAuthorizationDetailsResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
+            + "<GetAccountAuthorizationDetailsResult><IsTruncated>false</IsTruncated><RoleDetailList>" + role + others
+            + "</RoleDetailList><UserDetailList>" + user + "</UserDetailList><GroupDetailList/><Policies/>"
+            + "</GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>")
+        : new Answer(400, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>");
     List<LiveResource> roles = await(provider.observe(ResourceKind.IAM_ROLE, SCOPE));
-    assertEquals("/baton/acme/shop/dev/", seen.get(0).params().get("PathPrefix"));
-    assertEquals(1, roles.size());
+    List<LiveResource> users = await(provider.observe(ResourceKind.IAM_USER, SCOPE));
+    assertEquals(1, roles.size(), "another environment's role is not this platform's");
     LiveResource r = roles.get(0);
     assertEquals("7b1f0000-0000-4000-8000-000000000001", r.uuid(), "the UUID from the path");
     assertEquals(List.of("ec2.amazonaws.com"), r.attributes().get("trusted_services"));
     assertEquals(List.of("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"), r.attributes().get("managed_policies"));
     assertEquals("ops", r.tags().get("owner"));
+    assertEquals(List.of(new CloudId("operators-dev")), users.get(0).attributes().get("groups"));
+    assertEquals(1, seen.size(), "one listing for both kinds, no call per role or user: " + seen);
+    assertEquals("User,Group,Role,LocalManagedPolicy", String.join(",", seen.get(0).params().get("Filter.member.1"),
+        seen.get(0).params().get("Filter.member.2"), seen.get(0).params().get("Filter.member.3"),
+        seen.get(0).params().get("Filter.member.4")));
   }
 
   static final String R53 = "https://route53.amazonaws.com/doc/2013-04-01/";
