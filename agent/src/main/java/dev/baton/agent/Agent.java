@@ -150,8 +150,38 @@ public final class Agent {
         }
       });
       LOG.info("agent: connected to " + ep + " as node " + id.nodeId());
+      renewIfDue(c, id);
       return null;
     });
+  }
+
+  /** How long before its identity certificate expires the agent asks for a new one ({@code -Dbaton.agent.renew-before-days}). */
+  static final java.time.Duration RENEW_BEFORE = java.time.Duration.ofDays(Long.getLong("baton.agent.renew-before-days", 30));
+
+  /**
+   * Asks the controller for a new identity certificate for the key it holds when this one expires
+   * within {@link #RENEW_BEFORE}: no token is needed (the connection proves the identity); the next
+   * connection uses it. A failure is said and asked again at the next connection.
+   */
+  private void renewIfDue(BridgeClient c, AgentState.Identity id) {
+    java.time.Instant expires;
+    try {
+      expires = Pem.certificate(id.certificatePem()).getNotAfter().toInstant();
+    } catch (RuntimeException e) {
+      return;
+    }
+    if (expires.isAfter(java.time.Instant.now().plus(RENEW_BEFORE))) {
+      return;
+    }
+    vertx.executeBlocking(() -> Csrs.create(state.keys(), id.nodeId(), Map.of(), null), false)
+        .compose(csr -> c.request(Addresses.RENEW, new JsonObject().put("csr", csr), 60_000))
+        .compose(r -> vertx.executeBlocking(() -> {
+          state.saveIdentity(new AgentState.Identity(id.nodeId(), id.name(), r.getString("certificate")));
+          return r;
+        }, false))
+        .onSuccess(r -> LOG.info("agent: identity renewed (it expired at " + expires + ")"))
+        .onFailure(e -> LOG.warning("agent: could not renew the identity that expires at " + expires + ": "
+            + e.getMessage()));
   }
 
   private void handle(BridgeClient c, JsonObject frame) {

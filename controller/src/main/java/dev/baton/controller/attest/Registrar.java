@@ -53,7 +53,51 @@ public final class Registrar {
 
   public Future<Void> start() {
     // local: in a cluster, the controller a node connected to registers it
-    return vertx.eventBus().<JsonObject>localConsumer(Addresses.REGISTER, this::handle).completion();
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.REGISTER, this::handle).completion()
+        .compose(v -> vertx.eventBus().<JsonObject>localConsumer(Addresses.RENEW, this::renew).completion());
+  }
+
+  /**
+   * A node's new identity certificate, before its certificate expires, without a token: the node
+   * proved its identity to the bridge; the request must be signed by the key it pinned, and name
+   * the node. The previous certificate is revoked.
+   */
+  private void renew(Message<JsonObject> m) {
+    String nodeId = m.headers().get(Addresses.NODE_HEADER);
+    String remote = m.headers().get("baton-remote");
+    JsonObject body = m.body() == null ? new JsonObject() : m.body();
+    vertx.executeBlocking(() -> {
+      NodeRecord n = nodeId == null ? null : registry.get(nodeId).orElse(null);
+      if (n == null || n.state() == NodeState.TERMINATED) {
+        throw new Refused("unknown_identity", "renewal for " + nodeId + ", which is not a live node");
+      }
+      Csrs.Request csr;
+      try {
+        csr = Csrs.read(body.getValue("csr") instanceof String s ? s : "");
+      } catch (RuntimeException e) {
+        throw new Refused("malformed_evidence", "a renewal without a valid certificate request");
+      }
+      String key = Fingerprints.sha256(csr.publicKey().getEncoded());
+      if (!csr.commonName().equals(nodeId) || !key.equals(n.keyFingerprint())) {
+        throw new Refused("superseded_identity", "renewal of " + nodeId + " for another name or key");
+      }
+      var cert = ca.issueClient(csr.publicKey(), nodeId, IDENTITY_VALIDITY, Map.of());
+      String previous = n.identitySerial();
+      registry.update(nodeId, r -> r.withIdentity(key, cert.getSerialNumber(), registry.now()));
+      if (previous != null) {
+        ca.revoke(new java.math.BigInteger(previous, 16));
+      }
+      LOG.info(() -> "renewed the identity of node=" + nodeId + " until " + cert.getNotAfter().toInstant());
+      return new JsonObject().put("certificate", Pem.encode(cert));
+    }, false).compose(r -> registry.sync().map(r)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        m.reply(ar.result());
+      } else if (ar.cause() instanceof Refused r) {
+        refuse(m, r, remote);
+      } else {
+        m.fail(500, "the controller could not renew this identity; the node asks again");
+      }
+    });
   }
 
   private void handle(Message<JsonObject> m) {
@@ -182,11 +226,20 @@ public final class Registrar {
     TokenStore.Token t = p.token();
     String fingerprint = Fingerprints.sha256(csr.publicKey().getEncoded());
     NodeRecord existing = registry.get(p.instanceId()).orElse(null);
+    if (existing != null && existing.keyFingerprint() != null && !fingerprint.equals(existing.keyFingerprint())
+        && existing.state() != NodeState.TERMINATED) {
+      // a node registered once re-attests only with the key it pinned: a token (a group's lives for a year in
+      // every instance's user data) and another member's instance ID do not make anyone that node
+      throw new Refused("already_registered", "instance " + p.instanceId() + " is registered already; it re-attests"
+          + " only with the key it registered");
+    }
     if (existing != null && fingerprint.equals(existing.keyFingerprint()) && existing.state() != NodeState.LAUNCHED
         && existing.state() != NodeState.REGISTERED) {
       // registered before with this key, the answer lost: the same identity again, the record as it is
       var again = ca.issueClient(csr.publicKey(), p.instanceId(), IDENTITY_VALIDITY, Map.of());
-      onAttested.accept(existing);
+      NodeRecord now = registry.update(p.instanceId(), r -> r.withIdentity(fingerprint, again.getSerialNumber(),
+          registry.now()));
+      onAttested.accept(now);
       return new Registration.Response(p.instanceId(), existing.name(), Pem.encode(again));
     }
     String name = t.group() ? groupNames.apply(t, p.instanceId()) : t.name();
@@ -198,7 +251,7 @@ public final class Registrar {
     registry.put(record.advance(NodeState.REGISTERED, "launched", null, registry.now()));
     var cert = ca.issueClient(csr.publicKey(), p.instanceId(), IDENTITY_VALIDITY, Map.of());
     NodeRecord attested = registry.update(p.instanceId(), r -> r.advance(NodeState.ATTESTED, "ok", null, registry.now())
-        .withKey(fingerprint));
+        .withIdentity(fingerprint, cert.getSerialNumber(), registry.now()));
     LOG.info(() -> "attested node=" + p.instanceId() + " name=" + attested.name() + " platform=" + t.platform()
         + " evidence=" + req.evidence());
     onAttested.accept(attested);

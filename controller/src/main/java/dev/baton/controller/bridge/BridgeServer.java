@@ -57,12 +57,30 @@ public final class BridgeServer {
   private final Limits limits;
   private final AtomicInteger anonymous = new AtomicInteger();
   private NetServer server;
+  /** Whether a node may use the identity it presents: a refusal reason, or null. */
+  public interface IdentityCheck {
+    String refusal(String nodeId, X509Certificate certificate);
+  }
+
+  private volatile IdentityCheck identities = (id, cert) -> null;
+  /** The one connection of each node identity (a second replaces the first). */
+  private final Map<String, Connection> byNode = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Published when a node connects here: another controller of the cluster closes its older connection of it. */
+  public static final String CONNECTED = "baton.cluster.node-connected";
 
   public BridgeServer(Vertx vertx, CertificateAuthority ca, Refusals refusals, Limits limits) {
     this.vertx = vertx;
     this.ca = ca;
     this.refusals = refusals;
     this.limits = limits;
+  }
+
+  /**
+   * What an identity must also be, beyond a certificate of the CA that is valid and not revoked: a
+   * node the controller knows, not terminated, with the key it pinned (ControllerServer asks the registry).
+   */
+  public void identities(IdentityCheck check) {
+    this.identities = check;
   }
 
   /** Listens with the given server certificate and key (PEM), trusting client certificates of the CA. */
@@ -79,7 +97,17 @@ public final class BridgeServer {
     }
     LOG.info("event-bus bridge TLS engine: " + tlsEngine());
     server = vertx.createNetServer(opts).connectHandler(this::connected);
-    return server.listen().map(NetServer::actualPort);
+    Future<Void> cluster = Future.succeededFuture();
+    if (vertx.isClustered()) {
+      // members only can publish here (the cluster's event bus trusts the cluster CA's certificates only)
+      cluster = vertx.eventBus().<JsonObject>consumer(CONNECTED, m -> {
+        Connection mine = byNode.get(m.body().getString("node", ""));
+        if (mine != null && !mine.id.equals(m.body().getString("connection"))) {
+          replaced(mine, "at another controller of the cluster");
+        }
+      }).completion();
+    }
+    return cluster.compose(v -> server.listen()).map(NetServer::actualPort);
   }
 
   static final String BORINGSSL = "BoringSSL (netty-tcnative)";
@@ -101,8 +129,23 @@ public final class BridgeServer {
   }
 
   private void connected(NetSocket socket) {
-    String nodeId = identity(socket);
+    String nodeId;
+    try {
+      nodeId = identity(socket);
+    } catch (Refused r) {
+      socket.close(); // a certificate of the CA that is not (any more) a node's identity: no connection at all
+      return;
+    }
     Connection c = new Connection(socket, nodeId);
+    if (nodeId != null) {
+      Connection older = byNode.put(nodeId, c);
+      if (older != null) {
+        replaced(older, "by a newer connection here");
+      }
+      if (vertx.isClustered()) {
+        vertx.eventBus().publish(CONNECTED, new JsonObject().put("node", nodeId).put("connection", c.id));
+      }
+    }
     if (nodeId == null) {
       if (anonymous.incrementAndGet() > limits.maxAnonymous) {
         anonymous.decrementAndGet();
@@ -126,8 +169,28 @@ public final class BridgeServer {
     socket.closeHandler(v -> {
       reader.stop();
       c.closed();
+      if (c.nodeId != null) {
+        byNode.remove(c.nodeId, c);
+      }
     });
     socket.exceptionHandler(t -> socket.close());
+  }
+
+  /** An identity refused: the connection is closed (the reason is counted where it is found). */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Refused() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** A node has one connection: the older one is closed, logged and counted. */
+  private void replaced(Connection older, String how) {
+    refusals.refuse("replaced_connection", "node " + older.nodeId + " at " + older.socket.remoteAddress() + ": replaced "
+        + how);
+    byNode.remove(older.nodeId, older);
+    older.socket.close();
   }
 
   /** The node ID a verified client certificate proves, or null for a connection without one. */
@@ -154,7 +217,13 @@ public final class BridgeServer {
       String dn = leaf.getSubjectX500Principal().getName();
       for (String part : dn.split(",")) {
         if (part.trim().startsWith("CN=")) {
-          return part.trim().substring(3);
+          String nodeId = part.trim().substring(3);
+          String why = identities.refusal(nodeId, leaf);
+          if (why != null) {
+            refusals.refuse(why, "node " + nodeId + " at " + socket.remoteAddress());
+            throw new Refused();
+          }
+          return nodeId;
         }
       }
       return null;
@@ -171,6 +240,7 @@ public final class BridgeServer {
   private final class Connection {
     final NetSocket socket;
     final String nodeId;
+    final String id = java.util.UUID.randomUUID().toString();
     final Map<String, MessageConsumer<Object>> consumers = new HashMap<>();
     /** Requests delivered to this node, by reply address: it may answer each once. */
     final Map<String, io.vertx.core.eventbus.Message<Object>> replies = new java.util.LinkedHashMap<>();
@@ -252,7 +322,7 @@ public final class BridgeServer {
       if (nodeId == null) {
         return address.equals(Addresses.REGISTER);
       }
-      return address.equals(Addresses.nodeOut(nodeId)) || replies.containsKey(address);
+      return address.equals(Addresses.nodeOut(nodeId)) || address.equals(Addresses.RENEW) || replies.containsKey(address);
     }
 
     private void deliver(String type, String address, JsonObject body, Object replyAddress) {

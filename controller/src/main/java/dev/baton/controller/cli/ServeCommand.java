@@ -83,9 +83,10 @@ final class ServeCommand implements Callable<Integer> {
       HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
       main.terminal.err().println("controller: joining cluster \"" + clusterName + "\" as " + host + ":" + clusterPort
           + " (members " + String.join(", ", members) + ")...");
-      // the members' event buses speak mutual TLS with certificates of the cluster's (shared) CA
-      var ca = dev.baton.common.crypto.CertificateAuthority.openOrCreate(dev.baton.controller.serve.ControllerHome.of(
-          Providers.home()).ca(), "Baton controller CA");
+      // the members' event buses speak mutual TLS with certificates of the cluster CA (shared, under the controller
+      // CA's directory that members copy), which issues members' certificates only
+      var ca = dev.baton.controller.cluster.Cluster.memberCa(dev.baton.controller.serve.ControllerHome.of(
+          Providers.home()).ca());
       var key = dev.baton.common.crypto.Keys.ec();
       var cert = ca.issuePeer(key.getPublic(), "baton-cluster-member", List.of(host, "localhost", "127.0.0.1"),
           java.time.Duration.ofDays(30));

@@ -27,10 +27,19 @@ public final class Cluster {
   public record Options(String host, int port, int busPort, List<String> members, String name, Tls tls) {}
 
   /**
-   * Mutual TLS between members' event buses: this member's certificate and key (from the cluster's
-   * CA, server and client use) and the CA every member's certificate must chain to.
+   * Mutual TLS between members' event buses: this member's certificate and key, and the CA every
+   * member's certificate must chain to — the cluster CA, which issues members' certificates and
+   * nothing else (never the controller CA, whose node identities any compromised node holds).
    */
   public record Tls(String certPem, String keyPem, String caPem) {}
+
+  /**
+   * The cluster CA: {@code ca/cluster/} under the controller CA's directory (copied to every member
+   * with it), made on first use. It issues the members' certificates and nothing else.
+   */
+  public static dev.baton.common.crypto.CertificateAuthority memberCa(java.nio.file.Path controllerCa) {
+    return dev.baton.common.crypto.CertificateAuthority.openOrCreate(controllerCa.resolve("cluster"), "Baton cluster CA");
+  }
 
   public static Future<Vertx> start(Options o) {
     Config c = ConfigUtil.loadConfig();
@@ -43,6 +52,9 @@ public final class Cluster {
     c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     c.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     c.setProperty("hazelcast.local.localAddress", o.host());
+    // its sockets on the address it was given only (Hazelcast binds every interface unless told)
+    c.setProperty("hazelcast.socket.bind.any", "false");
+    c.setProperty("hazelcast.socket.client.bind.any", "false");
     c.getNetworkConfig().setPort(o.port()).setPortAutoIncrement(false);
     c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(o.host());
     JoinConfig join = c.getNetworkConfig().getJoin();
@@ -53,7 +65,8 @@ public final class Cluster {
     vo.getEventBusOptions().setHost(o.host()).setPort(o.busPort()).setClusterPublicHost(o.host());
     if (o.tls() != null) {
       // what crosses between members (hand-off state, requests to agents, replies) is encrypted and only members,
-      // holding a certificate of the cluster's CA, are heard
+      // holding a certificate of the cluster CA (not a node's, of the controller CA), are heard; Vert.x copies these
+      // options through JSON, so trust is a CA of its own, not a trust manager that checks roles
       vo.getEventBusOptions().setSsl(true).setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED)
           .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
               .addCertValue(io.vertx.core.buffer.Buffer.buffer(o.tls().certPem()))

@@ -14,9 +14,15 @@ import java.util.List;
  * @param id the node ID (its instance ID)
  * @param reason why it FAILED, in one line, or null
  * @param keyFingerprint SHA-256 of the identity key pinned at first attestation
+ * @param identitySerial the serial (hex) of the identity certificate issued last, revoked when the node is gone
  */
 public record NodeRecord(String id, String name, String uuid, String platform, String customer, String env,
-    NodeState state, String reason, List<Phase> timeline, String keyFingerprint, Instant updated) {
+    NodeState state, String reason, List<Phase> timeline, String keyFingerprint, Instant updated, String identitySerial) {
+
+  public NodeRecord(String id, String name, String uuid, String platform, String customer, String env, NodeState state,
+      String reason, List<Phase> timeline, String keyFingerprint, Instant updated) {
+    this(id, name, uuid, platform, customer, env, state, reason, timeline, keyFingerprint, updated, null);
+  }
 
   /** One phase: its name, when it started and ended (null while running), and its outcome. */
   public record Phase(String name, Instant start, Instant end, String outcome) {
@@ -51,11 +57,18 @@ public record NodeRecord(String id, String name, String uuid, String platform, S
       t.add(new Phase(last.name(), last.start(), now, outcome));
     }
     t.add(new Phase(next.name(), now, next.terminal() ? now : null, next.terminal() ? next.name().toLowerCase() : null));
-    return new NodeRecord(id, name, uuid, platform, customer, env, next, why, t, keyFingerprint, now);
+    return new NodeRecord(id, name, uuid, platform, customer, env, next, why, t, keyFingerprint, now, identitySerial);
   }
 
   public NodeRecord withKey(String fingerprint) {
-    return new NodeRecord(id, name, uuid, platform, customer, env, state, reason, timeline, fingerprint, updated);
+    return new NodeRecord(id, name, uuid, platform, customer, env, state, reason, timeline, fingerprint, updated,
+        identitySerial);
+  }
+
+  /** The same record naming the identity certificate issued now. */
+  public NodeRecord withIdentity(String fingerprint, java.math.BigInteger serial, Instant now) {
+    return new NodeRecord(id, name, uuid, platform, customer, env, state, reason, timeline, fingerprint, now,
+        serial.toString(16));
   }
 
   public JsonObject toJson() {
@@ -63,7 +76,8 @@ public record NodeRecord(String id, String name, String uuid, String platform, S
     timeline.forEach(p -> t.add(p.toJson()));
     return new JsonObject().put("id", id).put("name", name).put("uuid", uuid).put("platform", platform)
         .put("customer", customer).put("environment", env).put("state", state.name()).put("reason", reason)
-        .put("timeline", t).put("key_fingerprint", keyFingerprint).put("updated", updated.toString());
+        .put("timeline", t).put("key_fingerprint", keyFingerprint).put("updated", updated.toString())
+        .put("identity_serial", identitySerial);
   }
 
   public static NodeRecord fromJson(JsonObject o) {
@@ -71,6 +85,7 @@ public record NodeRecord(String id, String name, String uuid, String platform, S
     o.getJsonArray("timeline", new JsonArray()).forEach(p -> t.add(Phase.fromJson((JsonObject) p)));
     return new NodeRecord(o.getString("id"), o.getString("name"), o.getString("uuid"), o.getString("platform"),
         o.getString("customer"), o.getString("environment"), NodeState.valueOf(o.getString("state")),
-        o.getString("reason"), t, o.getString("key_fingerprint"), Instant.parse(o.getString("updated")));
+        o.getString("reason"), t, o.getString("key_fingerprint"), Instant.parse(o.getString("updated")),
+        o.getString("identity_serial"));
   }
 }

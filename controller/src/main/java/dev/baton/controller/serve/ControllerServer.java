@@ -47,7 +47,7 @@ public final class ControllerServer {
   private final Vertx vertx;
   private final Options options;
   private final ControllerHome home;
-  private final Refusals refusals = new Refusals();
+  private final Refusals refusals;
   private CertificateAuthority ca;
   private NodeRegistry registry;
   private TokenStore tokens;
@@ -61,8 +61,14 @@ public final class ControllerServer {
   private io.vertx.core.http.HttpServer downloadServer;
 
   public ControllerServer(Vertx vertx, Options options) {
+    this(vertx, options, new Refusals());
+  }
+
+  /** @param refusals where refusals are counted (the cluster's event bus counts its own there too) */
+  public ControllerServer(Vertx vertx, Options options, Refusals refusals) {
     this.vertx = vertx;
     this.options = options;
+    this.refusals = refusals;
     this.home = ControllerHome.of(options.batonHome());
   }
 
@@ -190,6 +196,7 @@ public final class ControllerServer {
       }
       var cert = ca.issueServer(serverKey.getPublic(), "baton-controller", new ArrayList<>(names), Duration.ofDays(30));
       bridge = new BridgeServer(vertx, ca, refusals, options.limits());
+      bridge.identities(this::identityRefusal);
       metrics = new dev.baton.controller.metrics.Metrics(registry, refusals, outbox);
       api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap, outbox, metrics);
       api.handoffs(handoffs::get);
@@ -432,6 +439,13 @@ public final class ControllerServer {
    * on every master, unless a successor under the same name (a replaced instance) holds the certname.
    */
   private void nodeGone(dev.baton.controller.registry.NodeRecord n) {
+    if (n.identitySerial() != null) {
+      // its identity goes with it (the bridge also refuses a TERMINATED node's certificate, at every member)
+      vertx.executeBlocking(() -> {
+        ca.revoke(new java.math.BigInteger(n.identitySerial(), 16));
+        return null;
+      }, false);
+    }
     boolean successor = registry.all().stream().anyMatch(o -> !o.id().equals(n.id()) && o.name().equals(n.name())
         && o.platform().equals(n.platform()) && o.state() != dev.baton.controller.registry.NodeState.TERMINATED);
     Future<Void> certs = successor || puppet == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
@@ -482,6 +496,22 @@ public final class ControllerServer {
 
   public dev.baton.controller.notify.Outbox outbox() {
     return outbox;
+  }
+
+  /**
+   * Why a node's identity certificate may not connect, or null: the node must be known, not
+   * terminated (its identity is revoked with it), and hold the key it pinned.
+   */
+  private String identityRefusal(String nodeId, java.security.cert.X509Certificate cert) {
+    var n = registry.get(nodeId).orElse(null);
+    if (n == null) {
+      return "unknown_identity";
+    }
+    if (n.state() == dev.baton.controller.registry.NodeState.TERMINATED) {
+      return "revoked_identity";
+    }
+    String key = dev.baton.common.crypto.Fingerprints.sha256(cert.getPublicKey().getEncoded());
+    return n.keyFingerprint() != null && !n.keyFingerprint().equals(key) ? "superseded_identity" : null;
   }
 
   /** A node's state change that hooks announce. */

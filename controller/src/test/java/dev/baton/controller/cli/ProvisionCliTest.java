@@ -102,8 +102,9 @@ class ProvisionCliTest {
     assertEquals(ExitCodes.CHANGES, run.exitCode());
     JsonObject o = new JsonObject(run.out());
     assertEquals("local-demo", o.getString("platform"));
-    assertEquals(new JsonObject().put("create", 7).put("update", 0).put("replace", 0).put("delete", 0).put("unchanged", 0),
-        o.getJsonObject("summary"));
+    assertEquals(new JsonObject().put("create", 7).put("update", 0).put("replace", 0).put("delete", 0).put("unchanged", 0)
+        .put("not_checked", 0), o.getJsonObject("summary"));
+    assertEquals(new JsonObject(), o.getJsonObject("not_checked"), "every kind was read");
     JsonObject first = o.getJsonArray("changes").getJsonObject(0);
     assertEquals("create", first.getString("action"));
     assertEquals("vpc", first.getString("kind"));
