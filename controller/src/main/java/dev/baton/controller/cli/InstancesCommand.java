@@ -73,7 +73,7 @@ final class InstancesCommand extends GroupCommand {
           r.getString("health"), (v == null ? "-" : v) + (v != null && !v.equals(current) ? "*" : ""),
           r.getString("node") == null ? "-" : r.getString("node")) + colored);
       if (r.getString("reason") != null && "FAILED".equals(state)) {
-        t.out().println("    why: " + r.getString("reason"));
+        t.out().println("    why: " + Terminal.safe(r.getString("reason")));
       }
     }
   }

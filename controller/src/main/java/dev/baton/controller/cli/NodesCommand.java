@@ -89,7 +89,7 @@ final class NodesCommand implements Callable<Integer> {
       t.out().println(String.format(row, n.getString("name"), n.getString("id"),
           n.getString("platform") + (env == null ? "" : "/" + env)) + colored + " " + phases.toString().trim());
       if (n.getString("reason") != null) {
-        t.out().println(" ".repeat(name + 1) + "why: " + n.getString("reason"));
+        t.out().println(" ".repeat(name + 1) + "why: " + Terminal.safe(n.getString("reason")));
       }
     }
   }
@@ -102,7 +102,7 @@ final class NodesCommand implements Callable<Integer> {
     t.out().println(t.bold(n.getString("name")) + " (" + n.getString("id") + ") of " + n.getString("platform") + ": "
         + n.getString("state"));
     if (n.getString("reason") != null) {
-      t.out().println("  why: " + n.getString("reason"));
+      t.out().println("  why: " + Terminal.safe(n.getString("reason")));
     }
     for (Object o : n.getJsonArray("timeline", new JsonArray())) {
       JsonObject p = (JsonObject) o;
@@ -119,7 +119,7 @@ final class NodesCommand implements Callable<Integer> {
       for (String phase : runs.fieldNames()) {
         JsonObject r = runs.getJsonObject(phase);
         t.out().println(String.format("  %-15s exit %d in %s on %s: %s", phase, r.getInteger("exit_code"), r.getString(
-            "environment"), r.getString("master"), r.getString("summary")));
+            "environment"), r.getString("master"), Terminal.safe(r.getString("summary"))));
       }
       if (!h.getJsonArray("deferred_clean", new JsonArray()).isEmpty()) {
         t.out().println("  to clean once back up: " + h.getJsonArray("deferred_clean").encode());

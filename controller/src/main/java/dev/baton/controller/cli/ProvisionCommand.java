@@ -145,7 +145,7 @@ final class ProvisionCommand extends PlatformCommand {
         String key = n.getString("id");
         if (!n.getString("state").equals(seen.put(key, n.getString("state"))) && output != OutputFormat.JSON) {
           t().err().println("  " + n.getString("name") + " (" + key + "): " + n.getString("state")
-              + (n.getString("reason") == null ? "" : " - " + n.getString("reason")));
+              + (n.getString("reason") == null ? "" : " - " + Terminal.safe(n.getString("reason"))));
         }
       }
       Set<String> terminal = Set.of("READY", "FAILED");

@@ -130,7 +130,7 @@ final class RunCommand extends GroupCommand {
       String status = r.getString("status");
       String colored = status.equals("ok") ? t().green(String.format("%-12s", status))
           : status.equals("skipped") ? String.format("%-12s", status) : t().red(String.format("%-12s", status));
-      String out = r.getString("summary") != null ? r.getString("summary") : lastLine(r.getString("output"));
+      String out = Terminal.safe(r.getString("summary") != null ? r.getString("summary") : lastLine(r.getString("output")));
       t().out().println(String.format(row, r.getString("node"), r.getString("instance"),
           r.getInteger("batch") == 0 ? "-" : r.getInteger("batch").toString()) + colored + " "
           + String.format("%-6s", r.getValue("exit_code") == null ? "-" : r.getValue("exit_code").toString()) + " " + out);

@@ -21,6 +21,38 @@ public final class Terminal {
     this.in = in;
   }
 
+  /**
+   * Text a node sent (a reason, a command's output), as a terminal may show it: control characters
+   * (escape sequences included), bidi overrides and other invisible formatting shown as a backslash,
+   * x or u and their hexadecimal code, never acted on; at most {@code max} characters.
+   */
+  public static String safe(String text, int max) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder();
+    text.codePoints().forEach(c -> {
+      if (b.length() > max) {
+        return;
+      }
+      if (c == '\n' || c == '\t') {
+        b.append(c == '\n' ? "\\n" : " ");
+      } else if (Character.isISOControl(c)) {
+        b.append(String.format("\\x%02x", c));
+      } else if (Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.UNASSIGNED) {
+        b.append(String.format("\\u%04x", c));
+      } else {
+        b.appendCodePoint(c);
+      }
+    });
+    return b.length() > max ? b.substring(0, max) + "…" : b.toString();
+  }
+
+  /** {@link #safe(String, int)} with the length of a line of a table. */
+  public static String safe(String text) {
+    return safe(text, 600);
+  }
+
   /** Asks a yes/no question on the terminal; true only for "y" or "yes". */
   public boolean confirm(String question) {
     err.print(question + " [y/N] ");

@@ -197,7 +197,7 @@ final class UpdateLaunchTemplateCommand extends GroupCommand {
         JsonObject n = nodes.get(id);
         if (n != null && "FAILED".equals(n.getString("state"))) {
           throw new BatonException(ErrorCode.FAILED_PRECONDITION, "new instance " + id + " (" + n.getString("name")
-              + ") FAILED: " + n.getString("reason") + "; the roll stopped (instances replaced so far stay replaced)");
+              + ") FAILED: " + Terminal.safe(n.getString("reason")) + "; the roll stopped (instances replaced so far stay replaced)");
         }
         if (n != null && "READY".equals(n.getString("state"))) {
           ready.add(id);

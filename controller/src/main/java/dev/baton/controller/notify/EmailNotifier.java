@@ -46,8 +46,9 @@ public final class EmailNotifier implements Notifier {
     });
     List<String> to = new ArrayList<>();
     s.getJsonArray("to", new JsonArray()).forEach(x -> to.add(x.toString()));
-    String subject = "[Baton] " + Templates.render(s.getString("subject", null) == null ? null : s.getString("subject"), e);
-    StringBuilder body = new StringBuilder(Templates.render(h.template(), e)).append("\n\n");
+    String subject = "[Baton] " + Templates.render(s.getString("subject", null) == null ? null : s.getString("subject"), e,
+        Templates::plain);
+    StringBuilder body = new StringBuilder(Templates.render(h.template(), e, Templates::plain)).append("\n\n");
     body.append("Event:    ").append(e.type()).append('\n');
     body.append("Platform: ").append(e.platform()).append(e.env() == null ? "" : "/" + e.env())
         .append(" (customer ").append(e.customer()).append(")\n");

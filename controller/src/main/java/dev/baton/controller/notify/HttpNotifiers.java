@@ -51,13 +51,14 @@ public final class HttpNotifiers {
 
     @Override
     public Future<Void> deliver(Event e, Hook h) {
-      String text = Templates.render(h.template(), e);
-      JsonArray fields = new JsonArray().add(field("Platform", e.platform() + (e.env() == null ? "" : "/" + e.env())))
-          .add(field("Event", e.type()));
+      String text = Templates.render(h.template(), e, Templates::slack);
+      JsonArray fields = new JsonArray().add(field("Platform", Templates.slack(e.platform() + (e.env() == null ? ""
+          : "/" + e.env())))).add(field("Event", Templates.slack(e.type())));
       if (e.data().getString("state") != null) {
-        fields.add(field("State", e.data().getString("state")));
+        fields.add(field("State", Templates.slack(e.data().getString("state"))));
       }
-      String detail = e.data().getString("reason") != null ? e.data().getString("reason") : Templates.phases(e);
+      String detail = Templates.slack(e.data().getString("reason") != null ? e.data().getString("reason")
+          : Templates.phases(e));
       JsonArray blocks = new JsonArray().add(new JsonObject().put("type", "section")
           .put("text", new JsonObject().put("type", "mrkdwn").put("text", text)).put("fields", fields));
       if (!detail.isEmpty()) {

@@ -27,6 +27,14 @@ public final class Templates {
   }
 
   public static String render(String template, Event e) {
+    return render(template, e, v -> v);
+  }
+
+  /**
+   * The template with each placeholder replaced by its value as {@code escape} makes it fit where
+   * the message goes: what a node sent (a reason, a name it chose) is data there, never markup.
+   */
+  public static String render(String template, Event e, java.util.function.UnaryOperator<String> escape) {
     JsonObject json = e.toJson().put("phases", phases(e));
     Matcher m = PLACEHOLDER.matcher(template == null ? defaultFor(e.type()) : template);
     StringBuilder sb = new StringBuilder();
@@ -35,10 +43,25 @@ public final class Templates {
       for (String part : m.group(1).split("\\.")) {
         v = v instanceof JsonObject o ? o.getValue(part) : null;
       }
-      m.appendReplacement(sb, Matcher.quoteReplacement(v == null ? "" : String.valueOf(v)));
+      m.appendReplacement(sb, Matcher.quoteReplacement(v == null ? "" : escape.apply(String.valueOf(v))));
     }
     m.appendTail(sb);
     return sb.toString();
+  }
+
+  /**
+   * A value for Slack's mrkdwn: one bounded line without control characters, and {@code &}, {@code <}
+   * and {@code >} as entities, so that {@code <!channel>}, {@code <@U123>} and disguised links
+   * ({@code <https://evil|docs>}) arrive as text.
+   */
+  public static String slack(String v) {
+    String line = dev.baton.common.text.NodeText.oneLine(v, dev.baton.common.text.NodeText.MAX_REASON);
+    return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /** A value for a mail's subject or text: one bounded line without control characters (no header can be added). */
+  public static String plain(String v) {
+    return dev.baton.common.text.NodeText.oneLine(v, dev.baton.common.text.NodeText.MAX_REASON);
   }
 
   /** "bootstrap_run 1.2s, final_run 3.4s" from a node record's timeline. */

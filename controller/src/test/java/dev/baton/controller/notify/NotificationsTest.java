@@ -114,6 +114,27 @@ class NotificationsTest {
     assertTrue(blocks.encode().contains("*Platform*"), blocks.encode());
   }
 
+  /** What a node sent arrives in Slack as text: no mention, no disguised link, no escape sequence. */
+  @Test
+  void aNodesReasonIsTextInSlackNotMarkup() {
+    List<Received> got = new CopyOnWriteArrayList<>();
+    HttpServer server = receiver(0, 0, got);
+    Hook slack = new Hook("chat", "slack", new JsonObject().put("url", "http://127.0.0.1:" + server.actualPort()),
+        List.of(), List.of(), List.of(), null);
+    Event failed = Event.sample(Event.NODE_FAILED);
+    failed.data().put("reason", "FINAL_RUN: <!channel> see <https://evil.example/x|the runbook> & \u001b[31mnow\u001b[0m"
+        + "x".repeat(2000));
+    await(new HttpNotifiers.Slack(vertx).deliver(failed, slack));
+    String body = got.get(0).body();
+    JsonObject m = new JsonObject(body);
+    String all = m.encode();
+    assertFalse(all.contains("<!channel>") || all.contains("<https://"), all.substring(0, 400));
+    assertTrue(m.getString("text").contains("&lt;!channel&gt; see &lt;https://evil.example/x|the runbook&gt; &amp; now"),
+        m.getString("text").substring(0, 200));
+    assertFalse(body.contains("\u001b") || body.contains("\\u001b"), "no escape sequence");
+    assertTrue(m.getString("text").length() < 800, "bounded: " + m.getString("text").length());
+  }
+
   @Test
   void emailArrivesAtARealSmtpServer() throws Exception {
     int port = freePort();
