@@ -129,6 +129,7 @@ public final class CertificateAuthority {
 
   /** A server certificate for TLS listeners, valid for the given DNS names and addresses. */
   public synchronized X509Certificate issueServer(PublicKey subjectKey, String cn, List<String> names, Duration validity) {
+    checkHostNames(cn, names);
     List<GeneralName> sans = new ArrayList<>();
     for (String n : names) {
       sans.add(isAddress(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
@@ -141,6 +142,7 @@ public final class CertificateAuthority {
    * authentication, valid for the given names and addresses.
    */
   public synchronized X509Certificate issuePeer(PublicKey subjectKey, String cn, List<String> names, Duration validity) {
+    checkHostNames(cn, names);
     List<GeneralName> sans = new ArrayList<>();
     for (String n : names) {
       sans.add(isAddress(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
@@ -310,6 +312,27 @@ public final class CertificateAuthority {
       }
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile(
+      "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+  /**
+   * A server's name and alternative names are host names or addresses, nothing else: no wildcard
+   * (one certificate would answer for every host of a domain), no path-like or empty name.
+   *
+   * @throws IllegalArgumentException naming the first name that is not
+   */
+  public static void checkHostNames(String cn, List<String> names) {
+    List<String> all = new ArrayList<>();
+    all.add(cn);
+    all.addAll(names);
+    for (String n : all) {
+      if (n == null || n.length() > 253 || !(isAddress(n) || HOST_NAME.matcher(n).matches())) {
+        throw new IllegalArgumentException("\"" + (n == null ? "" : n.length() > 80 ? n.substring(0, 80) + "..." : n)
+            + "\" is not a host name or an address (letters, digits, '-' and '.' only; no wildcards)");
+      }
     }
   }
 

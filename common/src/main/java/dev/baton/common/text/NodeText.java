@@ -73,4 +73,31 @@ public final class NodeText {
     }
     return i + 1;
   }
+
+  /**
+   * Text a node sent (a reason, a command's output) as a terminal or a log may show it: control characters
+   * (escape sequences included), bidi overrides and other invisible formatting shown as a backslash,
+   * x or u and their hexadecimal code, never acted on; at most {@code max} characters.
+   */
+  public static String visible(String text, int max) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder();
+    text.codePoints().forEach(c -> {
+      if (b.length() > max) {
+        return;
+      }
+      if (c == '\n' || c == '\t') {
+        b.append(c == '\n' ? "\\n" : " ");
+      } else if (Character.isISOControl(c)) {
+        b.append(String.format("\\x%02x", c));
+      } else if (Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.UNASSIGNED) {
+        b.append(String.format("\\u%04x", c));
+      } else {
+        b.appendCodePoint(c);
+      }
+    });
+    return b.length() > max ? b.substring(0, max) + "…" : b.toString();
+  }
 }

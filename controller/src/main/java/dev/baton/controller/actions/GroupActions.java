@@ -62,6 +62,32 @@ public final class GroupActions {
     }
   }
 
+  /**
+   * Why the platform does not allow {@code r} (null when it does): the group must be one provision
+   * registered, and a command must be one of the platform's actions, exactly as it was registered
+   * (never a command the caller makes up).
+   *
+   * @param group the group's intent, as provision registered it (null: never registered)
+   */
+  public static String undefined(Request r, JsonObject group) {
+    if (group == null) {
+      return "group " + r.groupUuid() + " of " + r.platform() + " is not provisioned on this controller";
+    }
+    if (!"command".equals(r.type())) {
+      return null; // puppet_run and facts are built in: every group has them
+    }
+    JsonObject defined = group.getJsonObject("actions", new JsonObject()).getJsonObject(r.action());
+    if (defined == null) {
+      return "the platform " + r.platform() + " defines no action \"" + r.action() + "\" for group "
+          + group.getString("name", r.groupUuid()) + " (define it under \"actions:\" and provision again)";
+    }
+    if (!r.command().equals(defined.getString("command"))) {
+      return "the action \"" + r.action() + "\" of " + r.platform() + " was provisioned with another command"
+          + " (provision again to register the changed action)";
+    }
+    return null;
+  }
+
   /** The group's nodes that are not TERMINATED, by name. */
   public List<NodeRecord> nodes(Request r) {
     return registry.all().stream().filter(n -> r.groupUuid().equals(n.uuid()) && r.platform().equals(n.platform())

@@ -25,7 +25,8 @@ public final class Refusals {
   public void refuse(String reason, String detail) {
     counts.computeIfAbsent(reason, k -> new LongAdder()).increment();
     listeners.forEach(l -> l.accept(reason));
-    LOG.warning(() -> "refused reason=" + reason + " " + detail);
+    // the detail often quotes what a peer sent: shown, never acted on by the terminal reading the log
+    LOG.warning(() -> "refused reason=" + reason + " " + dev.baton.common.text.NodeText.visible(detail, 1000));
   }
 
   public long count(String reason) {

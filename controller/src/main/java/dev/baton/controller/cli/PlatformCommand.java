@@ -192,6 +192,11 @@ abstract class PlatformCommand implements Callable<Integer> {
               .put("domain", g.domain() != null ? g.domain() : platform.spec().domain())
               .put("certname_pattern", g.certnamePattern()).put("dns_zone", g.dnsZone())
               .put("lifecycle_hook", g.lifecycleHook() != null);
+          // what "run" may ask of the group's nodes: the platform's actions only, as they are now (the API runs these)
+          JsonObject actions = new JsonObject();
+          platform.spec().actions().forEach((name, a) -> actions.put(name, new JsonObject().put("command", a.command())
+              .put("timeout_seconds", a.timeoutSeconds())));
+          node.put("actions", actions);
         }
         nodes.add(node);
       }

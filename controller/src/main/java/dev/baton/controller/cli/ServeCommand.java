@@ -68,6 +68,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Vertx vertx;
+    var refusals = new dev.baton.controller.bridge.Refusals();
     io.vertx.core.spi.cluster.ClusterManager manager = null;
     if (cluster) {
       if (members.isEmpty()) {
@@ -93,13 +94,13 @@ final class ServeCommand implements Callable<Integer> {
       var tls = new dev.baton.controller.cluster.Cluster.Tls(dev.baton.common.crypto.Pem.encode(cert),
           dev.baton.common.crypto.Pem.encode(key.getPrivate()), ca.certificatePem());
       vertx = PlatformCommand.await(dev.baton.controller.cluster.Cluster.start(new dev.baton.controller.cluster.Cluster
-          .Options(host, clusterPort, busPort, members, clusterName, tls)));
+          .Options(host, clusterPort, busPort, members, clusterName, tls), refusals));
       manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
     } else {
       vertx = Vertx.vertx(ControllerMain.vertxOptions());
     }
     ControllerServer server = new ControllerServer(vertx, new ControllerServer.Options(Providers.home(), bind,
-        bridgePort, apiPort, downloadPort, advertise, BridgeServer.Limits.defaults(), Providers.agentJar()));
+        bridgePort, apiPort, downloadPort, advertise, BridgeServer.Limits.defaults(), Providers.agentJar()), refusals);
     if (manager != null) {
       server.cluster(manager);
     }

@@ -1,5 +1,6 @@
 package dev.baton.controller.cli;
 
+import dev.baton.common.text.NodeText;
 import java.io.PrintWriter;
 
 /**
@@ -21,31 +22,9 @@ public final class Terminal {
     this.in = in;
   }
 
-  /**
-   * Text a node sent (a reason, a command's output), as a terminal may show it: control characters
-   * (escape sequences included), bidi overrides and other invisible formatting shown as a backslash,
-   * x or u and their hexadecimal code, never acted on; at most {@code max} characters.
-   */
+  /** {@link NodeText#visible}: what a node sent, shown on a terminal and never acted on. */
   public static String safe(String text, int max) {
-    if (text == null) {
-      return null;
-    }
-    StringBuilder b = new StringBuilder();
-    text.codePoints().forEach(c -> {
-      if (b.length() > max) {
-        return;
-      }
-      if (c == '\n' || c == '\t') {
-        b.append(c == '\n' ? "\\n" : " ");
-      } else if (Character.isISOControl(c)) {
-        b.append(String.format("\\x%02x", c));
-      } else if (Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.UNASSIGNED) {
-        b.append(String.format("\\u%04x", c));
-      } else {
-        b.appendCodePoint(c);
-      }
-    });
-    return b.length() > max ? b.substring(0, max) + "…" : b.toString();
+    return NodeText.visible(text, max);
   }
 
   /** {@link #safe(String, int)} with the length of a line of a table. */

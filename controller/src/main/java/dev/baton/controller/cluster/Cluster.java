@@ -38,10 +38,14 @@ public final class Cluster {
    * with it), made on first use. It issues the members' certificates and nothing else.
    */
   public static dev.baton.common.crypto.CertificateAuthority memberCa(java.nio.file.Path controllerCa) {
-    return dev.baton.common.crypto.CertificateAuthority.openOrCreate(controllerCa.resolve("cluster"), "Baton cluster CA");
+    return dev.baton.common.crypto.CertificateAuthority.openOrCreate(controllerCa.resolve("cluster"), MEMBER_CA_NAME);
   }
 
-  public static Future<Vertx> start(Options o) {
+  static final String MEMBER_CA_NAME = "Baton cluster CA";
+
+  /** Starts with peers refused by the event bus counted in {@code refusals} ({@code cluster_not_member}). */
+  public static Future<Vertx> start(Options o, dev.baton.controller.bridge.Refusals refusals) {
+    MemberTrust.install(refusals);
     Config c = ConfigUtil.loadConfig();
     c.setClusterName(o.name());
     c.setProperty("hazelcast.logging.type", "jdk");
@@ -65,8 +69,8 @@ public final class Cluster {
     vo.getEventBusOptions().setHost(o.host()).setPort(o.busPort()).setClusterPublicHost(o.host());
     if (o.tls() != null) {
       // what crosses between members (hand-off state, requests to agents, replies) is encrypted and only members,
-      // holding a certificate of the cluster CA (not a node's, of the controller CA), are heard; Vert.x copies these
-      // options through JSON, so trust is a CA of its own, not a trust manager that checks roles
+      // holding a certificate of the cluster CA (not a node's, of the controller CA) with a member's role, are heard:
+      // MemberTrust checks the role and counts refusals once installed (Vert.x copies these options through JSON)
       vo.getEventBusOptions().setSsl(true).setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED)
           .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
               .addCertValue(io.vertx.core.buffer.Buffer.buffer(o.tls().certPem()))

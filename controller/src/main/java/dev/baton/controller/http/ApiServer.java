@@ -72,6 +72,7 @@ public final class ApiServer {
         .end(resource("dashboard/app.js")));
     r.get("/dashboard/style.css").handler(ctx -> ctx.response().putHeader("Content-Type", "text/css")
         .end(resource("dashboard/style.css")));
+    r.route("/api/*").failureHandler(ApiFailures::handle);
     r.route("/api/*").handler(this::authenticate);
     r.route("/api/*").handler(BodyHandler.create().setBodyLimit(1024 * 1024));
     r.get("/api/v1/nodes").handler(this::nodes);
@@ -187,6 +188,9 @@ public final class ApiServer {
     vertx.executeBlocking(() -> puppetCa.issueMaster(b.getString("name"), names), false).onComplete(ar -> {
       if (ar.succeeded()) {
         json(ctx, 201, ar.result());
+      } else if (ar.cause() instanceof IllegalArgumentException) {
+        refusals.refuse("invalid_master_name", "a master certificate: " + ar.cause().getMessage());
+        error(ctx, 400, ar.cause().getMessage());
       } else {
         error(ctx, 500, ar.cause().getMessage());
       }
@@ -234,6 +238,10 @@ public final class ApiServer {
     JsonObject b = ctx.body().asJsonObject();
     String scope = b == null ? null : b.getString("scope");
     String lease = b == null ? null : b.getString("lease");
+    if (scope == null || lease == null) {
+      error(ctx, 400, "expected {scope, lease}");
+      return;
+    }
     vertx.sharedData().<String, String>getAsyncMap("baton.locks").compose(m -> m.get(scope).compose(cur -> {
       if (cur == null || !lease.equals(new JsonObject(cur).getString("lease"))) {
         return Future.succeededFuture(false);
@@ -252,6 +260,10 @@ public final class ApiServer {
     JsonObject b = ctx.body().asJsonObject();
     String scope = b == null ? null : b.getString("scope");
     String lease = b == null ? null : b.getString("lease");
+    if (scope == null || lease == null) {
+      error(ctx, 400, "expected {scope, lease}");
+      return;
+    }
     vertx.sharedData().<String, String>getAsyncMap("baton.locks").compose(m -> m.get(scope).compose(cur ->
         cur != null && lease != null && lease.equals(new JsonObject(cur).getString("lease"))
             ? m.removeIfPresent(scope, cur) : Future.succeededFuture(false)))
@@ -282,6 +294,14 @@ public final class ApiServer {
       req = dev.baton.controller.actions.GroupActions.Request.fromJson(ctx.body().asJsonObject());
     } catch (RuntimeException e) {
       error(ctx, 400, e.getMessage());
+      return;
+    }
+    String undefined = dev.baton.controller.actions.GroupActions.undefined(req, intents.get(IntentStore.key(
+        req.customer(), req.platform(), req.env(), req.groupUuid())).orElse(null));
+    if (undefined != null) {
+      refusals.refuse("undefined_action", "action " + req.action() + " from " + ctx.request().remoteAddress() + ": "
+          + undefined);
+      error(ctx, 403, undefined);
       return;
     }
     var resp = ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson")

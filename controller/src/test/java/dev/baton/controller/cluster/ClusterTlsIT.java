@@ -43,6 +43,7 @@ class ClusterTlsIT {
   static Vertx member;
   static int hazelcastPort;
   static int busPort;
+  static final dev.baton.controller.bridge.Refusals refusals = new dev.baton.controller.bridge.Refusals();
 
   @BeforeAll
   static void start() throws Exception {
@@ -55,7 +56,7 @@ class ClusterTlsIT {
     busPort = ControllerFixture.freePort();
     member = Cluster.start(new Cluster.Options("127.0.0.1", hazelcastPort, busPort, List.of("127.0.0.1:" + hazelcastPort),
         "tls-it-" + System.nanoTime(), new Cluster.Tls(Pem.encode(cert), Pem.encode(key.getPrivate()),
-            members.certificatePem()))).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            members.certificatePem())), refusals).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -78,7 +79,34 @@ class ClusterTlsIT {
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ts);
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    // presents its certificate whatever issuers the member asks for, as an attacker's client (openssl s_client) does
+    var jdk = (javax.net.ssl.X509ExtendedKeyManager) kmf.getKeyManagers()[0];
+    var always = new javax.net.ssl.X509ExtendedKeyManager() {
+      public String[] getClientAliases(String type, java.security.Principal[] issuers) {
+        return new String[] {"me"};
+      }
+
+      public String chooseClientAlias(String[] type, java.security.Principal[] issuers, java.net.Socket s) {
+        return "me";
+      }
+
+      public String[] getServerAliases(String type, java.security.Principal[] issuers) {
+        return null;
+      }
+
+      public String chooseServerAlias(String type, java.security.Principal[] issuers, java.net.Socket s) {
+        return null;
+      }
+
+      public X509Certificate[] getCertificateChain(String alias) {
+        return jdk.getCertificateChain(alias);
+      }
+
+      public java.security.PrivateKey getPrivateKey(String alias) {
+        return jdk.getPrivateKey(alias);
+      }
+    };
+    ctx.init(new javax.net.ssl.KeyManager[] {always}, tmf.getTrustManagers(), null);
     try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", busPort)) {
       s.setSoTimeout(3000);
       s.startHandshake();
@@ -103,10 +131,22 @@ class ClusterTlsIT {
     KeyPair peer = Keys.ec();
     assertTrue(accepted(members.issuePeer(peer.getPublic(), "another-member", List.of("127.0.0.1"), Duration.ofDays(1)),
         peer, members), "a member's certificate is accepted (the check below can pass)");
+    long before = refusals.count("cluster_not_member");
     assertFalse(accepted(identity, node, ca), "a node's identity, as on any compromised node");
     KeyPair server = Keys.ec();
     assertFalse(accepted(ca.issuePeer(server.getPublic(), "made-by-the-controller-ca", List.of("127.0.0.1"),
         Duration.ofDays(1)), server, ca), "nor any other certificate of the controller CA");
+    assertEquals(before + 2, refusals.count("cluster_not_member"), "each refused peer is counted");
+  }
+
+  @Test
+  void aCertificateOfTheClusterCaWithoutAMembersRoleIsRefusedToo() throws Exception {
+    // the cluster CA issues members' certificates only; were it ever to issue a client-only one, that is no member
+    KeyPair client = Keys.ec();
+    long before = refusals.count("cluster_not_member");
+    assertFalse(accepted(members.issueClient(client.getPublic(), "client-only", Duration.ofDays(1), java.util.Map.of()),
+        client, members), "a client-only certificate of the cluster CA");
+    assertEquals(before + 1, refusals.count("cluster_not_member"));
   }
 
   @Test
