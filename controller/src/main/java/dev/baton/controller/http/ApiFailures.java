@@ -40,8 +40,9 @@ final class ApiFailures {
       message = "the controller failed on this request (" + t.getClass().getSimpleName() + "); its log says more";
       LOG.log(java.util.logging.Level.FINE, where, t);
     }
-    String line = where + " -> " + status + ": " + (status == 500 ? t.getClass().getName() + ": " + t.getMessage()
-        : message);
+    // the message may quote the caller's body: the log gets it as visible text only
+    String line = dev.baton.common.text.NodeText.visible(where + " -> " + status + ": " + (status == 500
+        ? t.getClass().getName() + ": " + t.getMessage() : message), 1000);
     if (status >= 500) {
       LOG.warning(line);
     } else {

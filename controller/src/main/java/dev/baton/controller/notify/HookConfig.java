@@ -80,14 +80,17 @@ public final class HookConfig {
           throw BatonException.invalid(where + ": unknown event \"" + ev + "\"; the events are " + Event.TYPES);
         }
       }
-      JsonObject settings = resolveSecrets(h.copy(), where, env);
+      JsonObject settings = resolveSecrets(file, h.copy(), where, env);
       COMMON.forEach(settings::remove);
       switch (type) {
-        case "webhook", "slack" -> require(settings, "url", where);
+        case "webhook", "slack" -> {
+          require(settings, "url", where);
+          checkUrl(settings.getValue("url"), where);
+        }
         case "email" -> {
           require(settings, "to", where);
           JsonObject smtp = settings.getJsonObject("smtp", new JsonObject());
-          settings.put("smtp", resolveSecrets(smtp, where + " smtp", env));
+          settings.put("smtp", resolveSecrets(file, smtp, where + " smtp", env));
         }
         case "command" -> {
           if (settings.getJsonArray("command", new JsonArray()).isEmpty()) {
@@ -111,8 +114,37 @@ public final class HookConfig {
     }
   }
 
-  /** Replaces {@code X_env} and {@code X_file} keys by {@code X} with the value they point at. */
-  private static JsonObject resolveSecrets(JsonObject o, String where, Function<String, String> env) {
+  /**
+   * A hook's URL often is the secret (a Slack incoming webhook's path is its credential): the
+   * error says what is wrong with it and never prints it.
+   */
+  private static void checkUrl(Object value, String where) {
+    String why = null;
+    if (!(value instanceof String s)) {
+      why = "is not a text";
+    } else {
+      try {
+        java.net.URI u = new java.net.URI(s.strip());
+        if (u.getScheme() == null || !(u.getScheme().equals("https") || u.getScheme().equals("http"))) {
+          why = "does not start with https:// (or http://)";
+        } else if (u.getHost() == null || u.getHost().isEmpty()) {
+          why = "has no host name";
+        }
+      } catch (java.net.URISyntaxException e) {
+        why = "is not a URL (" + e.getReason() + " at character " + (e.getIndex() + 1) + ")";
+      }
+    }
+    if (why != null) {
+      throw BatonException.invalid(where + ": the url " + why + "; give the full address, for example"
+          + " https://hooks.example.com/baton (its value is not shown here: it may be a secret)");
+    }
+  }
+
+  /**
+   * Replaces {@code X_env} and {@code X_file} keys by {@code X} with the value they point at. A
+   * relative {@code X_file} is read relative to the hooks file and must stay within BATON_HOME.
+   */
+  private static JsonObject resolveSecrets(Path file, JsonObject o, String where, Function<String, String> env) {
     for (String key : new ArrayList<>(o.fieldNames())) {
       if (key.endsWith("_env")) {
         String var = o.getString(key);
@@ -123,12 +155,17 @@ public final class HookConfig {
         o.remove(key);
         o.put(key.substring(0, key.length() - 4), value);
       } else if (key.endsWith("_file")) {
-        Path p = Path.of(o.getString(key));
+        Path p;
+        try {
+          p = dev.baton.common.yaml.ReferencedFiles.resolve(file, key, o.getString(key));
+        } catch (IllegalArgumentException e) {
+          throw BatonException.invalid(where + ": " + e.getMessage());
+        }
         try {
           o.remove(key);
           o.put(key.substring(0, key.length() - 5), Files.readString(p).trim());
         } catch (IOException e) {
-          throw BatonException.invalid(where + ": cannot read " + p + " (" + key + ")");
+          throw BatonException.invalid(where + ": cannot read " + p + " (" + key + "): " + e.getClass().getSimpleName());
         }
       }
     }

@@ -73,11 +73,6 @@ public final class Providers {
 
   /** The {@code baton.home} system property, else {@code BATON_HOME}, else {@code ~/.baton}. */
   public static Path home() {
-    String prop = System.getProperty("baton.home");
-    if (prop != null && !prop.isBlank()) {
-      return Path.of(prop);
-    }
-    String env = System.getenv("BATON_HOME");
-    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".baton");
+    return dev.baton.common.yaml.ReferencedFiles.home();
   }
 }

@@ -160,7 +160,8 @@ public final class ControllerServer {
           cloud) : local, Instant::now, Duration.ofSeconds(Long.getLong("baton.registration-deadline-seconds", 900)));
       long reconcileEvery = Long.getLong("baton.reconcile-interval-ms", 30_000);
       // the first soon after start: what happened while no controller ran (instances destroyed, scaled in)
-      reconcileTimer = vertx.setPeriodic(Math.min(2000, reconcileEvery), reconcileEvery, t -> reconcile(local, intents));
+      reconcileTimer = vertx.setPeriodic(Long.getLong("baton.reconcile-delay-ms",
+          Math.min(2000, reconcileEvery)), reconcileEvery, t -> reconcile(local, intents));
       long healthEvery = Long.getLong("baton.puppet.health-interval-ms", 5000);
       healthTimer = vertx.setPeriodic(healthEvery, healthEvery, t -> {
         if (checking.compareAndSet(false, true)) {

@@ -20,6 +20,8 @@ class NodeTextIT {
   @Test
   void aReasonWithEscapeSequencesIsShownNotActedOn(@TempDir Path home) {
     System.setProperty("baton.home", home.toString());
+    // the record names an instance no cloud has: reconciliation would (rightly) terminate it mid-test
+    System.setProperty("baton.reconcile-delay-ms", "600000");
     try (ControllerFixture c = new ControllerFixture(home, BridgeServer.Limits.defaults())) {
       Instant now = Instant.now();
       c.server.registry().put(new NodeRecord("i-0123456789abcdef0", "web-1", "00000000-0000-4000-8000-000000000001",
@@ -34,6 +36,7 @@ class NodeTextIT {
       }
     } finally {
       System.clearProperty("baton.home");
+      System.clearProperty("baton.reconcile-delay-ms");
     }
   }
 }

@@ -288,6 +288,29 @@ class NotificationsTest {
     assertTrue(unknown.getMessage().contains("unknown event \"node.readdy\""), unknown.getMessage());
   }
 
+  @Test
+  void aHooksFileReadsNoFileOutsideItsPlaceAndNeverPrintsAUrl() throws Exception {
+    Path file = dir.resolve("hooks.yaml");
+    Files.writeString(file, "hooks:\n  - {name: chat, type: slack, url_file: ../../../../etc/shadow, events: [node.failed]}\n");
+    BatonException out = assertThrows(BatonException.class, () -> HookConfig.load(file, k -> null));
+    assertTrue(out.getMessage().contains("hook \"chat\": url_file \"../../../../etc/shadow\" leads out of " + dir),
+        out.getMessage());
+
+    // A URL read from a file is not echoed, whatever is wrong with it.
+    Files.writeString(dir.resolve("slack-url"), "hooks.slack.com/services/T000/B000/XXXXSECRETXXXX\n");
+    Files.writeString(file, "hooks:\n  - {name: chat, type: slack, url_file: slack-url, events: [node.failed]}\n");
+    BatonException bad = assertThrows(BatonException.class, () -> HookConfig.load(file, k -> null));
+    assertTrue(bad.getMessage().contains("hook \"chat\": the url does not start with https://"), bad.getMessage());
+    assertFalse(bad.getMessage().contains("SECRET"), bad.getMessage());
+    Files.writeString(dir.resolve("slack-url"), "https://hooks.slack.com/services/T000/B000/XX XXSECRET\n");
+    BatonException spaced = assertThrows(BatonException.class, () -> HookConfig.load(file, k -> null));
+    assertTrue(spaced.getMessage().contains("the url is not a URL (Illegal character in path at character"), spaced.getMessage());
+    assertFalse(spaced.getMessage().contains("SECRET"), spaced.getMessage());
+    Files.writeString(dir.resolve("slack-url"), "https://hooks.slack.com/services/T000/B000/XXXXSECRET\n");
+    assertEquals("https://hooks.slack.com/services/T000/B000/XXXXSECRET",
+        HookConfig.load(file, k -> null).hooks().get(0).settings().getString("url"));
+  }
+
   // ------------------------------------------------------------ helpers
 
   static int freePort() {

@@ -438,7 +438,7 @@ public final class PuppetMasters {
         return null;
       }
       String crl = text(m, "crl_file", false, diags);
-      crlFile = crl == null ? null : file.toAbsolutePath().getParent().resolve(crl);
+      crlFile = crl == null ? null : referenced(file, m, "crl_file", crl, diags);
       ca = embeddedCa.caPem();
       String[] client = embeddedCa.controllerClient();
       cert = client[0];
@@ -479,12 +479,25 @@ public final class PuppetMasters {
     return s.text();
   }
 
+  /** Where a path in the file points: relative to the file and within BATON_HOME unless absolute. */
+  private static Path referenced(Path file, YNode.YMap m, String key, String value, Diagnostics diags) {
+    try {
+      return dev.baton.common.yaml.ReferencedFiles.resolve(file, key, value);
+    } catch (IllegalArgumentException e) {
+      diags.error(m.get(key).pos(), e.getMessage());
+      return null;
+    }
+  }
+
   private static String pem(Path file, YNode.YMap m, String key, Diagnostics diags) {
     String p = text(m, key, true, diags);
     if (p == null) {
       return null;
     }
-    Path path = file.toAbsolutePath().getParent().resolve(p);
+    Path path = referenced(file, m, key, p, diags);
+    if (path == null) {
+      return null;
+    }
     try {
       return Files.readString(path);
     } catch (IOException e) {

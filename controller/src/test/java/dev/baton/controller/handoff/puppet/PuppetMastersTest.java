@@ -138,6 +138,27 @@ class PuppetMastersTest {
   }
 
   @Test
+  void pathsInTheMastersFileStayBesideItUnlessAbsolute(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("puppet-masters.yaml");
+    Files.writeString(file, """
+        masters:
+          - name: puppet-a
+            url: https://puppet-a.example.net
+            ca_cert: ../../../../etc/shadow
+            client_cert: /etc/shadow-absolutely-not-here
+            client_key: sub/../../client.key
+        """);
+    BatonException e = assertThrows(BatonException.class, () -> new PuppetMasters(file));
+    String f = file.toString();
+    assertEquals(String.join("\n",
+        f + ":4:14: error: ca_cert \"../../../../etc/shadow\" leads out of " + dir + "; keep the file under " + dir
+            + " or write its absolute path",
+        f + ":5:18: error: cannot read /etc/shadow-absolutely-not-here (client_cert): NoSuchFileException",
+        f + ":6:17: error: client_key \"sub/../../client.key\" leads out of " + dir + "; keep the file under " + dir
+            + " or write its absolute path"), e.getMessage());
+  }
+
+  @Test
   void mastersAreDiscoveredOnAwsByTheirTags() throws Exception {
     System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
     System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
