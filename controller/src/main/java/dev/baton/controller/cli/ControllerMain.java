@@ -61,14 +61,22 @@ public final class ControllerMain implements Runnable {
       main.terminal = new Terminal(out, err, color, interactive, in);
       return new CommandLine.RunLast().execute(parseResult);
     });
+    // every subcommand answers --version as the top command does (mixinStandardHelpOptions alone prints nothing)
+    versionEverywhere(cli);
     cli.setParameterExceptionHandler((ex, a) -> {
-      err.println("controller: " + ex.getMessage());
-      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      String option = UsageErrors.unknownOption(ex);
+      err.println("controller: " + (option != null ? option : ex.getMessage()));
+      if (option == null) {
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err); // a mistyped subcommand
+      }
       err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
       return ExitCodes.USAGE;
     });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       String name = commandLine.getCommandSpec().qualifiedName();
+      if (JsonErrors.wanted(commandLine)) {
+        out.println(JsonErrors.of(ex).encodePrettily());
+      }
       if (ex instanceof BatonException be) {
         err.println(name + ": " + (main.terminal != null ? main.terminal.red("error") : "error") + ": " + be.getMessage());
       } else {
@@ -83,6 +91,15 @@ public final class ControllerMain implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  private static void versionEverywhere(CommandLine cli) {
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      if (sub.getCommandSpec().version().length == 0) {
+        sub.getCommandSpec().versionProvider(new Version());
+      }
+      versionEverywhere(sub);
+    }
   }
 
   @Override

@@ -67,6 +67,9 @@ abstract class PlatformCommand implements Callable<Integer> {
 
   /** Every problem at its place, and that nothing was changed. */
   void printDiagnostics(InvalidDefinitionException e) {
+    if (output == OutputFormat.JSON) {
+      t().out().println(JsonErrors.of(e.diagnostics()).encodePrettily());
+    }
     for (Diagnostic d : e.diagnostics().stream().sorted().toList()) {
       t().err().println(d.pos() + ": " + t().red("error") + ": " + d.message());
     }

@@ -45,9 +45,10 @@ public final class Metrics {
     FunctionCounter.builder("baton_hook_deliveries", outbox, Outbox::delivered).tag("outcome", "delivered")
         .description("Hook deliveries").register(registry);
     FunctionCounter.builder("baton_hook_deliveries", outbox, Outbox::failedAttempts).tag("outcome", "retried")
-        .register(registry);
+        .description("Hook deliveries").register(registry); // every series the same HELP: the scrape shows one
+
     FunctionCounter.builder("baton_hook_deliveries", outbox, Outbox::dead).tag("outcome", "dead_letter")
-        .register(registry);
+        .description("Hook deliveries").register(registry);
     Gauge.builder("baton_hook_pending", outbox, Outbox::pendingCount).description("Deliveries waiting in the outbox")
         .register(registry);
   }

@@ -238,14 +238,17 @@ public final class ControllerServer {
         joined = sync.start().onSuccess(v -> handoff.resumeAll());
       }
       return joined.compose(v -> outbox.start()).compose(v -> registrar.start())
-          .compose(v -> bridge.listen(options.bindHost(), options.bridgePort(), certPem, keyPem))
-          .compose(bridgePort -> downloads(certPem, keyPem).compose(dl -> {
+          .compose(v -> inUse(bridge.listen(options.bindHost(), options.bridgePort(), certPem, keyPem), "bridge",
+              options.bindHost(), options.bridgePort(), "--bridge-port"))
+          .compose(bridgePort -> inUse(downloads(certPem, keyPem), "agent download", options.bindHost(),
+              options.downloadPort(), "--download-port").compose(dl -> {
             // what the API's bootstrap answers is known before the API listens (it answered 500 in between)
             downloadPort = dl;
             endpoints = options.advertise().isEmpty()
                 ? List.of((options.bindHost().equals("0.0.0.0") ? "127.0.0.1" : options.bindHost()) + ":" + bridgePort)
                 : options.advertise();
-            return api.listen(apiHost(), options.apiPort()).map(apiPort -> new Started(bridgePort, apiPort, dl));
+            return inUse(api.listen(apiHost(), options.apiPort()), "API", apiHost(), options.apiPort(), "--api-port")
+                .map(apiPort -> new Started(bridgePort, apiPort, dl));
           }));
     }).compose(started -> {
       JsonObject runtime = new JsonObject().put("pid", ProcessHandle.current().pid()).put("api_port", started.apiPort())
@@ -295,6 +298,23 @@ public final class ControllerServer {
     all.add(lifecycleHooks());
     all.add(launches.run());
     Future.join(all).onComplete(ar -> reconciling.set(false));
+  }
+
+  /** A port that is taken is the operator's to resolve: say which, and what to do. */
+  private static <T> Future<T> inUse(Future<T> listening, String what, String host, int port, String option) {
+    return listening.recover(e -> {
+      Throwable cause = e;
+      while (cause != null && !(cause instanceof java.net.BindException)) {
+        cause = cause.getCause();
+      }
+      if (cause == null) {
+        return Future.failedFuture(e);
+      }
+      return Future.failedFuture(new dev.baton.common.error.BatonException(
+          dev.baton.common.error.ErrorCode.FAILED_PRECONDITION, "the " + what + " port " + host + ":" + port
+              + " cannot be used (" + cause.getMessage() + "): another controller may be running (\"controller stop\","
+              + " or \"ss -ltnp sport = :" + port + "\" shows who holds it); or choose another port with " + option));
+    });
   }
 
   /** Reconciles once now (tests; the timer does it every 30 s). */

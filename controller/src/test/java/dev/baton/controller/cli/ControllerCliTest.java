@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +31,43 @@ class ControllerCliTest {
     CliRun run = CliRun.of("--version");
     assertEquals(0, run.exitCode());
     assertTrue(run.out().matches("(?s)baton controller \\d+\\.\\d+\\.\\d+.*"), run.out());
+  }
+
+  @Test
+  void everySubcommandPrintsTheVersion() {
+    for (String sub : List.of("plan", "serve", "hooks", "puppet-ca")) {
+      CliRun run = CliRun.of(sub, "--version");
+      assertEquals(0, run.exitCode(), sub);
+      assertTrue(run.out().startsWith("baton controller "), sub + ": " + run.out());
+    }
+  }
+
+  @Test
+  void aMistypedOptionIsTheOnlyThingReportedWithTheNearestOption() {
+    CliRun run = CliRun.of("plan", "--evn", "dev", "examples/local-demo");
+    assertEquals(ExitCodes.USAGE, run.exitCode());
+    assertEquals("controller: unknown option '--evn'; did you mean --env?\nRun 'controller plan --help' for usage.\n",
+        run.err());
+    assertTrue(CliRun.of("provision", "--outptu=json", "x").err().contains("unknown option '--outptu'; did you mean"
+        + " --output?"));
+    assertEquals("controller: unknown option '--zzzzzz'\nRun 'controller plan --help' for usage.\n",
+        CliRun.of("plan", "--zzzzzz", "x").err());
+  }
+
+  @Test
+  void serveOnAPortInUseSaysWhichAndWhatToDo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home) throws Exception {
+    System.setProperty("baton.home", home.toString());
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CliRun run = CliRun.of("serve", "--api-port", "0", "--download-port", "0", "--bridge-port",
+          String.valueOf(taken.getLocalPort()));
+      assertEquals(ExitCodes.FAILED, run.exitCode(), run.err());
+      assertTrue(run.err().contains("the bridge port 127.0.0.1:" + taken.getLocalPort() + " cannot be used (Address"
+          + " already in use)"), run.err());
+      assertTrue(run.err().contains("choose another port with --bridge-port"), run.err());
+      assertFalse(run.err().contains("internal error"), run.err());
+    } finally {
+      System.clearProperty("baton.home");
+    }
   }
 
   @Test
