@@ -18,9 +18,14 @@ import java.util.Map;
 final class PlanPrinter {
   private final Map<String, String> addressOfUuid = new HashMap<>();
   private final Map<String, String> addressOfId = new HashMap<>();
+  /** Resources this plan makes anew (created, or replaced): a reference to one follows it. */
+  private final java.util.Set<String> renewed = new java.util.HashSet<>();
 
   PlanPrinter(Plan plan) {
     for (PlannedChange c : plan.changes()) {
+      if (c.action() == Action.CREATE || c.action() == Action.REPLACE) {
+        renewed.add(c.uuid());
+      }
       addressOfUuid.put(c.uuid(), c.address());
       if (c.live() != null) {
         addressOfId.put(c.live().id().id(), c.address());
@@ -68,8 +73,10 @@ final class PlanPrinter {
         : t.dim(where);
     t.out().println(colored + " " + first);
     for (AttributeDiff d : c.diff()) {
-      if (d.follows()) {
-        t.out().println("        " + d.attribute() + ": follows the new " + show(d.expected()));
+      if (follows(d)) {
+        List<String> targets = renewedTargets(d.expected());
+        t.out().println("        " + d.attribute() + ": follows the new " + (targets.isEmpty() ? show(d.expected())
+            : String.join(", ", targets)));
         continue;
       }
       String note = d.mode() == dev.baton.controller.definition.model.OnChange.REPLACE ? "forces replacement"
@@ -91,12 +98,61 @@ final class PlanPrinter {
     return String.format("%-28s", s);
   }
 
+  /** What a terminal shows of a value: references by address, empty lists and nulls in objects left out. */
   String show(Object v) {
-    Object j = json(v);
+    Object j = compact(json(v));
     if (j == null) {
       return "(none)";
     }
     return j instanceof String s ? s : j.toString();
+  }
+
+  private static Object compact(Object j) {
+    if (j instanceof JsonObject o) {
+      JsonObject out = new JsonObject();
+      o.forEach(e -> {
+        Object x = compact(e.getValue());
+        if (x != null && !(x instanceof io.vertx.core.json.JsonArray a && a.isEmpty())) {
+          out.put(e.getKey(), x);
+        }
+      });
+      return out;
+    }
+    if (j instanceof io.vertx.core.json.JsonArray a) {
+      io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+      a.forEach(x -> out.add(compact(x)));
+      return out;
+    }
+    return j;
+  }
+
+  /**
+   * Whether the attribute changes only because what it references is made anew: the planner says
+   * so for a replaced resource; a resource created under a new UUID with the old one's name reads
+   * the same on both sides, and is the same kind of change.
+   */
+  boolean follows(AttributeDiff d) {
+    return d.follows() || (show(d.actual()).equals(show(d.expected())) && !renewedTargets(d.expected()).isEmpty());
+  }
+
+  /** The addresses of the resources made anew that {@code v} references. */
+  List<String> renewedTargets(Object v) {
+    List<String> out = new java.util.ArrayList<>();
+    collect(v, out);
+    return out;
+  }
+
+  private void collect(Object v, List<String> out) {
+    if (v instanceof Map<?, ?> m) {
+      m.values().forEach(x -> collect(x, out));
+    } else if (v instanceof List<?> l) {
+      l.forEach(x -> collect(x, out));
+    } else if (v instanceof Ref r && renewed.contains(r.uuid())) {
+      String a = addressOfUuid.getOrDefault(r.uuid(), r.uuid());
+      if (!out.contains(a)) {
+        out.add(a);
+      }
+    }
   }
 
   // ------------------------------------------------------------ JSON
@@ -112,7 +168,7 @@ final class PlanPrinter {
     for (AttributeDiff d : c.diff()) {
       JsonObject one = new JsonObject().put("expected", json(d.expected())).put("actual", json(d.actual()))
           .put("forces_replacement", d.mode() == dev.baton.controller.definition.model.OnChange.REPLACE);
-      if (d.follows()) {
+      if (follows(d)) {
         one.put("follows_replacement", true);
       }
       diff.put(d.attribute(), one);
