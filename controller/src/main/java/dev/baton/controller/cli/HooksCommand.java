@@ -66,14 +66,17 @@ final class HooksCommand implements Callable<Integer> {
         }
         Event sample = Event.sample(eventType);
         Vertx vertx = Vertx.vertx();
+        // Vert.x closes an HTTP client that nobody references: the notifiers are held until the answer is in
+        java.util.Map<String, dev.baton.controller.notify.Notifier> notifiers = Outbox.standardNotifiers(vertx);
         try {
-          PlatformCommand.await(Outbox.standardNotifiers(vertx).get(hook.type()).deliver(sample, hook));
+          PlatformCommand.await(notifiers.get(hook.type()).deliver(sample, hook));
           t.out().println("Delivered a sample " + eventType + " event (id " + sample.id() + ") through " + hook.name() + ".");
           return ExitCodes.OK;
         } catch (Exception e) {
           t.err().println("hooks test: " + hook.name() + " did not take the sample event: " + e.getMessage());
           return ExitCodes.FAILED;
         } finally {
+          java.lang.ref.Reference.reachabilityFence(notifiers);
           vertx.close();
         }
       }

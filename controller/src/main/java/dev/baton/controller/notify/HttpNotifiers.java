@@ -76,11 +76,12 @@ public final class HttpNotifiers {
   }
 
   static Future<Void> post(HttpClient http, RequestOptions o, String body) {
-    return http.request(o).compose(req -> req.send(Buffer.buffer(body))).compose(resp -> {
+    // the answer is read to its end: the exchange is over (and the connection free) when delivery is reported
+    return http.request(o).compose(req -> req.send(Buffer.buffer(body))).compose(resp -> resp.body().compose(b -> {
       if (resp.statusCode() >= 200 && resp.statusCode() < 300) {
-        return Future.succeededFuture();
+        return Future.<Void>succeededFuture();
       }
-      return Future.failedFuture(o.getURI() == null ? "HTTP " + resp.statusCode() : "HTTP " + resp.statusCode());
-    });
+      return Future.<Void>failedFuture("HTTP " + resp.statusCode());
+    }));
   }
 }

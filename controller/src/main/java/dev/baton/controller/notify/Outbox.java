@@ -31,9 +31,10 @@ public final class Outbox {
 
   private final Vertx vertx;
   private final Path dir;
-  private final Map<String, Hook> hooks;
+  /** Replaced whole when hooks.yaml changes (never changed in place: a dispatch reads one or the other). */
+  private volatile Map<String, Hook> hooks;
   private final Map<String, Notifier> notifiers;
-  private final HookConfig.Retry retry;
+  private volatile HookConfig.Retry retry;
   private final Supplier<Instant> clock;
   private final Random random = new Random();
   private final Map<String, JsonObject> pending = new ConcurrentHashMap<>();
@@ -48,11 +49,25 @@ public final class Outbox {
       Supplier<Instant> clock) {
     this.vertx = vertx;
     this.dir = dir;
-    this.hooks = new java.util.LinkedHashMap<>();
-    hooks.forEach(h -> this.hooks.put(h.name(), h));
+    this.hooks = byName(hooks);
     this.notifiers = notifiers;
     this.retry = retry;
     this.clock = clock;
+  }
+
+  private static Map<String, Hook> byName(List<Hook> hooks) {
+    Map<String, Hook> out = new java.util.LinkedHashMap<>();
+    hooks.forEach(h -> out.put(h.name(), h));
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * The hooks and retries of a changed hooks.yaml, from now on: events from now go to the new
+   * hooks; a delivery pending for a hook that was removed goes to the dead-letter log.
+   */
+  public void reconfigure(HookConfig.Config config) {
+    this.hooks = byName(config.hooks());
+    this.retry = config.retry();
   }
 
   /** The notifiers of the four hook types. */

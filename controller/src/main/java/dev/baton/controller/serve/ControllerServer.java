@@ -93,6 +93,7 @@ public final class ControllerServer {
   private dev.baton.controller.handoff.puppet.PuppetMasters puppetMasters;
   private dev.baton.controller.handoff.puppet.EmbeddedPuppetCa embeddedPuppetCa;
   private dev.baton.controller.handoff.puppet.PuppetManagement puppet;
+  private dev.baton.controller.notify.HooksFile hooksFile;
   private long healthTimer = -1;
   private long reconcileTimer = -1;
   private long scheduleTimer = -1;
@@ -142,9 +143,11 @@ public final class ControllerServer {
       return home.operatorToken();
     }, false).compose(operatorToken -> {
       IntentStore intents = new IntentStore(home.intents());
-      var hookConfig = dev.baton.controller.notify.HookConfig.load(home.hooks(), System::getenv);
+      hooksFile = new dev.baton.controller.notify.HooksFile(home.hooks(), System::getenv);
+      var hookConfig = hooksFile.current();
       outbox = new dev.baton.controller.notify.Outbox(vertx, home.dir().resolve("outbox"), hookConfig.hooks(),
           dev.baton.controller.notify.Outbox.standardNotifiers(vertx), hookConfig.retry(), Instant::now);
+      hooksFile.onChange(outbox::reconfigure);
       registry.listenLocal(this::nodeEvent);
       handoffs = new dev.baton.controller.handoff.HandoffStore(home.handoffs());
       puppet = new dev.baton.controller.handoff.puppet.PuppetManagement(puppetMasters, handoffs, embeddedPuppetCa);
@@ -166,6 +169,7 @@ public final class ControllerServer {
       healthTimer = vertx.setPeriodic(healthEvery, healthEvery, t -> {
         if (checking.compareAndSet(false, true)) {
           vertx.executeBlocking(() -> {
+            hooksFile.check(); // re-read when it changed, as puppet-masters.yaml is
             puppetMasters.checkAll();
             if (leader()) {
               puppet.cleanDeferred();
