@@ -41,13 +41,17 @@ final class AuditCommand extends PlatformCommand {
           .put("not_checked", PlanPrinter.unchecked(plan))
           .put("missing", list(printer, missing)).put("modified", list(printer, modified))
           .put("unmanaged", list(printer, unmanaged))
-          .put("in_sync_count", plan.summary().get(Action.NOOP)).put("calls", PlanPrinter.calls(plan.calls()));
+          .put("in_sync_count", plan.summary().get(Action.NOOP)).put("off_hours", plan.offHours())
+          .put("calls", PlanPrinter.calls(plan.calls()));
       t().out().println(o.encodePrettily());
     } else {
       Terminal t = t();
       t.out().println(t.bold("Audit of " + plan.scope() + " (" + plan.provider() + " provider)") + ": "
           + (drift ? t.yellow("drift") : complete ? t.green("in sync") : t.yellow("not fully checked")) + " - " + missing.size() + " missing, " + modified.size()
           + " modified, " + unmanaged.size() + " unmanaged, " + plan.summary().get(Action.NOOP) + " unchanged");
+      if (plan.offHours() != null) {
+        t.out().println("  " + t.dim("off-hours: " + plan.scope() + " is " + plan.offHours()));
+      }
       for (PlannedChange c : missing) {
         t.out().println("  missing    " + c.address() + "  " + t.dim(c.resource().pos().file() + ":" + c.resource().pos().line()));
       }

@@ -42,6 +42,9 @@ final class PlanPrinter {
         + " to update, " + s.get(Action.REPLACE) + " to replace, " + s.get(Action.DELETE) + " to delete, "
         + s.get(Action.NOOP) + " unchanged" + (plan.notChecked().isEmpty() ? "" : ", " + plan.notChecked().size()
         + " not checked"));
+    if (plan.offHours() != null) {
+      t.out().println("  " + t.dim("off-hours: " + plan.scope() + " is " + plan.offHours()));
+    }
     for (PlannedChange c : plan.effective()) {
       printChange(t, c);
     }
@@ -195,7 +198,7 @@ final class PlanPrinter {
     Map<Action, Integer> s = plan.summary();
     return new JsonObject().put("platform", plan.scope().platform()).put("customer", plan.scope().customer())
         .put("environment", plan.scope().env()).put("provider", plan.provider()).put("changes", changes)
-        .put("kept", kept)
+        .put("kept", kept).put("off_hours", plan.offHours())
         .put("summary", new JsonObject().put("create", s.get(Action.CREATE)).put("update", s.get(Action.UPDATE))
             .put("replace", s.get(Action.REPLACE)).put("delete", s.get(Action.DELETE)).put("unchanged", s.get(Action.NOOP))
             .put("not_checked", plan.notChecked().size()))

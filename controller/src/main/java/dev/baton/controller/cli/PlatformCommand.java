@@ -194,7 +194,9 @@ abstract class PlatformCommand implements Callable<Integer> {
           node.put("cluster", g.cluster()).put("role", g.role())
               .put("domain", g.domain() != null ? g.domain() : platform.spec().domain())
               .put("certname_pattern", g.certnamePattern()).put("dns_zone", g.dnsZone())
-              .put("lifecycle_hook", g.lifecycleHook() != null);
+              .put("lifecycle_hook", g.lifecycleHook() != null)
+              // what off-hours gives the group back at its start (desired absent: the group's min)
+              .put("min", g.min()).put("max", g.max()).put("desired", g.desired());
           // what "run" may ask of the group's nodes: the platform's actions only, as they are now (the API runs these)
           JsonObject actions = new JsonObject();
           platform.spec().actions().forEach((name, a) -> actions.put(name, new JsonObject().put("command", a.command())

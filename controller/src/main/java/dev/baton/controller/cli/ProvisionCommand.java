@@ -57,6 +57,8 @@ final class ProvisionCommand extends PlatformCommand {
     return controllerLauncher(platform);
   }
 
+  private String offHoursNote;
+
   @Override
   int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception {
     int code;
@@ -74,9 +76,17 @@ final class ProvisionCommand extends PlatformCommand {
             + " credentials the read permissions docs/aws.md lists, then run again. Nothing was changed.");
         return ExitCodes.FAILED;
       }
-      willWait = controller != null && waitSeconds > 0;
+      // inside off-hours the nodes are stopped (or soon are) and the groups at zero: nothing to wait for
+      willWait = controller != null && waitSeconds > 0 && plan.offHours() == null;
+      if (controller != null && waitSeconds > 0 && plan.offHours() != null && output != OutputFormat.JSON) {
+        offHoursNote = "Not waiting for the nodes: " + plan.scope() + " is " + plan.offHours().substring(0,
+            plan.offHours().indexOf(':')) + ".";
+      }
       code = confirmAndApply(vertx, provider, plan, "Provisioning", yes, parallelism, "Apply these changes?",
           "Nothing to change.", r -> r.count(Engine.Status.DONE) + " changes applied");
+    }
+    if (offHoursNote != null) {
+      t().err().println(offHoursNote);
     }
     if (code == ExitCodes.OK) {
       announce(platform, "platform.provisioned", new JsonObject().put("summary", "the platform matches its definition"));

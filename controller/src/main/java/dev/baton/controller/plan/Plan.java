@@ -14,13 +14,20 @@ import java.util.Map;
  * @param calls cloud calls made to build the plan, by operation
  * @param unchecked kinds the cloud would not list (permission denied, an API not available), with why:
  *     nothing of theirs is known, so nothing of theirs is planned
+ * @param offHours when the environment is inside its off-hours (its groups planned at zero): until when and
+ *     what that means; null otherwise
  */
 public record Plan(Scope scope, String provider, List<PlannedChange> changes, List<PlannedChange> kept,
-    Map<String, Long> calls, Map<ResourceKind, String> unchecked) {
+    Map<String, Long> calls, Map<ResourceKind, String> unchecked, String offHours) {
 
   public Plan(Scope scope, String provider, List<PlannedChange> changes, List<PlannedChange> kept,
       Map<String, Long> calls) {
-    this(scope, provider, changes, kept, calls, Map.of());
+    this(scope, provider, changes, kept, calls, Map.of(), null);
+  }
+
+  public Plan(Scope scope, String provider, List<PlannedChange> changes, List<PlannedChange> kept,
+      Map<String, Long> calls, Map<ResourceKind, String> unchecked) {
+    this(scope, provider, changes, kept, calls, unchecked, null);
   }
 
   /** The resources of the definitions whose kind could not be read: not checked, and left as they are. */

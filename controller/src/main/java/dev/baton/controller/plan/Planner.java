@@ -29,11 +29,18 @@ import java.util.Set;
 public final class Planner {
   private final CloudProvider provider;
   private final Retry retry;
+  private final java.util.function.Supplier<java.time.Instant> clock;
 
   /** A planner whose listings are retried by {@code retry} when throttled. */
   public Planner(CloudProvider provider, Retry retry) {
+    this(provider, retry, dev.baton.controller.schedule.ScheduleClock::now);
+  }
+
+  /** @param clock what time it is, for off-hours (tests drive it) */
+  public Planner(CloudProvider provider, Retry retry, java.util.function.Supplier<java.time.Instant> clock) {
     this.provider = provider;
     this.retry = retry;
+    this.clock = clock;
   }
 
   /** A planner that does not retry (tests that count exact calls). */
@@ -110,13 +117,14 @@ public final class Planner {
     long before = provider.stats().total();
     return provider.check(platform).compose(problems -> problems.isEmpty() ? observe(scope)
         : Future.failedFuture(new dev.baton.common.error.InvalidDefinitionException(problems))).map(live -> {
-      Plan p = diff(platform, scope, live);
+      java.time.Instant now = clock.get();
+      Plan p = diff(platform, scope, live, now);
       Map<ResourceKind, String> notRead = unchecked();
       // what could not be read is neither created (it may exist) nor deleted: left as it is
       List<PlannedChange> changes = p.changes().stream().map(c -> notRead.containsKey(c.kind()) && c.action() != Action.NOOP
           ? c.with(Action.NOOP, List.of(), "not checked: " + notRead.get(c.kind())) : c)
           .filter(c -> !(notRead.containsKey(c.kind()) && c.resource() == null)).toList();
-      return new Plan(scope, provider.name(), changes, p.kept(), provider.stats().snapshot(), notRead);
+      return new Plan(scope, provider.name(), changes, p.kept(), provider.stats().snapshot(), notRead, p.offHours());
     }).map(p -> {
       if (provider.stats().total() < before) {
         throw new IllegalStateException("call counter went backwards");
@@ -125,8 +133,20 @@ public final class Planner {
     });
   }
 
-  /** The plan for {@code platform} against observed {@code live} state; makes no calls. */
+  /** The plan for {@code platform} against observed {@code live} state, as of now; makes no calls. */
   public static Plan diff(Platform platform, Scope scope, Map<ResourceKind, List<LiveResource>> live) {
+    return diff(platform, scope, live, dev.baton.controller.schedule.ScheduleClock.now());
+  }
+
+  /**
+   * The plan for {@code platform} against observed {@code live} state at {@code now}; makes no calls.
+   * Inside the environment's off-hours its groups are planned at zero (min and desired), as the
+   * controller set them: a stopped environment is not drift, and provision does not wake it.
+   */
+  public static Plan diff(Platform platform, Scope scope, Map<ResourceKind, List<LiveResource>> live,
+      java.time.Instant now) {
+    var schedule = platform.schedule();
+    boolean off = dev.baton.controller.schedule.OffWindow.isOff(schedule, now);
     Map<String, String> uuidOfId = new HashMap<>();
     Map<String, List<LiveResource>> byUuid = new LinkedHashMap<>();
     live.values().forEach(list -> list.forEach(l -> {
@@ -143,6 +163,10 @@ public final class Planner {
 
     for (Resource r : creationOrder(platform)) {
       Map<String, Object> desired = DesiredState.attributes(platform, r);
+      if (off && r.kind() == ResourceKind.AUTOSCALING_GROUP) {
+        desired.put("min", 0);
+        desired.put("desired", 0);
+      }
       Set<String> deps = new LinkedHashSet<>();
       Set<String> weak = new LinkedHashSet<>();
       for (Reference ref : r.references()) {
@@ -196,7 +220,11 @@ public final class Planner {
     }
     deletes.sort(Comparator.comparing((PlannedChange d) -> -d.kind().ordinal()).thenComparing(PlannedChange::name));
     changes.addAll(deletes);
-    return new Plan(scope, "", List.copyOf(changes), List.copyOf(kept), Map.of());
+    String offHours = off ? "inside its off-hours until " + dev.baton.controller.schedule.OffWindow.nextStart(schedule, now)
+        .map(Object::toString).orElse("(never)") + " (" + dev.baton.controller.schedule.Cron.parse(schedule.start(),
+        schedule.timeZone() == null ? "UTC" : schedule.timeZone()).describe() + "): its groups are planned at zero,"
+        + " its instances stay as they are" : null;
+    return new Plan(scope, "", List.copyOf(changes), List.copyOf(kept), Map.of(), Map.of(), offHours);
   }
 
   /**

@@ -25,8 +25,11 @@ import java.util.logging.Logger;
  * instances again and gives the groups back their counts. Checked every 30 s; a time that passed
  * while the controller was down is acted on when it is back (the later of stop and start wins).
  * What was stopped and each group's counts are kept in {@code schedules.json} (written atomically)
- * so a restarted controller restores exactly what it stopped. A step that fails is retried at the
- * next check and announced as {@code schedule.failed}.
+ * so a restarted controller restores exactly what it stopped; groups get back the counts of their
+ * definition (as {@code provision} registered them). An environment provisioned or rescheduled inside
+ * its off window is stopped at the next check. A step that fails is retried at every check and
+ * announced as {@code schedule.failed} once (again only if the failure changes). The planner knows
+ * the window too ({@link OffWindow}): inside it, groups are planned at zero.
  */
 public final class OffHours implements dev.baton.controller.cluster.Replicated {
   private static final Logger LOG = Logger.getLogger("baton.schedule");
@@ -85,10 +88,19 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
       Cron.parse(schedule.getString("start"), schedule.getString("time_zone"));
       if (e == null) {
         e = new JsonObject().put("customer", b.getString("customer")).put("platform", b.getString("platform"))
-            .put("env", b.getString("env")).put("phase", "on").put("checked", now.toString());
+            .put("env", b.getString("env")).put("phase", "on");
         entries.put(key, e);
       }
+      if (!schedule.equals(e.getJsonObject("schedule"))) {
+        // a new or changed schedule applies to the window we are in: an environment provisioned (or
+        // rescheduled) inside its off-hours is stopped at the next check, not at the next stop time
+        e.put("checked", Instant.EPOCH.toString());
+      }
       e.put("schedule", schedule).put("cloud", b.getJsonObject("cloud")).remove("remove");
+      JsonObject defined = GroupCounts.defined(b.getJsonArray("nodes"));
+      if (defined != null) {
+        e.put("defined", defined);
+      }
     }
     save();
   }
@@ -177,6 +189,7 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
           e.put("phase", action.equals("stop") ? "off" : "on").put("checked", now.toString()).put("last_" + action,
               now.toString()).remove("error");
           e.remove("pending");
+          e.remove("failed_since");
           if (action.equals("start") && e.getBoolean("remove", false)) {
             entries.remove(key);
           }
@@ -190,17 +203,30 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
     }, err -> failed(key, action, err, now)).eventually(() -> cloud.close());
   }
 
+  /**
+   * A step failed: retried at every check, but announced (and logged as a warning) once per
+   * failure, not every 30 s; a failure that changes is a new one.
+   */
   private Future<Void> failed(String key, String action, Throwable err, Instant now) {
     synchronized (this) {
       JsonObject e = entries.get(key);
+      String why = String.valueOf(err.getMessage());
+      boolean known = e != null && why.equals(e.getString("error")) && action.equals(e.getString("pending"));
       if (e != null) {
-        e.put("error", String.valueOf(err.getMessage())).put("pending", action).put("checked", now.toString());
+        e.put("error", why).put("pending", action).put("checked", now.toString());
+        if (!known) {
+          e.put("failed_since", now.toString());
+        }
         save();
       }
-      LOG.warning(() -> key + ": scheduled " + action + " failed (retried at the next check): " + err.getMessage());
-      if (e != null) {
-        announcer.announce("schedule.failed", e.getString("customer"), e.getString("platform"), e.getString("env"),
-            new JsonObject().put("action", action).put("summary", String.valueOf(err.getMessage())));
+      if (known) {
+        LOG.fine(() -> key + ": scheduled " + action + " still fails: " + why);
+      } else {
+        LOG.warning(() -> key + ": scheduled " + action + " failed (retried at every check): " + why);
+        if (e != null) {
+          announcer.announce("schedule.failed", e.getString("customer"), e.getString("platform"), e.getString("env"),
+              new JsonObject().put("action", action).put("summary", why));
+        }
       }
     }
     return Future.succeededFuture();
@@ -227,7 +253,8 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
       List<Future<Void>> all = new ArrayList<>();
       for (LiveResource g : groups) {
         int min = number(g.attributes().get("min"));
-        int desired = number(g.attributes().get("desired"));
+        // a group defined without "desired" may not report one: it runs its min
+        int desired = g.attributes().get("desired") instanceof Number n ? n.intValue() : min;
         synchronized (this) {
           JsonObject saved = entries.get(key).getJsonObject("groups", new JsonObject());
           if (!saved.containsKey(g.uuid())) { // a retried stop keeps the counts of before the first attempt
@@ -249,10 +276,12 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
   private Future<String> start(String key, Scope scope, CloudProvider cloud) {
     List<String> stopped;
     JsonObject saved;
+    JsonObject defined;
     synchronized (this) {
       JsonObject e = entries.get(key);
       stopped = e.getJsonArray("stopped", new JsonArray()).stream().map(String::valueOf).toList();
       saved = e.getJsonObject("groups", new JsonObject()).copy();
+      defined = e.getJsonObject("defined", new JsonObject()).copy();
     }
     return cloud.observe(ResourceKind.INSTANCE, scope).compose(instances -> {
       // only those still there (an instance destroyed meanwhile is not started)
@@ -261,9 +290,9 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
     }).compose(started -> cloud.observe(ResourceKind.AUTOSCALING_GROUP, scope).compose(groups -> {
       List<Future<Void>> all = new ArrayList<>();
       for (LiveResource g : groups) {
-        JsonObject s = saved.getJsonObject(g.uuid());
-        if (s != null) {
-          all.add(cloud.setCapacity(g, s.getInteger("min"), s.getInteger("desired")));
+        int[] counts = GroupCounts.restored(g, defined.getJsonObject(g.uuid()), saved.getJsonObject(g.uuid()));
+        if (counts != null) {
+          all.add(cloud.setCapacity(g, counts[0], counts[1]));
         }
       }
       return Future.all(all).map(v -> {

@@ -211,11 +211,12 @@ public final class ControllerServer {
       offHours = new dev.baton.controller.schedule.OffHours(home.dir().resolve("schedules.json"), this::cloudOf,
           (type, customer, platform, env, data) -> outbox.enqueue(dev.baton.controller.notify.Event.of(type, platform,
               customer, env, data)));
-      api.schedules(b -> offHours.register(b, Instant.now()), () -> offHours.list(Instant.now()));
+      api.schedules(b -> offHours.register(b, dev.baton.controller.schedule.ScheduleClock.now()),
+          () -> offHours.list(dev.baton.controller.schedule.ScheduleClock.now()));
       long scheduleEvery = Long.getLong("baton.schedule-interval-ms", 30_000);
       scheduleTimer = vertx.setPeriodic(scheduleEvery, scheduleEvery, t -> {
         if (leader()) {
-          offHours.tick(Instant.now());
+          offHours.tick(dev.baton.controller.schedule.ScheduleClock.now());
         }
       });
       api.puppetCa(embeddedPuppetCa);

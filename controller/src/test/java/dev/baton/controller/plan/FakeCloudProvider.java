@@ -212,7 +212,8 @@ public final class FakeCloudProvider implements CloudProvider {
         throw new BatonException(ErrorCode.INVALID_ARGUMENT, failUuid.get(uuid));
       }
       CloudId id = new CloudId("fake-" + kind.yaml() + "-" + ids.incrementAndGet());
-      LiveResource l = new LiveResource(kind, uuid, id, attributes, tags, "available");
+      LiveResource l = new LiveResource(kind, uuid, id, attributes, tags, kind == ResourceKind.INSTANCE ? "running"
+          : "available");
       resources.put(id.id(), l);
       if (notFoundAfterCreate > 0) {
         invisible.put(id.id(), notFoundAfterCreate);
@@ -241,6 +242,48 @@ public final class FakeCloudProvider implements CloudProvider {
       resources.put(l.id().id(), l);
       return l;
     });
+  }
+
+  /** Like EC2 Auto Scaling: a desired count outside min..max is refused. */
+  @Override
+  public Future<Void> setCapacity(LiveResource group, Integer min, int desired) {
+    return call("SetDesiredCapacity", null, () -> {
+      LiveResource g = resources.get(group.id().id());
+      Map<String, Object> a = new LinkedHashMap<>(g.attributes());
+      int max = a.get("max") instanceof Number n ? n.intValue() : desired;
+      int floor = min != null ? min : a.get("min") instanceof Number n ? n.intValue() : 0;
+      if (desired > max || desired < floor) {
+        throw new BatonException(ErrorCode.INVALID_ARGUMENT, "ValidationError: desired capacity " + desired
+            + " is outside " + floor + ".." + max);
+      }
+      if (min != null) {
+        a.put("min", min);
+      }
+      a.put("desired", desired);
+      resources.put(g.id().id(), new LiveResource(g.kind(), g.uuid(), g.id(), a, g.tags(), g.state()));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> stopInstances(List<String> ids) {
+    return call("StopInstances", null, () -> {
+      ids.forEach(id -> state(id, "stopped"));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> startInstances(List<String> ids) {
+    return call("StartInstances", null, () -> {
+      ids.forEach(id -> state(id, "running"));
+      return null;
+    });
+  }
+
+  private void state(String id, String state) {
+    LiveResource l = resources.get(id);
+    resources.put(id, new LiveResource(l.kind(), l.uuid(), l.id(), l.attributes(), l.tags(), state));
   }
 
   @Override

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OffHoursIT {
   static final String GROUP = "5d0a3c3e-0000-4000-8000-0000000000c1";
+  /** A group defined without "desired" (it runs its min), as examples/local-clusters' worker. */
+  static final String WORKER = "5d0a3c3e-0000-4000-8000-0000000000c5";
   @TempDir
   Path home;
   ControllerFixture controller;
@@ -39,6 +41,9 @@ class OffHoursIT {
   @BeforeEach
   void start() throws Exception {
     System.setProperty("baton.home", home.toString());
+    // provision and the controller take Monday noon as now; the test drives the schedule's checks itself
+    System.setProperty(ScheduleClock.PROPERTY, "2026-11-23T12:00:00Z");
+    System.setProperty("baton.schedule-interval-ms", "3600000");
     bridgePort = ControllerFixture.freePort();
     controller = new ControllerFixture(home, BridgeServer.Limits.defaults(), bridgePort);
     platform = home.resolve("offhours");
@@ -84,6 +89,17 @@ class OffHoursIT {
         max: 4
         desired: 2
         handoff: {config_management: shell, shell: {bootstrap: "true", final: "true"}}
+        ---
+        kind: autoscaling_group
+        name: worker
+        uuid: 5d0a3c3e-0000-4000-8000-0000000000c5
+        cluster: test
+        role: worker
+        launch: {instance_type: t3.small}
+        subnets: [app-a]
+        min: 1
+        max: 3
+        handoff: {config_management: shell, shell: {bootstrap: "true", final: "true"}}
         """);
   }
 
@@ -92,10 +108,16 @@ class OffHoursIT {
     CliRun.of("destroy", "--yes", "--env", "test", platform.toString());
     controller.close();
     System.clearProperty("baton.home");
+    System.clearProperty(ScheduleClock.PROPERTY);
+    System.clearProperty("baton.schedule-interval-ms");
   }
 
   List<NodeRecord> web(NodeState state) {
-    return controller.server.registry().all().stream().filter(n -> GROUP.equals(n.uuid()) && n.state() == state).toList();
+    return group(GROUP, state);
+  }
+
+  List<NodeRecord> group(String uuid, NodeState state) {
+    return controller.server.registry().all().stream().filter(n -> uuid.equals(n.uuid()) && n.state() == state).toList();
   }
 
   NodeRecord db() {
@@ -103,9 +125,19 @@ class OffHoursIT {
   }
 
   JsonObject groupRecord() throws Exception {
+    return groupRecord(GROUP);
+  }
+
+  JsonObject groupRecord(String uuid) throws Exception {
     try (var files = Files.list(home.resolve("local-cloud/autoscaling_group"))) {
-      return new JsonObject(Files.readString(files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow()));
+      for (Path f : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        JsonObject o = new JsonObject(Files.readString(f));
+        if (uuid.equals(o.getString("uuid"))) {
+          return o;
+        }
+      }
     }
+    throw new AssertionError("no group " + uuid);
   }
 
   long connections(Path root, String id) {
@@ -117,11 +149,22 @@ class OffHoursIT {
     }
   }
 
+  static CliRun withNow(String now, java.util.function.Supplier<CliRun> run) {
+    String before = System.getProperty(ScheduleClock.PROPERTY);
+    System.setProperty(ScheduleClock.PROPERTY, now);
+    try {
+      return run.get();
+    } finally {
+      System.setProperty(ScheduleClock.PROPERTY, before);
+    }
+  }
+
   @Test
   void stopsAtTheStopTimeOfItsTimeZoneAndRestoresEverythingAtTheStartTime() throws Exception {
     CliRun run = CliRun.of("provision", "--yes", "--env", "test", platform.toString());
     assertEquals(0, run.exitCode(), run.out() + run.err());
-    Wait.until(() -> web(NodeState.READY).size() == 2 && db().state() == NodeState.READY, 90);
+    Wait.until(() -> web(NodeState.READY).size() == 2 && group(WORKER, NodeState.READY).size() == 1
+        && db().state() == NodeState.READY, 90);
     Path root = home.resolve("local-cloud");
     String db = db().id();
     JsonObject listed = controller.server.offHours().list(Instant.parse("2026-11-23T12:00:00Z")).getJsonObject(0);
@@ -137,7 +180,18 @@ class OffHoursIT {
     assertTrue(Files.exists(root.resolve("instance").resolve(db + ".json")), "stopped, not terminated");
     assertEquals(0, groupRecord().getJsonObject("attributes").getInteger("desired"));
     assertEquals(0, groupRecord().getJsonObject("attributes").getInteger("min"));
-    Wait.until(() -> web(NodeState.TERMINATED).size() == 2, 60);
+    assertEquals(0, groupRecord(WORKER).getJsonObject("attributes").getInteger("min"));
+    Wait.until(() -> web(NodeState.TERMINATED).size() == 2 && group(WORKER, NodeState.TERMINATED).size() == 1, 60);
+    // inside the window the environment is as intended: audit calls it in sync, provision changes nothing
+    CliRun audit = withNow("2026-11-23T18:05:00Z", () -> CliRun.of("audit", "--env", "test", platform.toString()));
+    assertEquals(0, audit.exitCode(), audit.out() + audit.err());
+    assertTrue(audit.out().contains("off-hours: offhours/test is inside its off-hours until 2026-11-24T06:00:00Z"),
+        audit.out());
+    CliRun provision = withNow("2026-11-23T18:05:00Z", () -> CliRun.of("provision", "--yes", "--env", "test",
+        platform.toString()));
+    assertEquals(0, provision.exitCode(), provision.out() + provision.err());
+    assertEquals(0, groupRecord().getJsonObject("attributes").getInteger("desired"), "provision does not wake it");
+    assertFalse(LocalInstances.alive(root, db));
     assertEquals(NodeState.READY, db().state(), "a stopped node is not terminated");
     long before = connections(root, db);
 
@@ -156,7 +210,9 @@ class OffHoursIT {
     assertTrue(LocalInstances.alive(root, db), "the instance runs again");
     assertEquals(2, groupRecord().getJsonObject("attributes").getInteger("desired"));
     assertEquals(1, groupRecord().getJsonObject("attributes").getInteger("min"));
-    Wait.until(() -> web(NodeState.READY).size() == 2, 90);
+    assertEquals(1, groupRecord(WORKER).getJsonObject("attributes").getInteger("min"));
+    assertEquals(1, groupRecord(WORKER).getJsonObject("attributes").getInteger("desired"), "its min");
+    Wait.until(() -> web(NodeState.READY).size() == 2 && group(WORKER, NodeState.READY).size() == 1, 90);
     Wait.until(() -> connections(root, db) > before, 60);
     assertEquals(NodeState.READY, db().state());
     assertEquals("on", controller.server.offHours().list(Instant.parse("2026-11-24T06:01:00Z")).getJsonObject(0)
