@@ -1,0 +1,70 @@
+package dev.baton.controller.fleet;
+
+import dev.baton.controller.attest.InstanceDirectory;
+import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.provider.CloudProvider;
+import dev.baton.controller.provider.aws.AwsCloudProvider;
+import dev.baton.controller.provider.aws.AwsInstanceDirectory;
+import dev.baton.controller.provider.local.LocalCloudProvider;
+import dev.baton.controller.provider.local.NodeLauncher;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The cloud of a node's platform as {@code provision} described it in the intents: AWS in the
+ * platform's account and region, else the local cloud (whose group instances get their launch
+ * template's user data from this controller).
+ */
+public final class Clouds {
+  private final Vertx vertx;
+  private final Path batonHome;
+  private final Path agentJar;
+  private final Supplier<NodeLauncher> launcher;
+  private final InstanceDirectory local;
+
+  /**
+   * @param agentJar the agent the local cloud's instances run (null: the local cloud launches none)
+   * @param launcher this controller as the local cloud's launcher
+   */
+  public Clouds(Vertx vertx, Path batonHome, Path agentJar, Supplier<NodeLauncher> launcher, InstanceDirectory local) {
+    this.vertx = vertx;
+    this.batonHome = batonHome;
+    this.agentJar = agentJar;
+    this.launcher = launcher;
+    this.local = local;
+  }
+
+  /** The provider of {@code cloud} ({@code {provider: aws, ...}}, or null for the local cloud); the caller closes it. */
+  public CloudProvider of(JsonObject cloud) {
+    if (cloud != null && "aws".equals(cloud.getString("provider"))) {
+      return AwsCloudProvider.forCloud(vertx, cloud);
+    }
+    if (agentJar == null) {
+      return new LocalCloudProvider(vertx, batonHome);
+    }
+    return new LocalCloudProvider(vertx, batonHome, launcher.get(), agentJar);
+  }
+
+  /** Where instances of {@code cloud} are looked up: EC2 of its account and region, else the local cloud. */
+  public InstanceDirectory directory(JsonObject cloud) {
+    return aws(cloud).orElse(local);
+  }
+
+  /** EC2 in the account and region of a node's platform, when {@code provision} said it runs on AWS. */
+  public Optional<InstanceDirectory> aws(JsonObject cloud) {
+    return Optional.ofNullable(cloud).filter(c -> "aws".equals(c.getString("provider")))
+        .map(c -> new AwsInstanceDirectory(vertx, c));
+  }
+
+  /** The cloud {@code provision} registered with the node of this intent key, if any. */
+  public static JsonObject cloudOf(IntentStore intents, String customer, String platform, String env, String uuid) {
+    return intents.get(IntentStore.key(customer, platform, env, uuid)).map(i -> i.getJsonObject("cloud")).orElse(null);
+  }
+
+  public InstanceDirectory local() {
+    return local;
+  }
+}
