@@ -1,7 +1,7 @@
 package dev.baton.agent.handoff;
 
-import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.common.msg.NodeCommands;
+import dev.baton.common.store.AtomicFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,7 +82,7 @@ public final class PuppetDriver {
     conf.put("certname", certname);
     Path confFile = confdir().resolve("puppet.conf");
     String before = Files.exists(confFile) ? Files.readString(confFile) : "";
-    CertificateAuthority.writeAtomically(confFile, setMain(before, conf), false);
+    AtomicFiles.write(confFile, setMain(before, conf), false);
 
     StringBuilder attrs = new StringBuilder("---\n# written by the Baton agent for this hand-off\ncustom_attributes:\n");
     attrs.append("  1.2.840.113549.1.9.7: ").append(quote(checked(m.getString("challenge"), VALUE, "challenge")))
@@ -92,7 +92,7 @@ public final class PuppetDriver {
       attrs.append("  ").append(checked(k, NAME, "extension")).append(": ")
           .append(quote(checked(ext.getString(k), VALUE, k))).append('\n');
     }
-    CertificateAuthority.writeAtomically(confdir().resolve("csr_attributes.yaml"), attrs.toString(), true);
+    AtomicFiles.write(confdir().resolve("csr_attributes.yaml"), attrs.toString(), true);
 
     Path ssldir = Path.of(print("ssldir"));
     for (String d : List.of("certs", "private_keys", "public_keys", "certificate_requests")) {
@@ -106,11 +106,11 @@ public final class PuppetDriver {
       }
     }
     Files.createDirectories(ssldir.resolve("certs"));
-    CertificateAuthority.writeAtomically(ssldir.resolve("certs/ca.pem"), m.getString("ca_pem"), false);
+    AtomicFiles.write(ssldir.resolve("certs/ca.pem"), m.getString("ca_pem"), false);
     if (m.getString("crl_pem") != null) {
-      CertificateAuthority.writeAtomically(ssldir.resolve("crl.pem"), m.getString("crl_pem"), false);
+      AtomicFiles.write(ssldir.resolve("crl.pem"), m.getString("crl_pem"), false);
     }
-    CertificateAuthority.writeAtomically(request, new JsonObject().put("certname", certname).put("ssldir", ssldir.toString())
+    AtomicFiles.write(request, new JsonObject().put("certname", certname).put("ssldir", ssldir.toString())
         .put("challenge", m.getString("challenge")).put("extensions", ext).encode(), true);
     String address = m.getString("address");
     if (address != null && settings.hostsFile() != null) {
@@ -119,7 +119,7 @@ public final class PuppetDriver {
           ? new ArrayList<>(Files.readAllLines(settings.hostsFile())) : new ArrayList<>();
       lines.removeIf(l -> l.endsWith(HOSTS_MARK));
       lines.add(address + "\t" + server + "\t" + HOSTS_MARK);
-      CertificateAuthority.writeAtomically(settings.hostsFile(), String.join("\n", lines) + "\n", false);
+      AtomicFiles.write(settings.hostsFile(), String.join("\n", lines) + "\n", false);
     }
     return new JsonObject().put("type", "result").put("exit_code", 0).put("ssldir", ssldir.toString());
   }
@@ -146,10 +146,10 @@ public final class PuppetDriver {
     for (String d : List.of("private_keys", "public_keys", "certificate_requests")) {
       Files.createDirectories(ssldir.resolve(d));
     }
-    CertificateAuthority.writeAtomically(ssldir.resolve("private_keys/" + certname + ".pem"),
+    AtomicFiles.write(ssldir.resolve("private_keys/" + certname + ".pem"),
         dev.baton.common.crypto.Pem.encode(kp.getPrivate()), true);
     String csr = dev.baton.common.crypto.Csrs.create(kp, certname, ext, r.getString("challenge"));
-    CertificateAuthority.writeAtomically(ssldir.resolve("certificate_requests/" + certname + ".pem"), csr, false);
+    AtomicFiles.write(ssldir.resolve("certificate_requests/" + certname + ".pem"), csr, false);
     return new JsonObject().put("type", "result").put("exit_code", 0).put("csr_pem", csr);
   }
 
@@ -165,7 +165,7 @@ public final class PuppetDriver {
       return dev.baton.common.msg.NodeCommands.result(1, "puppet: the certificate is not for this node's key", 0);
     }
     Files.createDirectories(ssldir.resolve("certs"));
-    CertificateAuthority.writeAtomically(ssldir.resolve("certs/" + certname + ".pem"), certPem, false);
+    AtomicFiles.write(ssldir.resolve("certs/" + certname + ".pem"), certPem, false);
     Files.deleteIfExists(ssldir.resolve("certificate_requests/" + certname + ".pem"));
     return new JsonObject().put("type", "result").put("exit_code", 0);
   }

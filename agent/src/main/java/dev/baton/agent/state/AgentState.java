@@ -1,8 +1,8 @@
 package dev.baton.agent.state;
 
-import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.common.crypto.Keys;
 import dev.baton.common.crypto.Pem;
+import dev.baton.common.store.AtomicFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,8 +36,8 @@ public final class AgentState {
       return new KeyPair(publicKey, privateKey);
     }
     KeyPair kp = Keys.ec();
-    CertificateAuthority.writeAtomically(key, Pem.encode(kp.getPrivate()), true);
-    CertificateAuthority.writeAtomically(pub, java.util.Base64.getEncoder().encodeToString(kp.getPublic().getEncoded()), false);
+    AtomicFiles.write(key, Pem.encode(kp.getPrivate()), true);
+    AtomicFiles.write(pub, java.util.Base64.getEncoder().encodeToString(kp.getPublic().getEncoded()), false);
     return kp;
   }
 
@@ -58,8 +58,8 @@ public final class AgentState {
   }
 
   public void saveIdentity(Identity id) throws IOException {
-    CertificateAuthority.writeAtomically(dir.resolve("identity.crt.pem"), id.certificatePem(), false);
-    CertificateAuthority.writeAtomically(dir.resolve("node.json"),
+    AtomicFiles.write(dir.resolve("identity.crt.pem"), id.certificatePem(), false);
+    AtomicFiles.write(dir.resolve("node.json"),
         new JsonObject().put("node_id", id.nodeId()).put("name", id.name()).encodePrettily(), false);
   }
 

@@ -2,17 +2,15 @@ package dev.baton.common.crypto;
 
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
+import dev.baton.common.store.AtomicFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -89,9 +87,9 @@ public final class CertificateAuthority {
       KeyPair kp = Keys.ec();
       X509Certificate cert = selfSigned(kp, name);
       CertificateAuthority ca = new CertificateAuthority(dir, kp.getPrivate(), cert, BigInteger.TWO, List.of());
-      writeAtomically(keyFile, Pem.encode(kp.getPrivate()), true);
+      AtomicFiles.write(keyFile, Pem.encode(kp.getPrivate()), true);
       ca.saveState();
-      writeAtomically(certFile, Pem.encode(cert), false);
+      AtomicFiles.write(certFile, Pem.encode(cert), false);
       return ca;
     } catch (IOException e) {
       throw new BatonException(ErrorCode.UNAVAILABLE, "ca: cannot open " + dir + ": " + e.getMessage(), e);
@@ -281,37 +279,11 @@ public final class CertificateAuthority {
     JsonArray rev = new JsonArray();
     revoked.forEach(s -> rev.add(s.toString(16)));
     try {
-      writeAtomically(dir.resolve("ca.state.json"),
+      AtomicFiles.write(dir.resolve("ca.state.json"),
           new JsonObject().put("next_serial", reservedUpTo.max(nextSerial).toString(16)).put("revoked", rev).encodePrettily(),
           false);
     } catch (IOException e) {
       throw new BatonException(ErrorCode.UNAVAILABLE, "ca: cannot save its state: " + e.getMessage(), e);
-    }
-  }
-
-  /** Writes a file so that readers see the old or the new content, never a mix. */
-  public static void writeAtomically(Path target, String content, boolean secret) throws IOException {
-    Files.createDirectories(target.toAbsolutePath().getParent());
-    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".tmp-", "");
-    try {
-      if (secret) {
-        try {
-          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-          // not a POSIX file system
-        }
-      }
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.baton.common.store;
 
-import dev.baton.common.crypto.CertificateAuthority;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.DecodeException;
@@ -168,7 +167,7 @@ public final class GroupCommitFile {
     long s = ++seq;
     if (rewrite || c.removed() || !Files.exists(file)
         || journalLines + c.changed().size() > Math.max(MIN_JOURNAL_LINES, c.size())) {
-      CertificateAuthority.writeAtomically(file, "{\"seq\":" + s + ",\"records\":" + c.full() + "}", secret);
+      AtomicFiles.write(file, "{\"seq\":" + s + ",\"records\":" + c.full() + "}", secret);
       rewrite = false;
       openJournal().truncate(0).force(true);
       journalLines = 0;

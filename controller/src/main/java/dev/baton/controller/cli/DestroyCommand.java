@@ -41,7 +41,8 @@ final class DestroyCommand extends PlatformCommand {
       throw BatonException.invalid("destroy removes every resource of " + Planner.scopeOf(platform)
           + "; confirm with --yes");
     }
-    try (PlatformLock lock = PlatformLock.acquire(Providers.home(), Planner.scopeOf(platform), "destroy")) {
+    try (PlatformLock lock = PlatformLock.acquire(Providers.home(), Planner.scopeOf(platform), "destroy",
+        dev.baton.controller.serve.ClusterLeases.of(Providers.home()))) {
       Plan plan = await(new Planner(provider, retry(vertx)).destroy(Planner.scopeOf(platform), force));
       return confirmAndApply(vertx, provider, plan, "Destroying", yes, parallelism,
           "Remove these " + plan.effective().size() + " resources?", "Nothing to remove.",

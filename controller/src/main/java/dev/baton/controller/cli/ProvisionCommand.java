@@ -62,7 +62,8 @@ final class ProvisionCommand extends PlatformCommand {
   @Override
   int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception {
     int code;
-    try (PlatformLock lock = PlatformLock.acquire(Providers.home(), Planner.scopeOf(platform), "provision")) {
+    try (PlatformLock lock = PlatformLock.acquire(Providers.home(), Planner.scopeOf(platform), "provision",
+        dev.baton.controller.serve.ClusterLeases.of(Providers.home()))) {
       if (lock.previousHolder() != null && main.debug) {
         t().err().println("took over a stale lock (" + lock.previousHolder() + ")");
       }

@@ -1,8 +1,8 @@
 package dev.baton.controller.cli;
 
-import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
+import dev.baton.common.store.AtomicFiles;
 import dev.baton.controller.provider.Providers;
 import dev.baton.controller.serve.ControllerClient;
 import dev.baton.controller.serve.ControllerHome;
@@ -55,10 +55,10 @@ final class PuppetCaCommand implements Callable<Integer> {
     names.addAll(alt);
     JsonObject issued = c.post("/api/v1/puppet/masters", new JsonObject().put("name", name).put("names", new JsonArray(names)));
     Files.createDirectories(out);
-    CertificateAuthority.writeAtomically(out.resolve(name + ".key.pem"), issued.getString("key_pem"), true);
-    CertificateAuthority.writeAtomically(out.resolve(name + ".pem"), issued.getString("cert_pem"), false);
-    CertificateAuthority.writeAtomically(out.resolve("ca.pem"), issued.getString("ca_pem"), false);
-    CertificateAuthority.writeAtomically(out.resolve("crl.pem"), issued.getString("crl_pem"), false);
+    AtomicFiles.write(out.resolve(name + ".key.pem"), issued.getString("key_pem"), true);
+    AtomicFiles.write(out.resolve(name + ".pem"), issued.getString("cert_pem"), false);
+    AtomicFiles.write(out.resolve("ca.pem"), issued.getString("ca_pem"), false);
+    AtomicFiles.write(out.resolve("crl.pem"), issued.getString("crl_pem"), false);
     Terminal t = main.terminal;
     t.out().println("Wrote " + out.resolve(name + ".pem") + ", " + name + ".key.pem, ca.pem and crl.pem.");
     t.out().println("On the master: disable Puppet's CA service (services.d/ca.cfg), point webserver.conf's ssl-cert,"

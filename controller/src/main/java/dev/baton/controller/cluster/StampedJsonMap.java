@@ -1,8 +1,8 @@
 package dev.baton.controller.cluster;
 
-import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
+import dev.baton.common.store.AtomicFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -110,7 +110,7 @@ public abstract class StampedJsonMap implements Replicated {
 
   private void write() {
     try {
-      CertificateAuthority.writeAtomically(file, secret ? all.encode() : all.encodePrettily(), secret);
+      AtomicFiles.write(file, secret ? all.encode() : all.encodePrettily(), secret);
     } catch (IOException e) {
       throw new BatonException(ErrorCode.UNAVAILABLE, name + ": cannot write " + file + ": " + e.getMessage(), e);
     }

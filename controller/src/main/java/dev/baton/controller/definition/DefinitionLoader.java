@@ -99,7 +99,7 @@ public final class DefinitionLoader {
     }
     String zone = s.timeZone();
     try {
-      dev.baton.controller.schedule.Cron.parse("0 0 * * *", zone);
+      Cron.parse("0 0 * * *", zone);
     } catch (IllegalArgumentException e) {
       diags.error(positions.at(at + ".time_zone"), at + ".time_zone: " + e.getMessage());
       zone = null;
@@ -110,7 +110,7 @@ public final class DefinitionLoader {
         continue; // required: reported by the binder
       }
       try {
-        dev.baton.controller.schedule.Cron.parse(expr, zone);
+        Cron.parse(expr, zone);
       } catch (IllegalArgumentException e) {
         diags.error(positions.at(at + "." + field), at + "." + field + ": " + e.getMessage());
       }

@@ -1,6 +1,6 @@
 package dev.baton.controller.notify;
 
-import dev.baton.common.crypto.CertificateAuthority;
+import dev.baton.common.store.AtomicFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -113,7 +113,7 @@ public final class Outbox {
         String id = e.id() + "--" + h.name();
         JsonObject d = new JsonObject().put("id", id).put("hook", h.name()).put("event", e.toJson()).put("attempts", 0)
             .put("due", clock.get().toEpochMilli());
-        CertificateAuthority.writeAtomically(dir.resolve(id + ".json"), d.encode(), false);
+        AtomicFiles.write(dir.resolve(id + ".json"), d.encode(), false);
         pending.put(id, d);
       }
       return takers.size();
@@ -185,7 +185,7 @@ public final class Outbox {
           .put("last_error", why);
       LOG.info(() -> "delivery " + id + " to hook " + h.name() + " failed (attempt " + attempts + "): " + why);
       return vertx.executeBlocking(() -> {
-        CertificateAuthority.writeAtomically(dir.resolve(id + ".json"), next.encode(), false);
+        AtomicFiles.write(dir.resolve(id + ".json"), next.encode(), false);
         pending.put(id, next);
         return null;
       }, false);

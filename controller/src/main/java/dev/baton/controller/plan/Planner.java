@@ -221,7 +221,7 @@ public final class Planner {
     deletes.sort(Comparator.comparing((PlannedChange d) -> -d.kind().ordinal()).thenComparing(PlannedChange::name));
     changes.addAll(deletes);
     String offHours = off ? "inside its off-hours until " + dev.baton.controller.schedule.OffWindow.nextStart(schedule, now)
-        .map(Object::toString).orElse("(never)") + " (" + dev.baton.controller.schedule.Cron.parse(schedule.start(),
+        .map(Object::toString).orElse("(never)") + " (" + dev.baton.controller.definition.Cron.parse(schedule.start(),
         schedule.timeZone() == null ? "UTC" : schedule.timeZone()).describe() + "): its groups are planned at zero,"
         + " its instances stay as they are" : null;
     return new Plan(scope, "", List.copyOf(changes), List.copyOf(kept), Map.of(), Map.of(), offHours);

@@ -20,13 +20,14 @@ import java.time.Instant;
  * One provisioning or destruction of a platform (in one environment) at a time on this
  * machine. An operating-system lock on a file under the Baton home: the kernel releases it
  * when its holder dies, even by kill -9, so a stale lock is simply taken over. The file says
- * who holds it, for the refusal message. (Clustered controllers use a cluster-wide lock.)
+ * who holds it, for the refusal message. Clustered controllers add a cluster-wide lease
+ * ({@link ClusterLock}).
  */
 public final class PlatformLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
   private final String previousHolder;
-  private ClusterLease lease;
+  private Lease lease;
 
   private PlatformLock(FileChannel channel, FileLock lock, String previousHolder) {
     this.channel = channel;
@@ -35,62 +36,24 @@ public final class PlatformLock implements AutoCloseable {
   }
 
   /**
-   * The cluster-wide part of the lock, when this host's controller is a member of a cluster: a
-   * lease in the cluster's lock map, renewed every 10 s while held, gone 30 s after its holder
-   * died. A run through another member is refused while it is held.
+   * The cluster-wide part of the lock, when the controllers form a cluster (the cluster provides it:
+   * {@code serve.ClusterLeases}); this package knows only this.
    */
-  static final class ClusterLease {
-    private final dev.baton.controller.serve.ControllerClient controller;
-    private final JsonObject lease;
-    private final java.util.concurrent.ScheduledExecutorService renew;
+  public interface ClusterLock {
+    /** No cluster: the file lock is the whole lock. */
+    ClusterLock NONE = (scope, holder) -> null;
 
-    private ClusterLease(dev.baton.controller.serve.ControllerClient controller, JsonObject lease) {
-      this.controller = controller;
-      this.lease = lease;
-      this.renew = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "baton-lock-lease");
-        t.setDaemon(true);
-        return t;
-      });
-      renew.scheduleAtFixedRate(() -> {
-        try {
-          controller.exchange("/api/v1/locks/renew", lease);
-        } catch (RuntimeException e) {
-          // the next renewal tries again; the lease lasts 30 s
-        }
-      }, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
-    }
+    /**
+     * Takes the scope's lease for {@code holder}, or throws FAILED_PRECONDITION naming who holds it.
+     *
+     * @return the lease, released when the lock is closed; null when there is no cluster
+     */
+    Lease take(Scope scope, JsonObject holder);
+  }
 
-    static ClusterLease take(Path home, Scope scope, JsonObject me) {
-      var found = dev.baton.controller.serve.ControllerClient.find(dev.baton.controller.serve.ControllerHome.of(home));
-      if (found.isEmpty() || found.get().health().getJsonObject("cluster") == null) {
-        return null;
-      }
-      String key = scope.customer() + "/" + scope.platform() + "/" + (scope.env() == null ? "-" : scope.env());
-      var answer = found.get().exchange("/api/v1/locks", new JsonObject().put("scope", key).put("holder", me)
-          .put("ttl_seconds", 30));
-      if (answer.getKey() == 409) {
-        JsonObject held = answer.getValue().getJsonObject("holder", new JsonObject());
-        throw new BatonException(ErrorCode.FAILED_PRECONDITION, "refused: " + holder(held.encode(), scope)
-            + (held.getString("member") == null ? "" : " through controller " + held.getString("member"))
-            + "; wait for it to finish (one provisioning of a platform at a time, in the whole cluster)");
-      }
-      if (answer.getKey() >= 300) {
-        throw new BatonException(ErrorCode.UNAVAILABLE, "the cluster's lock could not be taken: "
-            + answer.getValue().getString("error", String.valueOf(answer.getKey())));
-      }
-      return new ClusterLease(found.get(), new JsonObject().put("scope", key).put("lease", answer.getValue()
-          .getString("lease")));
-    }
-
-    void release() {
-      renew.shutdownNow();
-      try {
-        controller.exchange("/api/v1/locks/release", lease);
-      } catch (RuntimeException e) {
-        // it expires by itself
-      }
-    }
+  /** A lease of the cluster-wide lock. */
+  public interface Lease {
+    void release();
   }
 
   /** Description of a dead holder whose lock was taken over, or null. */
@@ -109,6 +72,11 @@ public final class PlatformLock implements AutoCloseable {
    * @param command what the holder does ("provision", "destroy"), for the message others see
    */
   public static PlatformLock acquire(Path home, Scope scope, String command) {
+    return acquire(home, scope, command, ClusterLock.NONE);
+  }
+
+  /** {@link #acquire(Path, Scope, String)}, and the cluster's lease when the controllers form one. */
+  public static PlatformLock acquire(Path home, Scope scope, String command, ClusterLock cluster) {
     Path file = file(home, scope);
     try {
       Files.createDirectories(file.getParent());
@@ -131,7 +99,7 @@ public final class PlatformLock implements AutoCloseable {
           .put("host", host()).put("user", System.getProperty("user.name")).put("since", Instant.now().toString());
       PlatformLock taken = new PlatformLock(ch, lock, previous);
       try {
-        taken.lease = ClusterLease.take(home, scope, me);
+        taken.lease = cluster.take(scope, me);
       } catch (RuntimeException e) {
         lock.release();
         ch.close();
@@ -152,7 +120,8 @@ public final class PlatformLock implements AutoCloseable {
     return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
   }
 
-  private static String holder(String content, Scope scope) {
+  /** "provision of acme/shop/prod is held by pid 42 on ops-1 (user deploy) since ..." from a holder's JSON. */
+  public static String holder(String content, Scope scope) {
     try {
       JsonObject o = new JsonObject(content);
       return o.getString("command", "a run") + " of " + scope + " is held by pid " + o.getValue("pid") + " on "

@@ -1,6 +1,7 @@
 package dev.baton.controller.schedule;
 
-import dev.baton.common.crypto.CertificateAuthority;
+import dev.baton.common.store.AtomicFiles;
+import dev.baton.controller.definition.Cron;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
@@ -380,7 +381,7 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
     entries.forEach(all::put);
     try {
       Files.createDirectories(file.getParent());
-      CertificateAuthority.writeAtomically(file, all.encodePrettily(), false);
+      AtomicFiles.write(file, all.encodePrettily(), false);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package dev.baton.controller.schedule;
 
+import dev.baton.controller.definition.Cron;
 import dev.baton.controller.definition.model.ScheduleSpec;
 import java.time.Instant;
 import java.util.Optional;

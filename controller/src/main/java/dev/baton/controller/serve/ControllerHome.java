@@ -1,7 +1,7 @@
 package dev.baton.controller.serve;
 
-import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.common.crypto.Keys;
+import dev.baton.common.store.AtomicFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,7 +62,7 @@ public record ControllerHome(Path dir) {
   public String operatorToken() throws IOException {
     Path f = dir.resolve("operator-token");
     if (!Files.exists(f)) {
-      CertificateAuthority.writeAtomically(f, Keys.randomToken(32), true);
+      AtomicFiles.write(f, Keys.randomToken(32), true);
     }
     return Files.readString(f).trim();
   }

@@ -6,6 +6,7 @@ import dev.baton.common.crypto.Keys;
 import dev.baton.common.crypto.Pem;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
+import dev.baton.common.store.AtomicFiles;
 import dev.baton.controller.actions.GroupActions;
 import dev.baton.controller.attest.AwsAttestor;
 import dev.baton.controller.attest.AwsIdentityVerifier;
@@ -301,7 +302,7 @@ public final class ControllerServer {
       vertx.executeBlocking(() -> CertificateAuthority.warmUp(WARM_UP_ROUNDS), false)
           .onSuccess(ms -> Logger.getLogger("baton.controller").fine("signatures warmed up in " + ms + " ms"));
       return vertx.executeBlocking(() -> {
-        CertificateAuthority.writeAtomically(home.runtime(), runtime.encodePrettily(), false);
+        AtomicFiles.write(home.runtime(), runtime.encodePrettily(), false);
         return started;
       }, false);
     });

@@ -6,6 +6,7 @@ import dev.baton.common.crypto.Keys;
 import dev.baton.common.crypto.Pem;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
+import dev.baton.common.store.AtomicFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -118,7 +119,7 @@ public final class EmbeddedPuppetCa {
 
   private void save() {
     try {
-      CertificateAuthority.writeAtomically(inventory, serials.encodePrettily(), false);
+      AtomicFiles.write(inventory, serials.encodePrettily(), false);
     } catch (IOException e) {
       throw new BatonException(ErrorCode.UNAVAILABLE, "puppet CA: cannot write " + inventory + ": " + e.getMessage(), e);
     }

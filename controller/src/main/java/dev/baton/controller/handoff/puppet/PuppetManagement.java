@@ -2,6 +2,7 @@ package dev.baton.controller.handoff.puppet;
 
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
+import dev.baton.common.store.AtomicFiles;
 import dev.baton.controller.handoff.ConfigManagement;
 import dev.baton.controller.handoff.Handoff;
 import dev.baton.controller.handoff.HandoffStore;
@@ -144,7 +145,7 @@ public final class PuppetManagement implements ConfigManagement {
             .toInstant().isBefore(java.time.Instant.now().minus(Duration.ofDays(1)));
         if (changed || stale) {
           crl = crl == null ? embedded.crlPem() : crl;
-          dev.baton.common.crypto.CertificateAuthority.writeAtomically(m.crlFile(), crl, false);
+          AtomicFiles.write(m.crlFile(), crl, false);
         }
       } catch (java.io.IOException e) {
         LOG.warning(() -> "puppet: cannot write the CRL of " + m.name() + " to " + m.crlFile() + ": " + e.getMessage());

@@ -3,6 +3,7 @@ package dev.baton.controller.provider.local;
 import dev.baton.cloudinit.UserData;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
+import dev.baton.common.store.AtomicFiles;
 import dev.baton.controller.definition.model.MachineImage;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.CallStats;
@@ -418,7 +419,7 @@ public final class LocalCloudProvider implements CloudProvider {
 
   private void writeVersion(String groupUuid, int version) throws IOException {
     Files.createDirectories(versionFile(groupUuid).getParent());
-    dev.baton.common.crypto.CertificateAuthority.writeAtomically(versionFile(groupUuid), Integer.toString(version), false);
+    AtomicFiles.write(versionFile(groupUuid), Integer.toString(version), false);
   }
 
   private LiveResource group(LiveResource group) throws IOException {
@@ -566,7 +567,7 @@ public final class LocalCloudProvider implements CloudProvider {
       }
     }
     UserData.Rendered r = launcher.groupUserData(scope, group.uuid());
-    dev.baton.common.crypto.CertificateAuthority.writeAtomically(f,
+    AtomicFiles.write(f,
         dev.baton.controller.fleet.NodeUserData.toJson(r).encode(), true);
     return r;
   }

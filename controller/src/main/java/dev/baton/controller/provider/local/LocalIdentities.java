@@ -1,9 +1,9 @@
 package dev.baton.controller.provider.local;
 
-import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.common.crypto.Fingerprints;
 import dev.baton.common.crypto.Keys;
 import dev.baton.common.msg.LocalIdentity;
+import dev.baton.common.store.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,10 +29,10 @@ public final class LocalIdentities {
   public static LocalIdentity issue(Path root, String id, Path... files) throws IOException {
     LocalIdentity doc = new LocalIdentity(id, Keys.randomToken(32));
     Files.createDirectories(hashFile(root, id).getParent());
-    CertificateAuthority.writeAtomically(hashFile(root, id), hash(doc.secret()), true);
+    AtomicFiles.write(hashFile(root, id), hash(doc.secret()), true);
     for (Path f : files) {
       Files.createDirectories(f.getParent());
-      CertificateAuthority.writeAtomically(f, doc.toJson().encode(), true);
+      AtomicFiles.write(f, doc.toJson().encode(), true);
     }
     return doc;
   }

@@ -1,7 +1,7 @@
 package dev.baton.controller.provider.local;
 
-import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.common.msg.AgentConfig;
+import dev.baton.common.store.AtomicFiles;
 import dev.baton.controller.provider.local.machine.Machines;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -41,7 +41,7 @@ public final class LocalInstances {
     Path identity = dir.resolve("identity.json");
     LocalIdentities.issue(root, id, identity);
     AgentConfig cfg = AgentConfig.fromJson(new JsonObject(agentConfigJson)).withIdentityFile(identity.toString());
-    CertificateAuthority.writeAtomically(dir.resolve("agent.json"), cfg.toJson().encodePrettily(), true);
+    AtomicFiles.write(dir.resolve("agent.json"), cfg.toJson().encodePrettily(), true);
     return boot(root, id, agentJar);
   }
 
@@ -99,7 +99,7 @@ public final class LocalInstances {
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    CertificateAuthority.writeAtomically(dir.resolve("pid"), Long.toString(p.pid()), false);
+    AtomicFiles.write(dir.resolve("pid"), Long.toString(p.pid()), false);
     return p.pid();
   }
 

@@ -1,7 +1,7 @@
 package dev.baton.controller.provider.local.machine;
 
-import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.common.msg.AgentConfig;
+import dev.baton.common.store.AtomicFiles;
 import dev.baton.controller.definition.model.MachineImage;
 import dev.baton.controller.provider.local.LocalIdentities;
 import io.vertx.core.json.JsonObject;
@@ -58,7 +58,7 @@ public final class Machines {
     Path dir = dir(root, id);
     Files.createDirectories(dir);
     // first: from now on the instance is a machine (its boot is read as one while it is being made)
-    CertificateAuthority.writeAtomically(dir.resolve("machine.json"), new JsonObject().put("image", image.yaml())
+    AtomicFiles.write(dir.resolve("machine.json"), new JsonObject().put("image", image.yaml())
         .put("lower", rootfsImage.toString()).put("launched", java.time.Instant.now().toString()).encodePrettily(), false);
     Path rootfs = dir.resolve("rootfs");
     if (!mount(dir, rootfsImage)) {
@@ -148,7 +148,7 @@ public final class Machines {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("console.log").toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    CertificateAuthority.writeAtomically(dir.resolve("pid"), Long.toString(p.pid()), false);
+    AtomicFiles.write(dir.resolve("pid"), Long.toString(p.pid()), false);
   }
 
   /** The machine's {@code systemd-nspawn}, if it runs. */

@@ -1,4 +1,4 @@
-package dev.baton.controller.schedule;
+package dev.baton.controller.definition;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

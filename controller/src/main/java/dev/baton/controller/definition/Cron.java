@@ -1,4 +1,4 @@
-package dev.baton.controller.schedule;
+package dev.baton.controller.definition;
 
 import com.cronutils.descriptor.CronDescriptor;
 import com.cronutils.model.CronType;
