@@ -156,7 +156,7 @@ public final class Agent {
   }
 
   /** How long before its identity certificate expires the agent asks for a new one ({@code -Dbaton.agent.renew-before-days}). */
-  static final java.time.Duration RENEW_BEFORE = java.time.Duration.ofDays(Long.getLong("baton.agent.renew-before-days", 30));
+  static final java.time.Duration RENEW_BEFORE = java.time.Duration.ofDays(dev.baton.common.settings.Settings.AGENT_RENEW_BEFORE_DAYS.get());
 
   /**
    * Asks the controller for a new identity certificate for the key it holds when this one expires

@@ -14,12 +14,8 @@ public final class ReferencedFiles {
 
   /** The {@code baton.home} system property, else {@code BATON_HOME}, else {@code ~/.baton}. */
   public static Path home() {
-    String prop = System.getProperty("baton.home");
-    if (prop != null && !prop.isBlank()) {
-      return Path.of(prop);
-    }
-    String env = System.getenv("BATON_HOME");
-    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".baton");
+    String set = dev.baton.common.settings.Settings.HOME.orNull();
+    return set != null ? Path.of(set) : Path.of(System.getProperty("user.home"), ".baton");
   }
 
   /** {@link #resolve(Path, String, String, Path)} within {@link #home()}. */

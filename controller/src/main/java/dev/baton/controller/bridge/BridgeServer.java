@@ -117,7 +117,7 @@ public final class BridgeServer {
    * handshake costs a fraction of the JDK's), the JDK's otherwise or with -Dbaton.tls.jdk=true.
    */
   public static String tlsEngine() {
-    return OpenSSLEngineOptions.isAvailable() && !Boolean.getBoolean("baton.tls.jdk") ? BORINGSSL : "JDK";
+    return OpenSSLEngineOptions.isAvailable() && !dev.baton.common.settings.Settings.TLS_JDK.get() ? BORINGSSL : "JDK";
   }
 
   public Future<Void> close() {

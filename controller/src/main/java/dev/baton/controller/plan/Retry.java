@@ -36,7 +36,7 @@ public final class Retry {
   }
 
   /** {@code -Dbaton.not-found-window-seconds}, 30 by default. */
-  static final long NOT_FOUND_WINDOW_MILLIS = Long.getLong("baton.not-found-window-seconds", 30) * 1000;
+  static final long NOT_FOUND_WINDOW_MILLIS = dev.baton.common.settings.Settings.NOT_FOUND_WINDOW_SECONDS.get() * 1000;
 
   private final Vertx vertx;
   private final Policy policy;

@@ -46,7 +46,7 @@ public final class Providers {
    * built beside this controller ({@code agent/target/baton-agent.jar}).
    */
   public static Path agentJar() {
-    String p = System.getProperty("baton.agent.jar", System.getenv("BATON_AGENT_JAR"));
+    String p = dev.baton.common.settings.Settings.AGENT_JAR.orNull();
     if (p != null && !p.isBlank()) {
       return Path.of(p);
     }
@@ -57,7 +57,7 @@ public final class Providers {
         return beside;
       }
     }
-    Path repo = Path.of(System.getProperty("baton.repo.root", ".")).resolve("agent/target/baton-agent.jar");
+    Path repo = Path.of(java.util.Objects.requireNonNullElse(dev.baton.common.settings.Settings.REPO_ROOT.orNull(), ".")).resolve("agent/target/baton-agent.jar");
     return repo.toAbsolutePath().normalize();
   }
 

@@ -8,12 +8,12 @@ import java.time.Instant;
  * and provision do at a given time of a schedule, and for tests of the controller's schedule.
  */
 public final class ScheduleClock {
-  public static final String PROPERTY = "baton.schedule.now";
+  public static final String PROPERTY = dev.baton.common.settings.Settings.SCHEDULE_NOW.name();
 
   private ScheduleClock() {}
 
   public static Instant now() {
-    String fixed = System.getProperty(PROPERTY);
+    String fixed = dev.baton.common.settings.Settings.SCHEDULE_NOW.orNull();
     if (fixed == null || fixed.isBlank()) {
       return Instant.now();
     }

@@ -194,13 +194,13 @@ public final class ControllerServer {
           () -> new SelfLauncher(userData, tokens, registry), local);
       cleanup = new NodeCleanup(vertx, ca, registry, intents, clouds, puppet);
       var launches = new LaunchWatch(registry, intents, clouds::directory, Instant::now,
-          Duration.ofSeconds(Long.getLong("baton.registration-deadline-seconds", 900)));
+          Duration.ofSeconds(dev.baton.common.settings.Settings.REGISTRATION_DEADLINE_SECONDS.get()));
       reconciler = new Reconciler(registry, intents, clouds, cleanup, launches, this::leader);
-      long reconcileEvery = Long.getLong("baton.reconcile-interval-ms", 30_000);
+      long reconcileEvery = dev.baton.common.settings.Settings.RECONCILE_INTERVAL_MS.get();
       // the first soon after start: what happened while no controller ran (instances destroyed, scaled in)
-      reconcileTimer = vertx.setPeriodic(Long.getLong("baton.reconcile-delay-ms",
+      reconcileTimer = vertx.setPeriodic(java.util.Objects.requireNonNullElse(dev.baton.common.settings.Settings.RECONCILE_DELAY_MS.orNull(),
           Math.min(2000, reconcileEvery)), reconcileEvery, t -> reconciler.run());
-      long healthEvery = Long.getLong("baton.puppet.health-interval-ms", 5000);
+      long healthEvery = dev.baton.common.settings.Settings.PUPPET_HEALTH_INTERVAL_MS.get();
       healthTimer = vertx.setPeriodic(healthEvery, healthEvery, t -> {
         if (checking.compareAndSet(false, true)) {
           vertx.executeBlocking(() -> {
@@ -250,7 +250,7 @@ public final class ControllerServer {
               customer, env, data)));
       api.schedules(b -> offHours.register(b, ScheduleClock.now()),
           () -> offHours.list(ScheduleClock.now()));
-      long scheduleEvery = Long.getLong("baton.schedule-interval-ms", 30_000);
+      long scheduleEvery = dev.baton.common.settings.Settings.SCHEDULE_INTERVAL_MS.get();
       scheduleTimer = vertx.setPeriodic(scheduleEvery, scheduleEvery, t -> {
         if (leader()) {
           offHours.tick(ScheduleClock.now());
@@ -309,7 +309,7 @@ public final class ControllerServer {
   }
 
   /** Rounds of the start's warm-up (a CSR checked, a certificate issued): ~0.4 s of one core. */
-  static final int WARM_UP_ROUNDS = Integer.getInteger("baton.warm-up-rounds", 400);
+  static final int WARM_UP_ROUNDS = dev.baton.common.settings.Settings.WARM_UP_ROUNDS.get();
 
   /** A port that is taken is the operator's to resolve: say which, and what to do. */
   private static <T> Future<T> inUse(Future<T> listening, String what, String host, int port, String option) {

@@ -42,7 +42,7 @@ public final class EmbeddedPuppetCa {
   public EmbeddedPuppetCa(Path dir) {
     this.ca = CertificateAuthority.openOrCreate(dir, "Baton Puppet CA");
     this.inventory = dir.resolve("inventory.json");
-    this.validity = Duration.ofDays(Long.getLong("baton.puppet.embedded.cert-days", 1825));
+    this.validity = Duration.ofDays(dev.baton.common.settings.Settings.PUPPET_EMBEDDED_CERT_DAYS.get());
     try {
       serials = Files.exists(inventory) ? new JsonObject(Files.readString(inventory)) : new JsonObject();
     } catch (IOException e) {

@@ -41,7 +41,7 @@ import java.util.logging.Logger;
 public final class PuppetManagement implements ConfigManagement {
   private static final Logger LOG = Logger.getLogger("baton.puppet");
   /** Seconds a Puppet run may take. */
-  public static final int RUN_TIMEOUT = Integer.getInteger("baton.puppet.run-timeout", 1800);
+  public static final int RUN_TIMEOUT = dev.baton.common.settings.Settings.PUPPET_RUN_TIMEOUT.get();
 
   private final PuppetMasters masters;
   private final HandoffStore store;
@@ -80,7 +80,7 @@ public final class PuppetManagement implements ConfigManagement {
   public Duration deadline(NodeState phase) {
     return switch (phase) {
       case BOOTSTRAP_RUN, FINAL_RUN -> Duration.ofSeconds(RUN_TIMEOUT * 2L);
-      default -> Duration.ofMinutes(Long.getLong("baton.puppet.phase-deadline-minutes", 10));
+      default -> Duration.ofMinutes(dev.baton.common.settings.Settings.PUPPET_PHASE_DEADLINE_MINUTES.get());
     };
   }
 

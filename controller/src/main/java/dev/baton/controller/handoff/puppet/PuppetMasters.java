@@ -177,7 +177,7 @@ public final class PuppetMasters {
 
   /** Runs the discoveries again when {@code now} or when the last ran a minute ago; a failed one keeps what it found before. */
   private void rediscover(boolean now) {
-    long every = Long.getLong("baton.puppet.discovery-interval-seconds", 60) * 1000;
+    long every = dev.baton.common.settings.Settings.PUPPET_DISCOVERY_INTERVAL_SECONDS.get() * 1000;
     if (discoveries.isEmpty()) {
       masters = fixed;
     } else if (now || System.currentTimeMillis() - discoveredAt >= every) {

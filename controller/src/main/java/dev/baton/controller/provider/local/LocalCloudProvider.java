@@ -76,7 +76,7 @@ public final class LocalCloudProvider implements CloudProvider {
    * ({@code -Dbaton.local-cloud}) — the one cloud of several controllers of a cluster on one machine.
    */
   public static Path rootOf(Path home) {
-    String shared = System.getProperty("baton.local-cloud", System.getenv("BATON_LOCAL_CLOUD"));
+    String shared = dev.baton.common.settings.Settings.LOCAL_CLOUD.orNull();
     return shared != null && !shared.isBlank() ? Path.of(shared) : home.resolve("local-cloud");
   }
 

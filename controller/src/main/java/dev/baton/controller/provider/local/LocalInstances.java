@@ -92,7 +92,7 @@ public final class LocalInstances {
         dir.resolve("agent.json").toString(), "--state", dir.resolve("state").toString(),
         // the instance's "machine" is its directory: its Puppet lives there, and /etc/hosts is not its to change
         "--puppet-confdir", dir.resolve("puppet").toString(), "--hosts-file", "none"));
-    String puppet = System.getProperty("baton.local.puppet", System.getenv("BATON_LOCAL_PUPPET"));
+    String puppet = dev.baton.common.settings.Settings.LOCAL_PUPPET.orNull();
     if (puppet != null && !puppet.isBlank()) {
       cmd.addAll(List.of("--puppet", puppet));
     }

@@ -40,7 +40,7 @@ public final class MachineImages {
 
   /** {@code -Dbaton.image-cache}, else {@code BATON_IMAGE_CACHE}, else {@code /var/cache/baton/images}. */
   public static Path cache() {
-    String p = System.getProperty("baton.image-cache", System.getenv("BATON_IMAGE_CACHE"));
+    String p = dev.baton.common.settings.Settings.IMAGE_CACHE.orNull();
     return Path.of(p != null && !p.isBlank() ? p : "/var/cache/baton/images");
   }
 
