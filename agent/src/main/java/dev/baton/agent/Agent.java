@@ -104,8 +104,7 @@ public final class Agent {
   }
 
   private void retryLater(io.vertx.core.Promise<Void> up) {
-    long ceiling = Math.min(MAX_BACKOFF, 500L << Math.min(attempt++, 10));
-    long delay = 200 + (long) (random.nextDouble() * ceiling);
+    long delay = new dev.baton.common.time.Backoff(500, MAX_BACKOFF, 200, true).delay(attempt++, random::nextDouble);
     vertx.setTimer(delay, id -> loop(up));
   }
 

@@ -28,6 +28,8 @@ import java.util.logging.Logger;
  * that reconnects, resumes from the last completed phase.
  */
 public final class HandoffOrchestrator {
+  /** Between attempts of a phase that failed for a passing reason: 0.5 s doubling to 15 s (one node: no jitter). */
+  static final dev.baton.common.time.Backoff PHASE_BACKOFF = new dev.baton.common.time.Backoff(500, 15_000, 0, false);
   private static final Logger LOG = Logger.getLogger("baton.handoff");
   private static final int MAX_RESTARTS = 5;
 
@@ -170,7 +172,7 @@ public final class HandoffOrchestrator {
           return;
         }
         boolean retryable = err instanceof BatonException b && b.code() == ErrorCode.UNAVAILABLE;
-        long backoff = Math.min(15_000, 500L << Math.min(n, 5));
+        long backoff = PHASE_BACKOFF.delay(n, () -> 0);
         if (retryable && System.currentTimeMillis() + backoff < deadline) {
           LOG.info(() -> "node=" + h.node().id() + " " + phase + " attempt " + (n + 1) + " failed: " + err.getMessage()
               + "; retrying in " + backoff + " ms");

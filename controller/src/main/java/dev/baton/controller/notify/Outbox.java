@@ -179,8 +179,8 @@ public final class Outbox {
       if (attempts >= retry.maxAttempts()) {
         return finish(d.put("attempts", attempts).put("last_error", why), why);
       }
-      long ceiling = Math.min(retry.maxSeconds() * 1000, retry.baseSeconds() * 1000 * (1L << Math.min(attempts - 1, 20)));
-      long delay = Math.max(50, (long) (random.nextDouble() * ceiling));
+      long delay = Math.max(50, dev.baton.common.time.Backoff.jittered(retry.baseSeconds() * 1000,
+          Math.max(retry.baseSeconds(), retry.maxSeconds()) * 1000).delay(attempts - 1, random::nextDouble));
       JsonObject next = d.copy().put("attempts", attempts).put("due", clock.get().toEpochMilli() + delay)
           .put("last_error", why);
       LOG.info(() -> "delivery " + id + " to hook " + h.name() + " failed (attempt " + attempts + "): " + why);

@@ -95,8 +95,7 @@ public final class Retry {
 
   /** Full jitter: uniform in [0, min(max, base * 2^n)]. */
   long backoff(int n) {
-    long ceiling = Math.min(policy.maxMillis, policy.baseMillis * (1L << Math.min(n, 20)));
-    return (long) (random.nextDouble() * ceiling);
+    return dev.baton.common.time.Backoff.jittered(policy.baseMillis, policy.maxMillis).delay(n, random::nextDouble);
   }
 
   private <T> Future<T> withTimeout(Supplier<Future<T>> op) {
