@@ -17,10 +17,15 @@ public final class Wait {
   }
 
   public static void until(BooleanSupplier ok, int seconds) {
+    until(ok, seconds, "condition");
+  }
+
+  /** @param what what is awaited, for the failure: "the first hook takes the event" */
+  public static void until(BooleanSupplier ok, int seconds, String what) {
     long deadline = System.currentTimeMillis() + seconds * 1000L;
     while (!ok.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("condition not met in " + seconds + " s");
+        throw new AssertionError(what + " not met in " + seconds + " s");
       }
       try {
         Thread.sleep(20);

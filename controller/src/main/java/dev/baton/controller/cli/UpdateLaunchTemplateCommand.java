@@ -57,6 +57,7 @@ final class UpdateLaunchTemplateCommand extends GroupCommand {
 
   @Override
   NodeLauncher launcher(Platform platform) throws Exception {
+    group(platform); // a group that is not there is said before a controller is looked for or started
     return controllerLauncher(platform); // the template's user data carries the group's token
   }
 

@@ -1,7 +1,6 @@
 package dev.baton.controller.cli;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -39,32 +38,9 @@ final class UsageErrors {
     return out.toString();
   }
 
-  /** The option closest to {@code typed} (at most 2 edits, or its prefix), or null. */
+  /** The option closest to {@code typed} (long options for a long one, short for a short), or null. */
   static String nearest(String typed, List<String> names) {
-    return names.stream().filter(n -> n.startsWith("--") == typed.startsWith("--"))
-        .map(n -> new Object[] {n, n.startsWith(typed) && typed.length() > 2 ? 1 : distance(typed, n)})
-        .filter(p -> (int) p[1] <= 2).min(Comparator.comparingInt(p -> (int) p[1])).map(p -> (String) p[0])
-        .orElse(null);
-  }
-
-  /** Levenshtein distance, with a swap of two neighbours counted as one edit (--evn for --env). */
-  static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
+    return dev.baton.controller.definition.Suggest.closest(typed, names.stream()
+        .filter(n -> n.startsWith("--") == typed.startsWith("--")).toList()).orElse(null);
   }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Hooks deliver to real receivers: an HTTP server, a real SMTP server, a real command. */
-class NotificationsTest {
+class NotificationsIT {
   static final String SECRET = "s3cret-for-the-test";
   final Vertx vertx = Vertx.vertx();
   @TempDir

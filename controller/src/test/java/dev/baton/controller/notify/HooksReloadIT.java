@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A running controller re-reads hooks.yaml when it changes: new hooks take the next events; a
  * bad edit keeps the hooks in use and logs every error at its line.
  */
-class HooksReloadTest {
+class HooksReloadIT {
   @Test
   void aChangedHooksFileIsUsedAndABadEditKeepsTheOldHooks(@TempDir Path home) throws Exception {
     List<String> paths = new CopyOnWriteArrayList<>();
@@ -104,13 +104,8 @@ class HooksReloadTest {
     assertEquals(202, r.statusCode(), r.body());
   }
 
-  static void await(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
-    long until = System.nanoTime() + 20_000_000_000L;
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > until) {
-        throw new AssertionError("not within 20 s: " + what);
-      }
-      Thread.sleep(50);
-    }
+  static void await(java.util.function.BooleanSupplier done, String what) {
+    dev.baton.controller.Wait.until(done, 20, what);
   }
+
 }

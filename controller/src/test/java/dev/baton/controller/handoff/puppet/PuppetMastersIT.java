@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The masters file (errors with file, line and column; reloaded without a restart) and the choice of a master. */
-class PuppetMastersTest {
+class PuppetMastersIT {
   @TempDir
   Path dir;
 

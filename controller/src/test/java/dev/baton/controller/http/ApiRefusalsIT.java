@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * action the platform does not define, and a master certificate for a name that is not a host
  * name, are refused with 403/400 and counted.
  */
-class ApiRefusalsTest {
+class ApiRefusalsIT {
   @TempDir
   static Path home;
   static ControllerFixture c;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nobody references any more; the command held none while it waited, and printed "Pool closed" or
  * "Connection was closed" for events the receiver had got.)
  */
-class HooksTestCommandTest {
+class HooksTestCommandIT {
   @Test
   void theReceiversAnswerIsWhatIsReportedWhateverTheCollectorDoes(@TempDir Path dir) throws Exception {
     AtomicInteger received = new AtomicInteger();

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LocalInstancesTest {
+class LocalInstancesIT {
   @Test
   void aProcessIsAnInstanceOnlyWhenItsCommandLineNamesExactlyThatInstance(@TempDir Path root) throws Exception {
     // a live process started for i-12 (its pid also recorded, as if reused, for i-1)

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code /metrics} as Prometheus reads it: every metric family says what it counts. */
-class MetricsEndpointTest {
+class MetricsEndpointIT {
   @Test
   void everyMetricHasAHelpText(@TempDir Path home) throws Exception {
     System.setProperty("baton.home", home.toString());

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The agent's evidence, read the way EC2 serves it: IMDSv2 (a session token first) and the local cloud's document. */
-class EvidenceTest {
+class EvidenceIT {
   static final String DOC = "{\"accountId\":\"123456789012\",\"instanceId\":\"i-0abc123def4567890\",\"region\":\"eu-west-1\"}";
   static final String CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS, with the agent's own bridge client. Each refusal is answered with its reason and counted
  * under it (and logged).
  */
-class BridgeSecurityTest {
+class BridgeSecurityIT {
   static final String LAUNCHED_UUID = "00000000-0000-4000-8000-00000000c0de";
 
   @TempDir
