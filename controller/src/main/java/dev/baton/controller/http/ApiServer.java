@@ -82,10 +82,11 @@ public final class ApiServer {
             () -> error(ctx, 404, "no node " + ctx.pathParam("name"))));
     r.post("/api/v1/nodes/:id/terminate").handler(this::terminate);
     r.post("/api/v1/intents").handler(this::intents);
-    r.post("/api/v1/actions").handler(this::runAction);
-    r.post("/api/v1/locks").handler(this::lock);
-    r.post("/api/v1/locks/renew").handler(this::renewLock);
-    r.post("/api/v1/locks/release").handler(this::releaseLock);
+    r.post("/api/v1/actions").handler(ctx -> new ActionRoutes(vertx, actions, intents, refusals).run(ctx));
+    LockRoutes locks = new LockRoutes(vertx, () -> member);
+    r.post("/api/v1/locks").handler(locks::lock);
+    r.post("/api/v1/locks/renew").handler(locks::renew);
+    r.post("/api/v1/locks/release").handler(locks::release);
     r.get("/api/v1/schedules").handler(ctx -> json(ctx, 200, new JsonObject().put("schedules", scheduleList.get())));
     r.post("/api/v1/puppet/masters").handler(this::issueMaster);
     r.post("/api/v1/tokens").handler(this::issueToken);
@@ -206,70 +207,6 @@ public final class ApiServer {
     this.member = memberName;
   }
 
-  /**
-   * The provisioning lock of a platform, for the whole cluster: a lease in the cluster-wide map
-   * {@code baton.locks}, taken if absent, {@code 409} with its holder otherwise; it lasts
-   * {@code ttl_seconds} (default 30) unless renewed.
-   */
-  private void lock(RoutingContext ctx) {
-    JsonObject b = ctx.body().asJsonObject();
-    if (b == null || b.getString("scope") == null || b.getJsonObject("holder") == null) {
-      error(ctx, 400, "expected {scope, holder: {...}, ttl_seconds}");
-      return;
-    }
-    long ttl = Math.max(5, b.getLong("ttl_seconds", 30L)) * 1000;
-    String lease = java.util.UUID.randomUUID().toString();
-    JsonObject value = new JsonObject().put("lease", lease).put("holder", b.getJsonObject("holder").copy()
-        .put("member", member)).put("ttl", ttl);
-    vertx.sharedData().<String, String>getAsyncMap("baton.locks").compose(m -> m.putIfAbsent(b.getString("scope"),
-        value.encode(), ttl)).onComplete(ar -> {
-          if (ar.failed()) {
-            error(ctx, 503, "the cluster's lock map did not answer: " + ar.cause().getMessage());
-          } else if (ar.result() != null) {
-            json(ctx, 409, new JsonObject().put("error", "held").put("holder", new JsonObject(ar.result())
-                .getJsonObject("holder")));
-          } else {
-            json(ctx, 201, new JsonObject().put("lease", lease));
-          }
-        });
-  }
-
-  private void renewLock(RoutingContext ctx) {
-    JsonObject b = ctx.body().asJsonObject();
-    String scope = b == null ? null : b.getString("scope");
-    String lease = b == null ? null : b.getString("lease");
-    if (scope == null || lease == null) {
-      error(ctx, 400, "expected {scope, lease}");
-      return;
-    }
-    vertx.sharedData().<String, String>getAsyncMap("baton.locks").compose(m -> m.get(scope).compose(cur -> {
-      if (cur == null || !lease.equals(new JsonObject(cur).getString("lease"))) {
-        return Future.succeededFuture(false);
-      }
-      return m.replaceIfPresent(scope, cur, cur, new JsonObject(cur).getLong("ttl", 30_000L));
-    })).onComplete(ar -> {
-      if (ar.succeeded() && Boolean.TRUE.equals(ar.result())) {
-        json(ctx, 200, new JsonObject().put("lease", lease));
-      } else {
-        error(ctx, 409, "the lease of " + scope + " is not held (it expired or was released)");
-      }
-    });
-  }
-
-  private void releaseLock(RoutingContext ctx) {
-    JsonObject b = ctx.body().asJsonObject();
-    String scope = b == null ? null : b.getString("scope");
-    String lease = b == null ? null : b.getString("lease");
-    if (scope == null || lease == null) {
-      error(ctx, 400, "expected {scope, lease}");
-      return;
-    }
-    vertx.sharedData().<String, String>getAsyncMap("baton.locks").compose(m -> m.get(scope).compose(cur ->
-        cur != null && lease != null && lease.equals(new JsonObject(cur).getString("lease"))
-            ? m.removeIfPresent(scope, cur) : Future.succeededFuture(false)))
-        .onComplete(ar -> json(ctx, 200, new JsonObject().put("released", ar.succeeded() && Boolean.TRUE.equals(ar.result()))));
-  }
-
   private dev.baton.controller.actions.GroupActions actions;
   private java.util.function.Consumer<JsonObject> schedules = s -> { };
   private Supplier<JsonArray> scheduleList = JsonArray::new;
@@ -282,47 +219,6 @@ public final class ApiServer {
   public void schedules(java.util.function.Consumer<JsonObject> s, Supplier<JsonArray> list) {
     this.schedules = s;
     this.scheduleList = list;
-  }
-
-  /**
-   * Runs an action on a group's nodes; answers with one JSON object per line (application/x-ndjson):
-   * a line per node as each ends, then {@code {"done": true, ...counts}}.
-   */
-  private void runAction(RoutingContext ctx) {
-    dev.baton.controller.actions.GroupActions.Request req;
-    try {
-      req = dev.baton.controller.actions.GroupActions.Request.fromJson(ctx.body().asJsonObject());
-    } catch (RuntimeException e) {
-      error(ctx, 400, e.getMessage());
-      return;
-    }
-    String undefined = dev.baton.controller.actions.GroupActions.undefined(req, intents.get(IntentStore.key(
-        req.customer(), req.platform(), req.env(), req.groupUuid())).orElse(null));
-    if (undefined != null) {
-      refusals.refuse("undefined_action", "action " + req.action() + " from " + ctx.request().remoteAddress() + ": "
-          + undefined);
-      error(ctx, 403, undefined);
-      return;
-    }
-    var resp = ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson")
-        .putHeader("Cache-Control", "no-store");
-    int total = actions.nodes(req).size();
-    resp.write(new JsonObject().put("nodes", total).put("batch_size", req.batchSize()).encode() + "\n");
-    java.util.Map<String, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
-    actions.run(req, res -> {
-      counts.merge(res.getString("status"), 1, Integer::sum);
-      vertx.runOnContext(v -> {
-        if (!resp.ended() && !resp.closed()) {
-          resp.write(res.encode() + "\n");
-        }
-      });
-    }).onComplete(ar -> vertx.runOnContext(v -> {
-      if (!resp.ended() && !resp.closed()) {
-        JsonObject done = new JsonObject().put("done", true);
-        counts.forEach(done::put);
-        resp.end(done.encode() + "\n");
-      }
-    }));
   }
 
   private void intents(RoutingContext ctx) {
@@ -418,11 +314,11 @@ public final class ApiServer {
         .put("hooks", ar.succeeded() ? ar.result() : 0)));
   }
 
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
+  static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 
-  private static void error(RoutingContext ctx, int status, String message) {
+  static void error(RoutingContext ctx, int status, String message) {
     json(ctx, status, new JsonObject().put("error", message));
   }
 }
