@@ -61,7 +61,6 @@ abstract class GroupCommand extends PlatformCommand {
 
   /** Instances on their way out (not counted, not acted on). */
   static boolean leaving(CloudProvider.GroupInstance i) {
-    String s = i.state() == null ? "" : i.state().toLowerCase(java.util.Locale.ROOT);
-    return s.startsWith("terminat") || s.equals("detaching") || s.equals("detached") || s.startsWith("warmed");
+    return dev.baton.controller.groups.RollingReplacement.leaving(i);
   }
 }

@@ -4,6 +4,7 @@ import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.definition.Platform;
 import dev.baton.controller.definition.Resource;
+import dev.baton.controller.groups.RollingReplacement;
 import dev.baton.controller.plan.Action;
 import dev.baton.controller.plan.AttributeDiff;
 import dev.baton.controller.plan.Engine;
@@ -19,10 +20,7 @@ import dev.baton.controller.serve.ControllerClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -127,93 +125,26 @@ final class UpdateLaunchTemplateCommand extends GroupCommand {
   private int roll(Platform platform, CloudProvider provider, Resource group, LiveResource live, String current,
       JsonObject result) throws Exception {
     ControllerClient client = runningController();
-    List<String> replaced = new ArrayList<>();
-    int batch = 0;
-    while (true) {
-      live = live(platform, provider, group);
-      List<CloudProvider.GroupInstance> all = await(provider.groupInstances(live)).stream().filter(i -> !leaving(i)).toList();
-      List<String> outdated = all.stream().filter(i -> !current.equals(i.templateVersion())).map(CloudProvider.GroupInstance::id)
-          .toList();
-      if (outdated.isEmpty()) {
-        break;
-      }
-      int min = number(live.attributes().get("min"));
-      int max = number(live.attributes().get("max"));
-      int desired = live.attributes().get("desired") != null ? number(live.attributes().get("desired")) : min;
-      int n = Math.min(batchSize, outdated.size());
-      int surge = Math.min(n, max - desired);
-      batch++;
-      Set<String> known = new HashSet<>(all.stream().map(CloudProvider.GroupInstance::id).toList());
-      List<String> old = outdated.subList(0, surge > 0 ? surge : Math.min(n, desired - min));
-      if (old.isEmpty()) {
-        throw new BatonException(ErrorCode.FAILED_PRECONDITION, "group " + group.name() + " is at its max (" + max
-            + ") and its min (" + min + "): it can neither grow nor shrink to replace an instance; raise max or lower min");
-      }
-      long t0 = System.currentTimeMillis();
-      if (surge > 0) {
-        progress("batch " + batch + ": launching " + surge + " (desired " + desired + " -> " + (desired + surge) + ")");
-        await(provider.setCapacity(live, null, desired + surge));
-        List<String> fresh = waitReady(client, platform, provider, group, known, current, surge);
-        progress("batch " + batch + ": " + String.join(", ", fresh) + " READY in " + PlanPrinter.duration(
-            System.currentTimeMillis() - t0) + "; terminating " + String.join(", ", old));
-        for (String id : old) {
-          await(provider.terminateInGroup(live, id, true));
-        }
-      } else {
-        // at max: replace in place, never below min
-        progress("batch " + batch + ": at max " + max + "; terminating " + String.join(", ", old)
-            + " for replacements");
-        for (String id : old) {
-          await(provider.terminateInGroup(live, id, false));
-        }
-        List<String> fresh = waitReady(client, platform, provider, group, known, current, old.size());
-        progress("batch " + batch + ": " + String.join(", ", fresh) + " READY in " + PlanPrinter.duration(
-            System.currentTimeMillis() - t0));
-      }
-      replaced.addAll(old);
+    RollingReplacement.Outcome done;
+    try {
+      done = new RollingReplacement(provider, group.name(), () -> live(platform, provider, group),
+          () -> nodes(client, platform, group), this::progress, batchSize, java.time.Duration.ofSeconds(healthWait),
+          System::currentTimeMillis, Thread::sleep).roll(current);
+    } catch (BatonException e) {
+      throw e.code() == ErrorCode.DEADLINE_EXCEEDED ? new BatonException(e.code(), e.getMessage() + "; see \"controller"
+          + " instances " + dir + " " + group.name() + "\"") : e;
     }
-    result.put("replaced", new io.vertx.core.json.JsonArray(replaced));
+    result.put("replaced", new io.vertx.core.json.JsonArray(done.replaced()));
     LiveResource after = live(platform, provider, group);
     var rows = InstancesCommand.rows(await(provider.groupInstances(after)), nodes(client, platform, group));
     result.put("instances", rows);
     if (output != OutputFormat.JSON) {
-      t().out().println(t().green("Done") + ": " + replaced.size() + " instance" + (replaced.size() == 1 ? "" : "s")
-          + " replaced in " + batch + " batch" + (batch == 1 ? "" : "es") + "; every instance runs version " + current);
+      int n = done.replaced().size();
+      t().out().println(t().green("Done") + ": " + n + " instance" + (n == 1 ? "" : "s") + " replaced in "
+          + done.batches() + " batch" + (done.batches() == 1 ? "" : "es") + "; every instance runs version " + current);
       InstancesCommand.table(t(), rows, current);
     }
     return ExitCodes.OK;
-  }
-
-  /** Waits for {@code count} new instances of version {@code current} whose nodes are READY; fails on a FAILED one. */
-  private List<String> waitReady(ControllerClient client, Platform platform, CloudProvider provider, Resource group,
-      Set<String> known, String current, int count) throws Exception {
-    long deadline = System.currentTimeMillis() + healthWait * 1000L;
-    while (true) {
-      LiveResource live = live(platform, provider, group);
-      List<String> fresh = await(provider.groupInstances(live)).stream().filter(i -> !known.contains(i.id()) && !leaving(i)
-          && current.equals(i.templateVersion())).map(CloudProvider.GroupInstance::id).toList();
-      Map<String, JsonObject> nodes = nodes(client, platform, group);
-      List<String> ready = new ArrayList<>();
-      for (String id : fresh) {
-        JsonObject n = nodes.get(id);
-        if (n != null && "FAILED".equals(n.getString("state"))) {
-          throw new BatonException(ErrorCode.FAILED_PRECONDITION, "new instance " + id + " (" + n.getString("name")
-              + ") FAILED: " + Terminal.safe(n.getString("reason")) + "; the roll stopped (instances replaced so far stay replaced)");
-        }
-        if (n != null && "READY".equals(n.getString("state"))) {
-          ready.add(id);
-        }
-      }
-      if (ready.size() >= count) {
-        return ready.subList(0, count);
-      }
-      if (System.currentTimeMillis() > deadline) {
-        throw new BatonException(ErrorCode.DEADLINE_EXCEEDED, count + " new node" + (count == 1 ? " was" : "s were")
-            + " not READY within " + healthWait + " s (" + ready.size() + " READY of " + fresh.size()
-            + " launched); the roll stopped; see \"controller instances " + dir + " " + group.name() + "\"");
-      }
-      Thread.sleep(1000);
-    }
   }
 
   private void progress(String line) {
@@ -222,7 +153,5 @@ final class UpdateLaunchTemplateCommand extends GroupCommand {
     }
   }
 
-  private static int number(Object o) {
-    return o instanceof Number n ? n.intValue() : 0;
-  }
+
 }

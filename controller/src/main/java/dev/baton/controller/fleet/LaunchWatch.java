@@ -4,6 +4,7 @@ import dev.baton.common.text.NodeText;
 import dev.baton.controller.attest.BootLog;
 import dev.baton.controller.attest.InstanceDirectory;
 import dev.baton.controller.attest.InstanceFacts;
+import dev.baton.controller.groups.NodeNames;
 import dev.baton.controller.handoff.IntentStore;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;

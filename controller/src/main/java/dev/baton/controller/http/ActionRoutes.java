@@ -1,6 +1,6 @@
 package dev.baton.controller.http;
 
-import dev.baton.controller.actions.GroupActions;
+import dev.baton.controller.groups.GroupActions;
 import dev.baton.controller.bridge.Refusals;
 import dev.baton.controller.handoff.IntentStore;
 import io.vertx.core.Vertx;

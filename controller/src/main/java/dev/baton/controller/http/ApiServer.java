@@ -207,11 +207,11 @@ public final class ApiServer {
     this.member = memberName;
   }
 
-  private dev.baton.controller.actions.GroupActions actions;
+  private dev.baton.controller.groups.GroupActions actions;
   private java.util.function.Consumer<JsonObject> schedules = s -> { };
   private Supplier<JsonArray> scheduleList = JsonArray::new;
 
-  public void actions(dev.baton.controller.actions.GroupActions a) {
+  public void actions(dev.baton.controller.groups.GroupActions a) {
     this.actions = a;
   }
 

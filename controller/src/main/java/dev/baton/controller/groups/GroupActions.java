@@ -1,4 +1,4 @@
-package dev.baton.controller.actions;
+package dev.baton.controller.groups;
 
 import dev.baton.common.bus.Addresses;
 import dev.baton.common.error.BatonException;

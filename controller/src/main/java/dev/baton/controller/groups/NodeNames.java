@@ -1,4 +1,4 @@
-package dev.baton.controller.fleet;
+package dev.baton.controller.groups;
 
 import io.vertx.core.json.JsonObject;
 
