@@ -83,7 +83,7 @@ public final class Reconciler {
           .compose(group -> group.isEmpty() ? Future.<Void>succeededFuture() : cloud.groupInstances(group.get()).compose(list -> {
             List<Future<Void>> done = new ArrayList<>();
             for (var i : list) {
-              if (!"Terminating:Wait".equalsIgnoreCase(i.state())) {
+              if (i.lifecycle() != dev.baton.controller.provider.CloudProvider.Lifecycle.HELD_FOR_CLEANUP) {
                 continue;
               }
               registry.get(i.id()).filter(n -> n.state() != NodeState.TERMINATED).ifPresent(n -> registry.advance(n.id(),

@@ -70,8 +70,7 @@ public final class RollingReplacement {
 
   /** Instances on their way out (not counted, not acted on). */
   public static boolean leaving(CloudProvider.GroupInstance i) {
-    String s = i.state() == null ? "" : i.state().toLowerCase(Locale.ROOT);
-    return s.startsWith("terminat") || s.equals("detaching") || s.equals("detached") || s.startsWith("warmed");
+    return i.lifecycle() != null && i.lifecycle().leaving();
   }
 
   /** Rolls until every instance runs {@code current}. */

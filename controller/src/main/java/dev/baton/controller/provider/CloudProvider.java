@@ -76,10 +76,29 @@ public interface CloudProvider {
   /**
    * One instance of an autoscaling group as the cloud sees it.
    *
-   * @param state the cloud's lifecycle state ({@code InService}, {@code Pending}, {@code Terminating:Wait} ...)
+   * @param state the cloud's own word for its lifecycle state, shown to operators ({@code InService} ...)
+   * @param lifecycle what that state means to Baton (the provider translates its cloud's words)
    * @param templateVersion the launch-template version it was launched from
    */
-  record GroupInstance(String id, String state, String health, String templateVersion, String zone) {}
+  record GroupInstance(String id, String state, Lifecycle lifecycle, String health, String templateVersion, String zone) {}
+
+  /** Where an instance of a group is in its life, in Baton's terms. */
+  enum Lifecycle {
+    /** Launching, or waiting to enter service. */
+    STARTING,
+    /** In service. */
+    IN_SERVICE,
+    /** The group removes it and holds it for the controller (a termination lifecycle hook): clean up, then let go. */
+    HELD_FOR_CLEANUP,
+    /** Leaving the group (terminating, detaching, to a warm pool): not counted, not acted on. */
+    LEAVING,
+    /** Any other state (standby ...). */
+    OTHER;
+
+    public boolean leaving() {
+      return this == LEAVING || this == HELD_FOR_CLEANUP;
+    }
+  }
 
   /** The instances of a group (in no particular order). */
   default Future<List<GroupInstance>> groupInstances(LiveResource group) {

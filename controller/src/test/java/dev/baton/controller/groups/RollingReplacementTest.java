@@ -10,6 +10,7 @@ import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.CallStats;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.CloudProvider;
+import dev.baton.controller.provider.CloudProvider.Lifecycle;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Scope;
 import io.vertx.core.Future;
@@ -52,7 +53,7 @@ class RollingReplacementTest {
     @Override
     public Future<List<GroupInstance>> groupInstances(LiveResource group) {
       List<GroupInstance> out = new ArrayList<>();
-      versionOf.forEach((id, v) -> out.add(new GroupInstance(id, "InService", "Healthy", v, "a")));
+      versionOf.forEach((id, v) -> out.add(new GroupInstance(id, "InService", Lifecycle.IN_SERVICE, "Healthy", v, "a")));
       return Future.succeededFuture(out);
     }
 

@@ -293,8 +293,26 @@ final class AsgKinds {
   /** The group's instances with their lifecycle state, health and launch-template version. */
   List<dev.baton.controller.provider.CloudProvider.GroupInstance> instances(String name) {
     return describe(name).instances().stream().map(i -> new dev.baton.controller.provider.CloudProvider.GroupInstance(
-        i.instanceId(), i.lifecycleStateAsString(), i.healthStatus(),
+        i.instanceId(), i.lifecycleStateAsString(), lifecycle(i.lifecycleStateAsString()), i.healthStatus(),
         i.launchTemplate() == null ? null : i.launchTemplate().version(), i.availabilityZone())).toList();
+  }
+
+  /** EC2 Auto Scaling's lifecycle states in Baton's terms (they stay in this provider). */
+  static dev.baton.controller.provider.CloudProvider.Lifecycle lifecycle(String state) {
+    String s = state == null ? "" : state;
+    if (s.equalsIgnoreCase("Terminating:Wait")) {
+      return dev.baton.controller.provider.CloudProvider.Lifecycle.HELD_FOR_CLEANUP;
+    }
+    if (s.equalsIgnoreCase("InService")) {
+      return dev.baton.controller.provider.CloudProvider.Lifecycle.IN_SERVICE;
+    }
+    if (s.startsWith("Pending")) {
+      return dev.baton.controller.provider.CloudProvider.Lifecycle.STARTING;
+    }
+    if (s.startsWith("Terminating") || s.startsWith("Terminated") || s.startsWith("Detach") || s.startsWith("Warmed")) {
+      return dev.baton.controller.provider.CloudProvider.Lifecycle.LEAVING;
+    }
+    return dev.baton.controller.provider.CloudProvider.Lifecycle.OTHER;
   }
 
   /** The version the group launches from: a number ($Latest and $Default are looked up). */

@@ -9,6 +9,7 @@ import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.CallStats;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.CloudProvider;
+import dev.baton.controller.provider.CloudProvider.Lifecycle;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Scope;
 import dev.baton.controller.provider.Values;
@@ -440,9 +441,12 @@ public final class LocalCloudProvider implements CloudProvider {
       List<GroupInstance> out = new ArrayList<>();
       for (LiveResource l : list(ResourceKind.INSTANCE)) {
         if (group.uuid().equals(l.tags().get(GROUP))) {
-          String state = TERMINATING_WAIT.equals(recordedState(l.id().id())) ? "Terminating:Wait"
-              : "running".equals(l.state()) ? "InService" : l.state();
-          out.add(new GroupInstance(l.id().id(), state, "running".equals(l.state()) ? "Healthy" : "Unhealthy",
+          boolean held = TERMINATING_WAIT.equals(recordedState(l.id().id()));
+          // the local cloud speaks as EC2 Auto Scaling does, to the operator; in Baton's terms to the controller
+          String state = held ? "Terminating:Wait" : "running".equals(l.state()) ? "InService" : l.state();
+          Lifecycle lifecycle = held ? Lifecycle.HELD_FOR_CLEANUP : "running".equals(l.state()) ? Lifecycle.IN_SERVICE
+              : String.valueOf(l.state()).startsWith("terminat") ? Lifecycle.LEAVING : Lifecycle.OTHER;
+          out.add(new GroupInstance(l.id().id(), state, lifecycle, "running".equals(l.state()) ? "Healthy" : "Unhealthy",
               l.tags().getOrDefault(TEMPLATE_VERSION, "1"), null));
         }
       }
