@@ -32,6 +32,11 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
   public record Token(String hash, String platform, String customer, String env, String name, String uuid,
       String instanceId, Instant expires, Instant usedAt, boolean group) {
 
+    /** The platform's environment the token joins a node to. */
+    public dev.baton.controller.provider.Scope scope() {
+      return new dev.baton.controller.provider.Scope(platform, customer, env);
+    }
+
     JsonObject toJson() {
       return new JsonObject().put("hash", hash).put("platform", platform).put("customer", customer).put("env", env)
           .put("name", name).put("uuid", uuid).put("instance_id", instanceId).put("expires", expires.toString())

@@ -165,7 +165,7 @@ public final class LaunchWatch {
   }
 
   private Optional<JsonObject> cloudOf(NodeRecord n) {
-    return intents.get(IntentStore.key(n.customer(), n.platform(), n.env(), n.uuid())).map(i -> i.getJsonObject("cloud"));
+    return intents.get(IntentStore.key(n.scope(), n.uuid())).map(i -> i.getJsonObject("cloud"));
   }
 
   private static Instant launchedAt(NodeRecord n) {

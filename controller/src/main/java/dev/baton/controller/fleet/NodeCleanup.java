@@ -76,13 +76,13 @@ public final class NodeCleanup {
 
   /** Writes (a READY node) or removes (a TERMINATED one) the node's A record: its certname to its private address. */
   private Future<Void> record(NodeRecord n, boolean write) {
-    Optional<JsonObject> intent = intents.get(IntentStore.key(n.customer(), n.platform(), n.env(), n.uuid()));
+    Optional<JsonObject> intent = intents.get(IntentStore.key(n.scope(), n.uuid()));
     if (intent.isEmpty() || intent.get().getString("dns_zone") == null
         || !"autoscaling_group".equals(intent.get().getString("kind"))) {
       return Future.succeededFuture();
     }
     String zone = intent.get().getString("dns_zone");
-    Scope scope = new Scope(n.platform(), n.customer(), n.env());
+    Scope scope = n.scope();
     JsonObject cloudJson = intent.get().getJsonObject("cloud");
     var cloud = clouds.of(cloudJson);
     Future<Void> work;

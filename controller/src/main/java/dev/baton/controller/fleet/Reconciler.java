@@ -76,8 +76,7 @@ public final class Reconciler {
       if (!"autoscaling_group".equals(intent.getString("kind")) || !intent.getBoolean("lifecycle_hook", false)) {
         return;
       }
-      String[] scope = IntentStore.scopeOf(key);
-      Scope s = new Scope(scope[1], scope[0], scope[2]);
+      Scope s = Scope.ofKey(key);
       var cloud = clouds.of(intent.getJsonObject("cloud"));
       all.add(cloud.findOne(ResourceKind.AUTOSCALING_GROUP, s, intent.getString("uuid"))
           .compose(group -> group.isEmpty() ? Future.<Void>succeededFuture() : cloud.groupInstances(group.get()).compose(list -> {

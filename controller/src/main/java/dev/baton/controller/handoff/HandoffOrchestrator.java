@@ -80,7 +80,7 @@ public final class HandoffOrchestrator {
     if (r == null || r.state().terminal() || !running.add(id)) {
       return;
     }
-    JsonObject intent = intents.get(IntentStore.key(r.customer(), r.platform(), r.env(), r.uuid()))
+    JsonObject intent = intents.get(IntentStore.key(r.scope(), r.uuid()))
         .orElse(new JsonObject().put("handoff", new JsonObject().put("config_management", "none")));
     String kind = intent.getJsonObject("handoff", new JsonObject()).getString("config_management", "none");
     ConfigManagement cm = kinds.get(kind);

@@ -17,14 +17,13 @@ public final class IntentStore extends dev.baton.controller.cluster.StampedJsonM
     super(file, "intents", "key", "intent", false);
   }
 
-  public static String key(String customer, String platform, String env, String uuid) {
-    return customer + "/" + platform + "/" + (env == null ? "-" : env) + "/" + uuid;
+  /** The key of the node {@code uuid} of a platform's environment: {@code customer/platform/env/uuid}. */
+  public static String key(dev.baton.controller.provider.Scope scope, String uuid) {
+    return scope.key() + "/" + uuid;
   }
 
-  /** The scope of a key: customer, platform, environment (null when none). */
-  public static String[] scopeOf(String key) {
-    String[] p = key.split("/", 4);
-    return new String[] {p[0], p[1], "-".equals(p[2]) ? null : p[2]};
+  public static String key(String customer, String platform, String env, String uuid) {
+    return key(new dev.baton.controller.provider.Scope(platform, customer, env), uuid);
   }
 
   /** @param intent {@code {name, kind, handoff: {...}}}: replaces what was there */

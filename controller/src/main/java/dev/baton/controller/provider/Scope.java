@@ -27,6 +27,20 @@ public record Scope(String platform, String customer, String env) {
         && java.util.Objects.equals(env, liveTags.get("baton:env"));
   }
 
+  /**
+   * The scope as one key, {@code customer/platform/env} ({@code -} without an environment): how the
+   * controller's stores (intents, schedules, locks) name a platform's environment.
+   */
+  public String key() {
+    return customer + "/" + platform + "/" + (env == null ? "-" : env);
+  }
+
+  /** The scope a {@link #key()} (or a longer key that starts with one) names. */
+  public static Scope ofKey(String key) {
+    String[] p = key.split("/", 4);
+    return new Scope(p[1], p[0], "-".equals(p[2]) ? null : p[2]);
+  }
+
   @Override
   public String toString() {
     return env == null ? platform : platform + "/" + env;

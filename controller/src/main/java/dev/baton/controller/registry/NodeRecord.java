@@ -19,6 +19,11 @@ import java.util.List;
 public record NodeRecord(String id, String name, String uuid, String platform, String customer, String env,
     NodeState state, String reason, List<Phase> timeline, String keyFingerprint, Instant updated, String identitySerial) {
 
+  /** The platform's environment the node belongs to. */
+  public dev.baton.controller.provider.Scope scope() {
+    return new dev.baton.controller.provider.Scope(platform, customer, env);
+  }
+
   public NodeRecord(String id, String name, String uuid, String platform, String customer, String env, NodeState state,
       String reason, List<Phase> timeline, String keyFingerprint, Instant updated) {
     this(id, name, uuid, platform, customer, env, state, reason, timeline, keyFingerprint, updated, null);

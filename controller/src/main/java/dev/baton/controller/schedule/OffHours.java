@@ -66,7 +66,7 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
   }
 
   static String key(String customer, String platform, String env) {
-    return customer + "/" + platform + "/" + (env == null ? "-" : env);
+    return new Scope(platform, customer, env).key();
   }
 
   /**

@@ -33,7 +33,7 @@ public final class ClusterLeases implements PlatformLock.ClusterLock {
     if (found.isEmpty() || found.get().health().getJsonObject("cluster") == null) {
       return null;
     }
-    String key = scope.customer() + "/" + scope.platform() + "/" + (scope.env() == null ? "-" : scope.env());
+    String key = scope.key();
     var answer = found.get().exchange("/api/v1/locks", new JsonObject().put("scope", key).put("holder", me)
         .put("ttl_seconds", 30));
     if (answer.getKey() == 409) {

@@ -220,8 +220,7 @@ public final class ControllerServer {
               token -> clouds.aws(Clouds.cloudOf(intents, token.customer(), token.platform(),
                   token.env(), token.uuid())).orElse(noAws),
               Instant::now)), ca, registry, refusals, n -> handoff.listen(n.id()));
-      registrar.groupNames((token, instance) -> intents.get(IntentStore.key(token.customer(), token.platform(), token.env(),
-          token.uuid())).map(i -> NodeNames.ofGroupNode(i, token.platform(), token.env(), instance)).orElse(token.name() + "-" + instance));
+      registrar.groupNames((token, instance) -> intents.get(IntentStore.key(token.scope(), token.uuid())).map(i -> NodeNames.ofGroupNode(i, token.platform(), token.env(), instance)).orElse(token.name() + "-" + instance));
       KeyPair serverKey = Keys.ec();
       Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
       try {
@@ -342,7 +341,7 @@ public final class ControllerServer {
    * and region, as {@code provision} described its cloud.
    */
   private static AwsIdentityVerifier.Policy awsPolicy(IntentStore intents, TokenStore.Token t) {
-    JsonObject cloud = intents.get(IntentStore.key(t.customer(), t.platform(), t.env(), t.uuid()))
+    JsonObject cloud = intents.get(IntentStore.key(t.scope(), t.uuid()))
         .map(i -> i.getJsonObject("cloud")).orElse(null);
     if (cloud == null) {
       return AwsIdentityVerifier.Policy.of(Set.of(), null);
