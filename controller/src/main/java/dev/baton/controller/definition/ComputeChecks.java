@@ -1,39 +1,22 @@
 package dev.baton.controller.definition;
 
-import dev.baton.common.error.Diagnostics;
-import dev.baton.common.error.Pos;
 import dev.baton.controller.definition.model.AttachmentSpec;
 import dev.baton.controller.definition.model.AutoscalingGroupSpec;
 import dev.baton.controller.definition.model.ConfigManagementKind;
-import dev.baton.controller.definition.model.DnsRecordSpec;
-import dev.baton.controller.definition.model.DnsType;
 import dev.baton.controller.definition.model.HandoffSpec;
-import dev.baton.controller.definition.model.IamPolicySpec;
-import dev.baton.controller.definition.model.IamRoleSpec;
 import dev.baton.controller.definition.model.ImageFamily;
 import dev.baton.controller.definition.model.MachineImage;
 import dev.baton.controller.definition.model.InstanceSpec;
-import dev.baton.controller.definition.model.PlatformSpec;
-import dev.baton.controller.definition.model.Protocol;
 import dev.baton.controller.definition.model.ProviderKind;
 import dev.baton.controller.definition.model.ResourceKind;
-import dev.baton.controller.definition.model.RuleSpec;
-import dev.baton.controller.definition.model.SecurityGroupSpec;
-import dev.baton.controller.definition.model.StatementSpec;
 import dev.baton.controller.definition.model.SubnetSpec;
 import dev.baton.controller.definition.model.VolumeSpec;
 import dev.baton.controller.definition.model.VolumeType;
-import dev.baton.controller.definition.model.VpcSpec;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The rules of the compute kinds, across resources: volumes and their attachments, instances

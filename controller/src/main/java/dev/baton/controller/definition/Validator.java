@@ -2,27 +2,14 @@ package dev.baton.controller.definition;
 
 import dev.baton.common.error.Diagnostics;
 import dev.baton.common.error.Pos;
-import dev.baton.controller.definition.model.AttachmentSpec;
-import dev.baton.controller.definition.model.AutoscalingGroupSpec;
-import dev.baton.controller.definition.model.ConfigManagementKind;
 import dev.baton.controller.definition.model.DnsRecordSpec;
-import dev.baton.controller.definition.model.DnsType;
-import dev.baton.controller.definition.model.HandoffSpec;
-import dev.baton.controller.definition.model.IamPolicySpec;
-import dev.baton.controller.definition.model.IamRoleSpec;
-import dev.baton.controller.definition.model.ImageFamily;
-import dev.baton.controller.definition.model.MachineImage;
-import dev.baton.controller.definition.model.InstanceSpec;
 import dev.baton.controller.definition.model.PlatformSpec;
 import dev.baton.controller.definition.model.Protocol;
 import dev.baton.controller.definition.model.ProviderKind;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.definition.model.RuleSpec;
 import dev.baton.controller.definition.model.SecurityGroupSpec;
-import dev.baton.controller.definition.model.StatementSpec;
 import dev.baton.controller.definition.model.SubnetSpec;
-import dev.baton.controller.definition.model.VolumeSpec;
-import dev.baton.controller.definition.model.VolumeType;
 import dev.baton.controller.definition.model.VpcSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,9 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -44,7 +29,7 @@ final class Validator {
   static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]*)}");
   static final Set<String> CERTNAME_PLACEHOLDERS = Set.of("role", "cluster", "instance_id", "domain",
       "platform", "env");
-  private static final Pattern ACTION = Pattern.compile("^(\\*|[a-z0-9-]+:[A-Za-z0-9*]+)$");
+  static final Pattern ACTION = Pattern.compile("^(\\*|[a-z0-9-]+:[A-Za-z0-9*]+)$");
   private static final Pattern LOCAL_REGION = Pattern.compile("^local(-[a-z0-9]+)*$");
 
   final Platform platform;
@@ -75,9 +60,10 @@ final class Validator {
     ComputeChecks compute = new ComputeChecks(this);
     compute.checkVolumes();
     compute.checkInstances();
-    checkDnsRecords();
+    DnsAndIamChecks dnsAndIam = new DnsAndIamChecks(this);
+    dnsAndIam.checkDnsRecords();
     compute.checkAutoscalingGroups();
-    checkIam();
+    dnsAndIam.checkIam();
   }
 
   // ---------------------------------------------------------------- platform
@@ -378,53 +364,6 @@ final class Validator {
     }
   }
 
-  private void checkDnsRecords() {
-    Map<String, Resource> seen = new HashMap<>();
-    for (Resource r : platform.ofKind(ResourceKind.DNS_RECORD)) {
-      DnsRecordSpec d = r.spec(DnsRecordSpec.class);
-      int sources = (d.values().isEmpty() ? 0 : 1) + (d.instance() == null ? 0 : 1) + (d.elasticIp() == null ? 0 : 1);
-      if (sources != 1) {
-        error(r.pos(sources == 0 ? "" : "values"), "a dns_record takes its value from exactly one of \"values\","
-            + " \"instance\" or \"elastic_ip\"" + (sources == 0 ? "; none is given" : "; several are given"));
-      }
-      DnsType type = d.type();
-      if ((d.instance() != null || d.elasticIp() != null) && type != DnsType.A) {
-        error(r.pos("type"), "a record that takes an instance's or elastic IP's address must be of type A, not " + type);
-      }
-      if (d.record() != null && !d.record().equals("@")) {
-        String problem = Net.dnsNameProblem(d.record());
-        if (problem != null) {
-          error(r.pos("record"), "\"record\": " + problem);
-        } else if (d.zone() != null && d.record().endsWith(".")
-            && !(d.record().equals(fq(d.zone())) || d.record().endsWith("." + fq(d.zone())))) {
-          error(r.pos("record"), "\"" + d.record() + "\" is not inside the zone " + d.zone());
-        }
-      }
-      for (int i = 0; i < d.values().size(); i++) {
-        String v = d.values().get(i);
-        Pos pos = r.pos("values[" + i + "]");
-        if (type == DnsType.A && Net.parseIpv4(v) < 0) {
-          error(pos, "an A record holds IPv4 addresses; \"" + v + "\" is not one");
-        } else if (type == DnsType.AAAA && !v.contains(":")) {
-          error(pos, "an AAAA record holds IPv6 addresses; \"" + v + "\" is not one");
-        } else if (type == DnsType.CNAME && Net.dnsNameProblem(v) != null) {
-          error(pos, "a CNAME points at a DNS name: " + Net.dnsNameProblem(v));
-        }
-      }
-      if (type == DnsType.CNAME && d.values().size() > 1) {
-        error(r.pos("values[1]"), "a CNAME record has exactly one value");
-      }
-      if (d.zone() != null && d.record() != null && type != null) {
-        String key = fqName(d) + " " + type;
-        Resource other = seen.putIfAbsent(key, r);
-        if (other != null) {
-          error(r.pos("record"), "record " + fqName(d) + " " + type + " is also defined by dns_record \"" + other.name()
-              + "\"; merge their values into one");
-        }
-      }
-    }
-  }
-
   static String fq(String name) {
     return name.endsWith(".") ? name : name + ".";
   }
@@ -437,30 +376,6 @@ final class Validator {
   }
 
   // ---------------------------------------------------------------- autoscaling
-
-  private void checkIam() {
-    for (Resource r : platform.ofKind(ResourceKind.IAM_POLICY)) {
-      IamPolicySpec p = r.spec(IamPolicySpec.class);
-      if (p.statements() != null && p.statements().isEmpty() && r.positions().has("statements")) {
-        error(r.pos("statements"), "a policy needs at least one statement");
-      }
-      List<StatementSpec> statements = Objects.requireNonNullElse(p.statements(), List.of());
-      for (int i = 0; i < statements.size(); i++) {
-        List<String> actions = statements.get(i).actions();
-        for (int k = 0; actions != null && k < actions.size(); k++) {
-          if (!ACTION.matcher(actions.get(k)).matches()) {
-            error(r.pos("statements[" + i + "].actions[" + k + "]"), "\"" + actions.get(k) + "\" is not an action;"
-                + " write SERVICE:ACTION such as ec2:DescribeInstances (wildcards allowed)");
-          }
-        }
-      }
-    }
-    for (Resource r : platform.ofKind(ResourceKind.IAM_ROLE)) {
-      if (r.spec(IamRoleSpec.class).trustedServices().isEmpty()) {
-        error(r.pos("trusted_services"), "a role needs at least one trusted service, such as ec2.amazonaws.com");
-      }
-    }
-  }
 
   // ----------------------------------------------------------------
 
