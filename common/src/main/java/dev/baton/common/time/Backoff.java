@@ -26,7 +26,9 @@ public record Backoff(long baseMillis, long maxMillis, long floorMillis, boolean
 
   /** The ceiling before retry {@code n}. */
   public long ceiling(int n) {
-    return Math.min(maxMillis, baseMillis * (1L << Math.min(Math.max(n, 0), 30)));
+    int k = Math.max(n, 0);
+    // saturates at max: base * 2^k never overflows into a negative (and so tiny) delay
+    return k >= 62 || baseMillis > (maxMillis >> k) ? maxMillis : Math.min(maxMillis, baseMillis << k);
   }
 
   /** The delay before retry {@code n}; {@code random} gives values in [0, 1). */

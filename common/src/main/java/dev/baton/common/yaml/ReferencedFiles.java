@@ -31,17 +31,29 @@ public final class ReferencedFiles {
    */
   public static Path resolve(Path file, String key, String value, Path home) {
     Path written = Path.of(value);
-    if (written.isAbsolute()) {
-      return written.normalize();
-    }
-    Path dir = file.toAbsolutePath().normalize().getParent();
     Path homeDir = home.toAbsolutePath().normalize();
-    Path root = dir.startsWith(homeDir) ? homeDir : dir;
-    Path resolved = dir.resolve(written).normalize();
-    if (!resolved.startsWith(root)) {
-      throw new IllegalArgumentException(key + " \"" + value + "\" leads out of " + root
-          + "; keep the file under " + root + " or write its absolute path");
+    Path resolved;
+    if (written.isAbsolute()) {
+      resolved = written.normalize();
+    } else {
+      Path dir = file.toAbsolutePath().normalize().getParent();
+      Path root = dir.startsWith(homeDir) ? homeDir : dir;
+      resolved = dir.resolve(written).normalize();
+      if (!resolved.startsWith(root)) {
+        throw new IllegalArgumentException(key + " \"" + value + "\" leads out of " + root
+            + "; keep the file under " + root + " or write its absolute path");
+      }
+    }
+    for (String own : OWN_SECRETS) {
+      if (resolved.startsWith(homeDir.resolve(own))) {
+        throw new IllegalArgumentException(key + " \"" + value + "\" names the controller's own " + own
+            + ", which no configuration file may read (a hook would send it elsewhere)");
+      }
     }
     return resolved;
   }
+
+  /** What a configuration file may never point at: the controller's keys, tokens and operator token. */
+  private static final java.util.List<String> OWN_SECRETS = java.util.List.of("controller/ca", "controller/puppet-ca",
+      "controller/operator-token", "controller/tokens.json", "controller/tokens.json.log", "controller/handoffs.json");
 }

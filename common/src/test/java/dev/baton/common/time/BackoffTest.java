@@ -14,6 +14,8 @@ class BackoffTest {
     assertEquals(16_000, b.ceiling(6));
     assertEquals(20_000, b.ceiling(7));
     assertEquals(20_000, b.ceiling(500), "no overflow however many retries");
+    assertEquals(Long.MAX_VALUE / 2, new Backoff(Long.MAX_VALUE / 4, Long.MAX_VALUE / 2, 0, true).ceiling(40),
+        "a huge base saturates at the maximum, never wraps");
   }
 
   @Test

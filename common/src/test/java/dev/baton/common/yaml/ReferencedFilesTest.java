@@ -36,6 +36,18 @@ class ReferencedFilesTest {
   }
 
   @Test
+  void noConfigurationReadsTheControllersOwnKeys() {
+    IllegalArgumentException key = assertThrows(IllegalArgumentException.class,
+        () -> ReferencedFiles.resolve(inHome, "password_file", "ca/ca.key", home));
+    assertEquals("password_file \"ca/ca.key\" names the controller's own controller/ca, which no configuration file"
+        + " may read (a hook would send it elsewhere)", key.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> ReferencedFiles.resolve(inHome, "secret_file", "/srv/baton/controller/operator-token", home));
+    assertThrows(IllegalArgumentException.class,
+        () -> ReferencedFiles.resolve(inHome, "url_file", "../controller/./puppet-ca/ca_key.pem", home));
+  }
+
+  @Test
   void anAbsolutePathIsTheOperatorsChoice() {
     assertEquals(Path.of("/etc/baton/slack-url"), ReferencedFiles.resolve(inHome, "url_file", "/etc/baton/./slack-url", home));
   }

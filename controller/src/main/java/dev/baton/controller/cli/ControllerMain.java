@@ -66,6 +66,10 @@ public final class ControllerMain implements Runnable {
     cli.setParameterExceptionHandler((ex, a) -> {
       String option = UsageErrors.unknownOption(ex);
       err.println("controller: " + (option != null ? option : ex.getMessage()));
+      if (UsageErrors.wantsJson(args)) {
+        out.println(new io.vertx.core.json.JsonObject().put("error", new io.vertx.core.json.JsonObject()
+            .put("message", option != null ? option : ex.getMessage()).put("code", "USAGE")).encodePrettily());
+      }
       if (option == null) {
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err); // a mistyped subcommand
       }

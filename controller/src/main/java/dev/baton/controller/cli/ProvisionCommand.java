@@ -70,7 +70,14 @@ final class ProvisionCommand extends PlatformCommand {
       Plan plan = await(new Planner(provider, retry(vertx)).plan(platform));
       if (!plan.notChecked().isEmpty()) {
         // what could not be read may exist: creating it could make a second one
-        new PlanPrinter(plan).printPlan(t(), plan, "Provisioning");
+        if (output == OutputFormat.JSON) {
+          t().out().println(JsonErrors.of(new dev.baton.common.error.BatonException(
+              dev.baton.common.error.ErrorCode.PERMISSION_DENIED, plan.notChecked().size() + " resources of the"
+              + " definitions could not be read from the cloud (" + String.join(", ", plan.unchecked().keySet().stream()
+              .map(k -> k.yaml()).toList()) + "); nothing was changed")).encodePrettily());
+        } else {
+          new PlanPrinter(plan).printPlan(t(), plan, "Provisioning");
+        }
         t().err().println("provision: " + t().red("error") + ": " + plan.notChecked().size() + " resource"
             + (plan.notChecked().size() == 1 ? "" : "s") + " of the definitions could not be read from the cloud ("
             + String.join(", ", plan.unchecked().keySet().stream().map(k -> k.yaml()).toList()) + "); give the"
@@ -94,7 +101,9 @@ final class ProvisionCommand extends PlatformCommand {
     }
     if (code != ExitCodes.OK || !willWait) {
       if (willWait && output == OutputFormat.JSON) {
-        t().out().println(jsonResult.encodePrettily());
+        t().out().println(jsonResult != null ? jsonResult.encodePrettily() : JsonErrors.of(new dev.baton.common.error
+            .BatonException(dev.baton.common.error.ErrorCode.FAILED_PRECONDITION, "not confirmed; nothing was changed"))
+            .encodePrettily());
       }
       return code;
     }

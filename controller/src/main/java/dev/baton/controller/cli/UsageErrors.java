@@ -38,6 +38,17 @@ final class UsageErrors {
     return out.toString();
   }
 
+  /** Whether the command line asked for {@code --output json} (it may not have parsed). */
+  static boolean wantsJson(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--output=json") || args[i].equals("--output") && i + 1 < args.length
+          && args[i + 1].equals("json")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The option closest to {@code typed} (long options for a long one, short for a short), or null. */
   static String nearest(String typed, List<String> names) {
     return dev.baton.controller.definition.Suggest.closest(typed, names.stream()

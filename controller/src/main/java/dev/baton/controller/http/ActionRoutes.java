@@ -28,7 +28,12 @@ final class ActionRoutes {
   void run(RoutingContext ctx) {
     GroupActions.Request req;
     try {
-      req = GroupActions.Request.fromJson(ctx.body().asJsonObject());
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) {
+        ApiServer.error(ctx, 400, "expected {customer, platform, env, group, action: {name, type, command}, batch_size}");
+        return;
+      }
+      req = GroupActions.Request.fromJson(body);
     } catch (RuntimeException e) {
       ApiServer.error(ctx, 400, e.getMessage());
       return;

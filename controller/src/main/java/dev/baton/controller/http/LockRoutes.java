@@ -31,7 +31,8 @@ final class LockRoutes {
       ApiServer.error(ctx, 400, "expected {scope, holder: {...}, ttl_seconds}");
       return;
     }
-    long ttl = Math.max(5, b.getLong("ttl_seconds", 30L)) * 1000;
+    // 5 s to 5 min: a lease always expires (Hazelcast takes a TTL of 0 or less as "never")
+    long ttl = Math.min(300, Math.max(5, b.getLong("ttl_seconds", 30L))) * 1000;
     String lease = java.util.UUID.randomUUID().toString();
     JsonObject value = new JsonObject().put("lease", lease).put("holder", b.getJsonObject("holder").copy()
         .put("member", member.get())).put("ttl", ttl);

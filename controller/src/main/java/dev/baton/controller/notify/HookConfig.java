@@ -87,12 +87,12 @@ public final class HookConfig {
     Set<String> names = new HashSet<>();
     YNode list = root.get("hooks");
     if (list != null && !(list instanceof YNode.YSeq) && !(list instanceof YNode.YScalar sc && sc.isNull())) {
-      diags.error(list.pos(), "\"hooks\" must be a list, not " + list.describe());
+      diags.error(list.pos(), "\"hooks\" must be a list, not " + shape(list));
     } else if (list instanceof YNode.YSeq seq) {
       for (int i = 0; i < seq.items().size(); i++) {
         YNode item = seq.items().get(i);
         if (!(item instanceof YNode.YMap h)) {
-          diags.error(item.pos(), "a hook is a mapping (name, type, events ...), not " + item.describe());
+          diags.error(item.pos(), "a hook is a mapping (name, type, events ...), not " + shape(item));
           continue;
         }
         Hook hook = hook(file, h, i, names, env, diags);
@@ -107,7 +107,7 @@ public final class HookConfig {
       return new Config(List.copyOf(hooks), d);
     }
     if (!(r instanceof YNode.YMap rm)) {
-      diags.error(r.pos(), "\"retry\" is a mapping (max_attempts, base_seconds, max_seconds), not " + r.describe());
+      diags.error(r.pos(), "\"retry\" is a mapping (max_attempts, base_seconds, max_seconds), not " + shape(r));
       return null;
     }
     return new Config(List.copyOf(hooks), new Retry(number(rm, "max_attempts", d.maxAttempts(), diags),
@@ -124,6 +124,11 @@ public final class HookConfig {
     }
     diags.error(n.pos(), "\"" + key + "\" must be a whole number of at least 1, not " + n.describe());
     return dflt;
+  }
+
+  /** What a misplaced value is, without its text (a hook's value may be its secret URL). */
+  private static String shape(YNode n) {
+    return n instanceof YNode.YScalar sc ? (sc.isNull() ? "an empty value" : "a text") : n.describe();
   }
 
   /** One hook, or null after its problems went to {@code diags}. */

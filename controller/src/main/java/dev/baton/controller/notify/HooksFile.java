@@ -10,8 +10,9 @@ import java.util.logging.Logger;
 
 /**
  * {@code hooks.yaml} as a running controller uses it: read at start (a file with errors stops the
- * start), then re-read whenever it changes, as {@code puppet-masters.yaml} is. A changed file with
- * errors is not used: the hooks in use stay as they were, and every error is logged at its line.
+ * start), then re-read whenever it changes, as {@code puppet-masters.yaml} is, once two checks in a
+ * row see the same file (a write caught half-done is never read). A changed file with errors is
+ * not used: the hooks in use stay as they were, and every error is logged at its line.
  */
 public final class HooksFile {
   private static final Logger LOG = Logger.getLogger("baton.notify");
@@ -20,6 +21,7 @@ public final class HooksFile {
   private volatile HookConfig.Config current;
   private volatile Consumer<HookConfig.Config> onChange = c -> { };
   private String seen;
+  private String settling;
 
   /** @throws BatonException listing every error of the file, each with its line */
   public HooksFile(Path file, Function<String, String> env) {
@@ -42,6 +44,11 @@ public final class HooksFile {
   public synchronized boolean check() {
     String now = stamp();
     if (now.equals(seen)) {
+      return false;
+    }
+    if (!now.equals(settling)) {
+      // a file is used once two checks see it the same: an editor's write caught half-done is not read
+      settling = now;
       return false;
     }
     seen = now;

@@ -157,11 +157,14 @@ public final class Outbox {
   private Future<Void> attempt(JsonObject d) {
     Hook h = hooks.get(d.getString("hook"));
     String id = d.getString("id");
+    Future<Void> delivery;
     if (h == null) {
-      return finish(d, "the hook " + d.getString("hook") + " is no longer configured");
+      // a hooks.yaml caught mid-edit has no hooks for a moment: retried like a failed delivery, not dropped
+      delivery = Future.failedFuture("the hook " + d.getString("hook") + " is not configured (hooks.yaml)");
+    } else {
+      delivery = notifiers.get(h.type()).deliver(Event.fromJson(d.getJsonObject("event")), h);
     }
-    Event e = Event.fromJson(d.getJsonObject("event"));
-    return notifiers.get(h.type()).deliver(e, h).transform(ar -> {
+    return delivery.transform(ar -> {
       if (ar.succeeded()) {
         // counted once the disk agrees: the delivery file is gone
         return vertx.executeBlocking(() -> {
@@ -179,11 +182,12 @@ public final class Outbox {
       if (attempts >= retry.maxAttempts()) {
         return finish(d.put("attempts", attempts).put("last_error", why), why);
       }
-      long delay = Math.max(50, dev.baton.common.time.Backoff.jittered(retry.baseSeconds() * 1000,
-          Math.max(retry.baseSeconds(), retry.maxSeconds()) * 1000).delay(attempts - 1, random::nextDouble));
+      long max = retry.maxSeconds() * 1000;
+      long delay = Math.max(50, dev.baton.common.time.Backoff.jittered(Math.min(retry.baseSeconds() * 1000, max), max)
+          .delay(attempts - 1, random::nextDouble));
       JsonObject next = d.copy().put("attempts", attempts).put("due", clock.get().toEpochMilli() + delay)
           .put("last_error", why);
-      LOG.info(() -> "delivery " + id + " to hook " + h.name() + " failed (attempt " + attempts + "): " + why);
+      LOG.info(() -> "delivery " + id + " to hook " + d.getString("hook") + " failed (attempt " + attempts + "): " + why);
       return vertx.executeBlocking(() -> {
         AtomicFiles.write(dir.resolve(id + ".json"), next.encode(), false);
         pending.put(id, next);

@@ -128,15 +128,27 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
         return Future.succeededFuture();
       }
       running = true;
-      for (JsonObject e : entries.values()) {
-        String action = due(e, now);
-        if (action != null) {
-          due.add(e.copy().put("action", action));
-        } else {
-          e.put("checked", now.toString());
+      try {
+        for (JsonObject e : entries.values()) {
+          String action = due(e, now);
+          if (action != null) {
+            due.add(e.copy().put("action", action));
+          } else {
+            e.put("checked", now.toString());
+            if (e.getString("error") != null && !e.getBoolean("remove", false)) {
+              // a failed step the window no longer wants (the next time came): forgotten, not retried
+              e.remove("error");
+              e.remove("pending");
+              e.remove("failed_since");
+            }
+          }
         }
+        save();
+      } catch (RuntimeException ex) {
+        running = false; // a check that cannot write (disk full) must not stop every later check
+        LOG.warning(() -> "off-hours check failed: " + ex.getMessage());
+        return Future.failedFuture(ex);
       }
-      save();
     }
     Future<Void> chain = Future.succeededFuture();
     for (JsonObject e : due) {
@@ -164,7 +176,12 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
         ? "start" : null;
     String phase = e.getString("phase", "on");
     if (action == null && e.getString("error") != null) {
-      action = e.getString("pending"); // retry what failed
+      // retry what failed, while the window still wants it: a stop that failed is not retried by day
+      boolean off = OffWindow.isOff(s.getString("stop"), s.getString("start"), s.getString("time_zone"), now);
+      String pending = e.getString("pending");
+      if ("stop".equals(pending) == off) {
+        action = pending;
+      }
     }
     if ("stop".equals(action) && "off".equals(phase) || "start".equals(action) && "on".equals(phase)) {
       return null; // already so

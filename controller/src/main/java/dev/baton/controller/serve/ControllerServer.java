@@ -181,7 +181,6 @@ public final class ControllerServer {
       outbox = new Outbox(vertx, home.dir().resolve("outbox"), hookConfig.hooks(),
           Outbox.standardNotifiers(vertx), hookConfig.retry(), Instant::now);
       hooksFile.onChange(outbox::reconfigure);
-      registry.listenLocal(this::nodeEvent);
       handoffs = new HandoffStore(home.handoffs());
       puppet = new PuppetManagement(puppetMasters, handoffs, embeddedPuppetCa);
       puppet.publishCrls(false);
@@ -195,6 +194,7 @@ public final class ControllerServer {
       cleanup = new NodeCleanup(vertx, ca, registry, intents, clouds, puppet);
       var launches = new LaunchWatch(registry, intents, clouds::directory, Instant::now,
           Duration.ofSeconds(dev.baton.common.settings.Settings.REGISTRATION_DEADLINE_SECONDS.get()));
+      registry.listenLocal(this::nodeEvent); // once what it calls (clean-up, outbox) exists
       reconciler = new Reconciler(registry, intents, clouds, cleanup, launches, this::leader);
       long reconcileEvery = dev.baton.common.settings.Settings.RECONCILE_INTERVAL_MS.get();
       // the first soon after start: what happened while no controller ran (instances destroyed, scaled in)

@@ -52,6 +52,10 @@ class ControllerCliTest {
         + " --output?"));
     assertEquals("controller: unknown option '--zzzzzz'\nRun 'controller plan --help' for usage.\n",
         CliRun.of("plan", "--zzzzzz", "x").err());
+    CliRun json = CliRun.of("plan", "--output", "json", "--evn", "dev", "x");
+    assertEquals(ExitCodes.USAGE, json.exitCode());
+    assertEquals("unknown option '--evn'; did you mean --env?", new io.vertx.core.json.JsonObject(json.out())
+        .getJsonObject("error").getString("message"), "with --output json a usage error is JSON too");
   }
 
   @Test

@@ -236,6 +236,25 @@ class NotificationsIT {
   }
 
   @Test
+  void aHookMissingForAMomentKeepsItsDeliveries() throws Exception {
+    int closed = freePort(); // nothing listens: the first attempts fail
+    Outbox o = outbox(dir, webhook("http://127.0.0.1:" + closed + "/hook"), 1000);
+    HookConfig.Retry fast = new HookConfig.Retry(1000, 0, 1);
+    Event e = ready();
+    await(o.enqueue(e));
+    waitFor(() -> o.failedAttempts() >= 1);
+    o.reconfigure(new HookConfig.Config(List.of(), fast)); // hooks.yaml caught mid-edit: no hooks at all
+    long before = o.failedAttempts();
+    waitFor(() -> o.failedAttempts() >= before + 2);
+    assertEquals(0, o.dead(), "not dead-lettered while its hook is away");
+    List<Received> got = new CopyOnWriteArrayList<>();
+    HttpServer server = receiver(0, 0, got);
+    o.reconfigure(new HookConfig.Config(List.of(webhook("http://127.0.0.1:" + server.actualPort() + "/hook")), fast));
+    waitFor(() -> o.delivered() == 1);
+    assertEquals(e.id(), got.get(0).delivery());
+  }
+
+  @Test
   void aDeliveryThatKeepsFailingGoesToTheDeadLetterLog() throws Exception {
     List<Received> got = new CopyOnWriteArrayList<>();
     HttpServer server = receiver(0, 1000, got);

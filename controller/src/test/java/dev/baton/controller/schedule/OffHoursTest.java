@@ -313,6 +313,27 @@ class OffHoursTest {
     assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
   }
 
+  @Test
+  void aStopThatFailedIsNotRetriedOnceTheEnvironmentShouldRunAgain() {
+    provision(MONDAY_NOON);
+    OffHours off = offHours();
+    off.register(registration(), MONDAY_NOON);
+    clouds = c -> {
+      throw new IllegalStateException("the cloud is unreachable");
+    };
+    off = offHours();
+    await(off.tick(MONDAY_EVENING)); // the stop fails
+    assertEquals("schedule.failed: the cloud is unreachable", announced.get(0));
+    clouds = c -> new Unclosed(fake); // the cloud is back by morning
+    off = offHours();
+    await(off.tick(TUESDAY_MORNING)); // start time: already on, nothing to do
+    await(off.tick(TUESDAY_MORNING.plusSeconds(30)));
+    await(off.tick(Instant.parse("2026-11-24T12:00:00Z")));
+    assertEquals("running", live(ResourceKind.INSTANCE, "db").state(), "never stopped by day for last night's stop");
+    assertEquals(2, count("web", "desired"));
+    assertNull(off.list(TUESDAY_MORNING).getJsonObject(0).getString("error"), "the stale failure is forgotten");
+  }
+
   /** The fake cloud for each step; OffHours closes what it is given, the test keeps using it. */
   static final class Unclosed implements CloudProvider {
     private final FakeCloudProvider fake;
