@@ -49,14 +49,25 @@ final class LockRoutes {
         });
   }
 
-  void renew(RoutingContext ctx) {
+  /** The {@code {scope, lease}} of a renewal or release, or null after answering 400. */
+  private static String[] scopeAndLease(RoutingContext ctx) {
     JsonObject b = ctx.body().asJsonObject();
     String scope = b == null ? null : b.getString("scope");
     String lease = b == null ? null : b.getString("lease");
     if (scope == null || lease == null) {
       ApiServer.error(ctx, 400, "expected {scope, lease}");
+      return null;
+    }
+    return new String[] {scope, lease};
+  }
+
+  void renew(RoutingContext ctx) {
+    String[] held = scopeAndLease(ctx);
+    if (held == null) {
       return;
     }
+    String scope = held[0];
+    String lease = held[1];
     vertx.sharedData().<String, String>getAsyncMap("baton.locks").compose(m -> m.get(scope).compose(cur -> {
       if (cur == null || !lease.equals(new JsonObject(cur).getString("lease"))) {
         return Future.succeededFuture(false);
@@ -72,15 +83,14 @@ final class LockRoutes {
   }
 
   void release(RoutingContext ctx) {
-    JsonObject b = ctx.body().asJsonObject();
-    String scope = b == null ? null : b.getString("scope");
-    String lease = b == null ? null : b.getString("lease");
-    if (scope == null || lease == null) {
-      ApiServer.error(ctx, 400, "expected {scope, lease}");
+    String[] held = scopeAndLease(ctx);
+    if (held == null) {
       return;
     }
+    String scope = held[0];
+    String lease = held[1];
     vertx.sharedData().<String, String>getAsyncMap("baton.locks").compose(m -> m.get(scope).compose(cur ->
-        cur != null && lease != null && lease.equals(new JsonObject(cur).getString("lease"))
+        cur != null && lease.equals(new JsonObject(cur).getString("lease"))
             ? m.removeIfPresent(scope, cur) : Future.succeededFuture(false)))
         .onComplete(ar -> ApiServer.json(ctx, 200, new JsonObject().put("released", ar.succeeded() && Boolean.TRUE.equals(ar.result()))));
   }

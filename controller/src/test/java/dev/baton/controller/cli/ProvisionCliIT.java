@@ -142,14 +142,19 @@ class ProvisionCliIT {
     assertEquals(0, CliRun.of("audit", DEMO.toString()).exitCode());
   }
 
-  @Test
-  void invalidDefinitionsChangeNothing(@TempDir Path dir) throws IOException {
+  /** The demo in {@code dir}, with a subnet that names no VPC (broken.yaml line 3). */
+  void brokenCopy(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(DEMO)) {
       for (Path p : s.toList()) {
         Files.copy(p, dir.resolve(p.getFileName()));
       }
     }
     Files.writeString(dir.resolve("broken.yaml"), "kind: subnet\nname: bad\nvpc: nowhere\n");
+  }
+
+  @Test
+  void invalidDefinitionsChangeNothing(@TempDir Path dir) throws IOException {
+    brokenCopy(dir);
     CliRun run = CliRun.of("provision", "--yes", dir.toString());
     assertEquals(1, run.exitCode());
     assertTrue(run.err().contains("broken.yaml:3:6: error: no vpc named \"nowhere\""), run.err());
@@ -158,12 +163,7 @@ class ProvisionCliIT {
 
   @Test
   void withOutputJsonEveryFailureIsOneJsonObjectOnStandardOutput(@TempDir Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(DEMO)) {
-      for (Path p : s.toList()) {
-        Files.copy(p, dir.resolve(p.getFileName()));
-      }
-    }
-    Files.writeString(dir.resolve("broken.yaml"), "kind: subnet\nname: bad\nvpc: nowhere\n");
+    brokenCopy(dir);
     CliRun broken = CliRun.of("provision", "--yes", "--output", "json", dir.toString());
     assertEquals(1, broken.exitCode());
     io.vertx.core.json.JsonObject e = new io.vertx.core.json.JsonObject(broken.out()).getJsonObject("error");
