@@ -60,8 +60,8 @@ public final class Clouds {
   }
 
   /** The cloud {@code provision} registered with the node of this intent key, if any. */
-  public static JsonObject cloudOf(IntentStore intents, String customer, String platform, String env, String uuid) {
-    return intents.get(IntentStore.key(customer, platform, env, uuid)).map(i -> i.getJsonObject("cloud")).orElse(null);
+  public static JsonObject cloudOf(IntentStore intents, dev.baton.controller.provider.Scope scope, String uuid) {
+    return intents.get(IntentStore.key(scope, uuid)).map(i -> i.getJsonObject("cloud")).orElse(null);
   }
 
   public InstanceDirectory local() {

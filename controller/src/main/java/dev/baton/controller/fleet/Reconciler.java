@@ -50,7 +50,7 @@ public final class Reconciler {
         continue;
       }
       // each node is looked up where it runs: on AWS in its platform's account (from its intent), else locally
-      var dir = clouds.directory(Clouds.cloudOf(intents, n.customer(), n.platform(), n.env(), n.uuid()));
+      var dir = clouds.directory(Clouds.cloudOf(intents, n.scope(), n.uuid()));
       all.add(dir.describe(n.id()).compose(found -> {
         if (found.isPresent() && !"terminated".equals(found.get().state()) && !"shutting-down".equals(found.get().state())) {
           return Future.<Void>succeededFuture();

@@ -217,8 +217,7 @@ public final class ControllerServer {
       InstanceDirectory noAws = id -> Future.succeededFuture(Optional.empty());
       Registrar registrar = new Registrar(vertx, tokens, List.of(new LocalAttestor(local, local::proves),
           new AwsAttestor(AwsIdentityVerifier.withAwsCertificates(), tokens::find, token -> awsPolicy(intents, token),
-              token -> clouds.aws(Clouds.cloudOf(intents, token.customer(), token.platform(),
-                  token.env(), token.uuid())).orElse(noAws),
+              token -> clouds.aws(Clouds.cloudOf(intents, token.scope(), token.uuid())).orElse(noAws),
               Instant::now)), ca, registry, refusals, n -> handoff.listen(n.id()));
       registrar.groupNames((token, instance) -> intents.get(IntentStore.key(token.scope(), token.uuid())).map(i -> NodeNames.ofGroupNode(i, token.platform(), token.env(), instance)).orElse(token.name() + "-" + instance));
       KeyPair serverKey = Keys.ec();
@@ -341,8 +340,7 @@ public final class ControllerServer {
    * and region, as {@code provision} described its cloud.
    */
   private static AwsIdentityVerifier.Policy awsPolicy(IntentStore intents, TokenStore.Token t) {
-    JsonObject cloud = intents.get(IntentStore.key(t.scope(), t.uuid()))
-        .map(i -> i.getJsonObject("cloud")).orElse(null);
+    JsonObject cloud = Clouds.cloudOf(intents, t.scope(), t.uuid());
     if (cloud == null) {
       return AwsIdentityVerifier.Policy.of(Set.of(), null);
     }
