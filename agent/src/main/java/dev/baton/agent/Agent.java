@@ -10,7 +10,9 @@ import dev.baton.common.crypto.Csrs;
 import dev.baton.common.crypto.Fingerprints;
 import dev.baton.common.crypto.Pem;
 import dev.baton.common.msg.AgentConfig;
-import dev.baton.common.msg.NodeCommands;
+import dev.baton.common.msg.CommandResult;
+import dev.baton.common.msg.Hello;
+import dev.baton.common.msg.NodeCommand;
 import dev.baton.common.msg.Registration;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -139,7 +141,7 @@ public final class Agent {
       String in = Addresses.nodeIn(id.nodeId());
       c.onMessage(m -> handle(c, m));
       c.register(in);
-      c.send(Addresses.nodeOut(id.nodeId()), NodeCommands.hello(version));
+      c.send(Addresses.nodeOut(id.nodeId()), new Hello(version).toJson());
       long ping = vertx.setPeriodic(20_000, t -> c.ping());
       c.onClose(x -> {
         vertx.cancelTimer(ping);
@@ -186,27 +188,40 @@ public final class Agent {
   private void handle(BridgeClient c, JsonObject frame) {
     JsonObject body = frame.getJsonObject("body", new JsonObject());
     String reply = frame.getString("replyAddress");
-    String type = body.getString("type", "");
-    int timeout = body.getInteger("timeout_seconds", 600);
-    java.util.concurrent.Callable<JsonObject> work = switch (type) {
-      case "run" -> () -> runner.run(body.getString("command", ""), timeout);
-      case "puppet_configure" -> () -> puppet.configure(body);
-      case "puppet_submit" -> () -> puppet.submit(timeout);
-      case "puppet_run" -> () -> puppet.run(body.getString("environment"), timeout);
-      case "puppet_csr" -> puppet::csr;
-      case "puppet_install" -> () -> puppet.install(body.getString("cert_pem"));
-      case "facts" -> facts::collect;
-      default -> null;
-    };
-    if (work == null) {
-      LOG.warning("agent: ignored a message of unknown type " + type);
+    NodeCommand command;
+    try {
+      command = NodeCommand.fromJson(body);
+    } catch (IllegalArgumentException e) {
+      LOG.warning("agent: ignored " + e.getMessage());
       return;
     }
-    LOG.info("agent: " + type + " for " + body.getString("phase", "?"));
+    java.util.concurrent.Callable<CommandResult> work = work(command);
+    LOG.info("agent: " + command.type() + " for " + command.step());
     vertx.executeBlocking(work, false).onComplete(ar -> {
       if (reply != null) {
-        c.send(reply, ar.succeeded() ? ar.result() : PuppetDriver.failed(ar.cause()));
+        c.send(reply, (ar.succeeded() ? ar.result() : PuppetDriver.failed(ar.cause())).toJson());
       }
     });
   }
+
+  /** What a command does here (blocking: run on a worker). */
+  private java.util.concurrent.Callable<CommandResult> work(NodeCommand command) {
+    int timeout = command.timeoutSeconds();
+    if (command instanceof NodeCommand.Run r) {
+      return () -> runner.run(r.command(), timeout);
+    } else if (command instanceof NodeCommand.PuppetConfigure p) {
+      return () -> puppet.configure(p);
+    } else if (command instanceof NodeCommand.PuppetSubmit) {
+      return () -> puppet.submit(timeout);
+    } else if (command instanceof NodeCommand.PuppetRun p) {
+      return () -> puppet.run(p.environment(), timeout);
+    } else if (command instanceof NodeCommand.PuppetCsr) {
+      return puppet::csr;
+    } else if (command instanceof NodeCommand.PuppetInstall p) {
+      return () -> puppet.install(p.certPem());
+    } else {
+      return facts::collect; // NodeCommand.Facts: the interface is sealed, nothing else is left
+    }
+  }
+
 }

@@ -1,7 +1,6 @@
 package dev.baton.agent.handoff;
 
-import dev.baton.common.msg.NodeCommands;
-import io.vertx.core.json.JsonObject;
+import dev.baton.common.msg.CommandResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,12 +22,12 @@ public final class CommandRunner {
   }
 
   /** Blocking: call from a worker thread. Runs {@code sh -c command}. */
-  public JsonObject run(String command, int timeoutSeconds) {
+  public CommandResult run(String command, int timeoutSeconds) {
     return run(java.util.List.of("sh", "-c", command), timeoutSeconds);
   }
 
   /** Blocking: call from a worker thread. Runs {@code argv} as given (no shell). */
-  public JsonObject run(java.util.List<String> argv, int timeoutSeconds) {
+  public CommandResult run(java.util.List<String> argv, int timeoutSeconds) {
     long t0 = System.currentTimeMillis();
     Deque<String> tail = new ArrayDeque<>();
     try {
@@ -54,17 +53,17 @@ public final class CommandRunner {
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
-        return NodeCommands.result(124, "timed out after " + timeoutSeconds + " s", System.currentTimeMillis() - t0);
+        return CommandResult.of(124, "timed out after " + timeoutSeconds + " s", System.currentTimeMillis() - t0);
       }
       reader.join(2000);
       synchronized (tail) {
-        return NodeCommands.result(p.exitValue(), String.join("\n", tail), System.currentTimeMillis() - t0);
+        return CommandResult.of(p.exitValue(), String.join("\n", tail), System.currentTimeMillis() - t0);
       }
     } catch (IOException e) {
-      return NodeCommands.result(127, "cannot run the command: " + e.getMessage(), System.currentTimeMillis() - t0);
+      return CommandResult.of(127, "cannot run the command: " + e.getMessage(), System.currentTimeMillis() - t0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return NodeCommands.result(130, "interrupted", System.currentTimeMillis() - t0);
+      return CommandResult.of(130, "interrupted", System.currentTimeMillis() - t0);
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.baton.agent.handoff;
 
-import dev.baton.common.msg.NodeCommands;
+import dev.baton.common.msg.CommandResult;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ public final class Facts {
   }
 
   /** Blocking. The facts as a result message: exit code 0, a one-line summary, and {@code facts}. */
-  public JsonObject collect() {
+  public CommandResult collect() {
     long t0 = System.currentTimeMillis();
     JsonObject f = new JsonObject();
     f.put("hostname", hostname());
@@ -57,7 +57,7 @@ public final class Facts {
     String line = f.getString("hostname") + ": " + f.getString("os") + ", " + f.getInteger("processors") + " CPU, "
         + f.getLong("memory_available_mb") + "/" + f.getLong("memory_total_mb") + " MB free, load "
         + f.getValue("load_1m") + ", up " + f.getValue("uptime_seconds") + " s";
-    return NodeCommands.result(0, line, System.currentTimeMillis() - t0).put("facts", f);
+    return CommandResult.of(0, line, System.currentTimeMillis() - t0).withFacts(f);
   }
 
   private String hostname() {

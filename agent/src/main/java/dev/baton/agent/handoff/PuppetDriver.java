@@ -1,6 +1,7 @@
 package dev.baton.agent.handoff;
 
-import dev.baton.common.msg.NodeCommands;
+import dev.baton.common.msg.CommandResult;
+import dev.baton.common.msg.NodeCommand;
 import dev.baton.common.store.AtomicFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -65,10 +66,10 @@ public final class PuppetDriver {
    * has no DNS name. Any key, request or certificate from before is removed: the node's Puppet
    * identity is made anew with this hand-off's nonce. Blocking.
    */
-  public JsonObject configure(JsonObject m) throws IOException {
-    String server = checked(m.getString("server"), NAME, "server");
-    int port = m.getInteger("port", 8140);
-    String certname = checked(m.getString("certname"), NAME, "certname");
+  public CommandResult configure(NodeCommand.PuppetConfigure m) throws IOException {
+    String server = checked(m.server(), NAME, "server");
+    int port = m.port();
+    String certname = checked(m.certname(), NAME, "certname");
     Map<String, String> conf = new LinkedHashMap<>();
     Path confdir = settings.confdir();
     if (confdir != null) {
@@ -85,12 +86,13 @@ public final class PuppetDriver {
     AtomicFiles.write(confFile, setMain(before, conf), false);
 
     StringBuilder attrs = new StringBuilder("---\n# written by the Baton agent for this hand-off\ncustom_attributes:\n");
-    attrs.append("  1.2.840.113549.1.9.7: ").append(quote(checked(m.getString("challenge"), VALUE, "challenge")))
+    attrs.append("  1.2.840.113549.1.9.7: ").append(quote(checked(m.challenge(), VALUE, "challenge")))
         .append("\nextension_requests:\n");
-    JsonObject ext = m.getJsonObject("extensions", new JsonObject());
-    for (String k : ext.fieldNames()) {
-      attrs.append("  ").append(checked(k, NAME, "extension")).append(": ")
-          .append(quote(checked(ext.getString(k), VALUE, k))).append('\n');
+    JsonObject ext = new JsonObject();
+    for (Map.Entry<String, String> e : m.extensions().entrySet()) {
+      attrs.append("  ").append(checked(e.getKey(), NAME, "extension")).append(": ")
+          .append(quote(checked(e.getValue(), VALUE, e.getKey()))).append('\n');
+      ext.put(e.getKey(), e.getValue());
     }
     AtomicFiles.write(confdir().resolve("csr_attributes.yaml"), attrs.toString(), true);
 
@@ -106,13 +108,13 @@ public final class PuppetDriver {
       }
     }
     Files.createDirectories(ssldir.resolve("certs"));
-    AtomicFiles.write(ssldir.resolve("certs/ca.pem"), m.getString("ca_pem"), false);
-    if (m.getString("crl_pem") != null) {
-      AtomicFiles.write(ssldir.resolve("crl.pem"), m.getString("crl_pem"), false);
+    AtomicFiles.write(ssldir.resolve("certs/ca.pem"), m.caPem(), false);
+    if (m.crlPem() != null) {
+      AtomicFiles.write(ssldir.resolve("crl.pem"), m.crlPem(), false);
     }
     AtomicFiles.write(request, new JsonObject().put("certname", certname).put("ssldir", ssldir.toString())
-        .put("challenge", m.getString("challenge")).put("extensions", ext).encode(), true);
-    String address = m.getString("address");
+        .put("challenge", m.challenge()).put("extensions", ext).encode(), true);
+    String address = m.address();
     if (address != null && settings.hostsFile() != null) {
       checked(address, ADDRESS, "address");
       List<String> lines = Files.exists(settings.hostsFile())
@@ -121,7 +123,7 @@ public final class PuppetDriver {
       lines.add(address + "\t" + server + "\t" + HOSTS_MARK);
       AtomicFiles.write(settings.hostsFile(), String.join("\n", lines) + "\n", false);
     }
-    return new JsonObject().put("type", "result").put("exit_code", 0).put("ssldir", ssldir.toString());
+    return CommandResult.of(0, "", 0);
   }
 
   /**
@@ -129,7 +131,7 @@ public final class PuppetDriver {
    * keeps it and answers with a request carrying this hand-off's attributes, for the controller
    * to check and sign. Blocking.
    */
-  public JsonObject csr() throws IOException {
+  public CommandResult csr() throws IOException {
     JsonObject r = new JsonObject(Files.readString(request));
     String certname = r.getString("certname");
     Path ssldir = Path.of(r.getString("ssldir"));
@@ -150,11 +152,11 @@ public final class PuppetDriver {
         dev.baton.common.crypto.Pem.encode(kp.getPrivate()), true);
     String csr = dev.baton.common.crypto.Csrs.create(kp, certname, ext, r.getString("challenge"));
     AtomicFiles.write(ssldir.resolve("certificate_requests/" + certname + ".pem"), csr, false);
-    return new JsonObject().put("type", "result").put("exit_code", 0).put("csr_pem", csr);
+    return CommandResult.of(0, "", 0).withCsr(csr);
   }
 
   /** Installs the certificate the controller signed, if it is for this node's key. Blocking. */
-  public JsonObject install(String certPem) throws IOException {
+  public CommandResult install(String certPem) throws IOException {
     JsonObject r = new JsonObject(Files.readString(request));
     String certname = r.getString("certname");
     Path ssldir = Path.of(r.getString("ssldir"));
@@ -162,16 +164,16 @@ public final class PuppetDriver {
     var key = dev.baton.common.crypto.Pem.privateKey(Files.readString(ssldir.resolve("private_keys/" + certname + ".pem")));
     var pub = ((java.security.interfaces.RSAPrivateCrtKey) key).getModulus();
     if (!(cert.getPublicKey() instanceof java.security.interfaces.RSAPublicKey rsa) || !rsa.getModulus().equals(pub)) {
-      return dev.baton.common.msg.NodeCommands.result(1, "puppet: the certificate is not for this node's key", 0);
+      return CommandResult.of(1, "puppet: the certificate is not for this node's key", 0);
     }
     Files.createDirectories(ssldir.resolve("certs"));
     AtomicFiles.write(ssldir.resolve("certs/" + certname + ".pem"), certPem, false);
     Files.deleteIfExists(ssldir.resolve("certificate_requests/" + certname + ".pem"));
-    return new JsonObject().put("type", "result").put("exit_code", 0);
+    return CommandResult.of(0, "", 0);
   }
 
   /** {@code puppet ssl submit_request}: the node makes its key and files its request with the master. Blocking. */
-  public JsonObject submit(int timeoutSeconds) {
+  public CommandResult submit(int timeoutSeconds) {
     return runner.run(command("ssl", "submit_request", "--color", "false"), timeoutSeconds);
   }
 
@@ -179,18 +181,18 @@ public final class PuppetDriver {
    * {@code puppet agent --test --detailed-exitcodes --environment ENV}; the reply carries the
    * run's {@code last_run_summary.yaml}. Blocking.
    */
-  public synchronized JsonObject run(String environment, int timeoutSeconds) throws IOException {
+  public synchronized CommandResult run(String environment, int timeoutSeconds) throws IOException {
     // one run at a time: a controller that asks again (it restarted mid-run) waits for the run under way
     // instead of meeting Puppet's "already in progress" lock
     checked(environment, NAME, "environment");
     long started = System.currentTimeMillis() - 1000;
-    JsonObject res = runner.run(command("agent", "--test", "--detailed-exitcodes", "--color", "false", "--environment", environment),
+    CommandResult res = runner.run(command("agent", "--test", "--detailed-exitcodes", "--color", "false", "--environment", environment),
         timeoutSeconds);
     Path summary = Path.of(print("lastrunfile"));
     // a run that ends before it writes its summary leaves the previous run's: not this run's
     if (Files.isRegularFile(summary) && Files.getLastModifiedTime(summary).toMillis() >= started) {
       String s = Files.readString(summary);
-      res.put("summary", s.length() > 16_384 ? s.substring(0, 16_384) : s);
+      res = res.withSummary(s.length() > 16_384 ? s.substring(0, 16_384) : s);
     }
     return res;
   }
@@ -212,10 +214,10 @@ public final class PuppetDriver {
   /** {@code puppet config print SETTING}: where this node's Puppet keeps a thing. */
   private String print(String setting) throws IOException {
     List<String> cmd = command("config", "print", setting);
-    JsonObject r = runner.run(cmd, 120);
-    String out = r.getString("output", "").strip();
-    if (r.getInteger("exit_code") != 0 || out.isEmpty()) {
-      throw new IOException("`" + String.join(" ", cmd) + "` failed (exit " + r.getInteger("exit_code") + "): "
+    CommandResult r = runner.run(cmd, 120);
+    String out = r.output().strip();
+    if (r.exitCode() != 0 || out.isEmpty()) {
+      throw new IOException("`" + String.join(" ", cmd) + "` failed (exit " + r.exitCode() + "): "
           + (out.isEmpty() ? "no output; is puppet installed?" : out.lines().reduce((a, b) -> b).orElse("")));
     }
     return out.lines().reduce((a, b) -> b).orElseThrow().strip();
@@ -272,7 +274,7 @@ public final class PuppetDriver {
   }
 
   /** The failure reply of an operation that could not run. */
-  public static JsonObject failed(Throwable t) {
-    return NodeCommands.result(1, t.getMessage() == null ? t.toString() : t.getMessage(), 0);
+  public static CommandResult failed(Throwable t) {
+    return CommandResult.of(1, t.getMessage() == null ? t.toString() : t.getMessage(), 0);
   }
 }

@@ -44,11 +44,11 @@ class PuppetDriverTest {
     Path hosts = dir.resolve("hosts");
     Files.writeString(hosts, "127.0.0.1\tlocalhost\n10.0.0.1\told-master\t# baton: puppet master\n");
     PuppetDriver d = new PuppetDriver(new PuppetDriver.Settings(fakePuppet().toString(), conf, hosts), new CommandRunner(dir), dir);
-    JsonObject res = d.configure(new JsonObject().put("server", "puppet-a.internal").put("port", 8141)
+    var res = d.configure(dev.baton.common.msg.NodeCommand.PuppetConfigure.fromJson(new JsonObject().put("server", "puppet-a.internal").put("port", 8141)
         .put("certname", "web-1.demo.test").put("address", "10.0.0.9").put("ca_pem", "CA").put("crl_pem", "CRL")
         .put("challenge", "n0nce_-x").put("extensions", new JsonObject().put("pp_instance_id", "i-0abc").put("pp_uuid",
-            "79387f81-7703-4453-bcb9-fd3e04c2cdb6")));
-    assertEquals(0, res.getInteger("exit_code"), res.encode());
+            "79387f81-7703-4453-bcb9-fd3e04c2cdb6"))));
+    assertEquals(0, res.exitCode(), res.output());
     String puppetConf = Files.readString(conf.resolve("puppet.conf"));
     assertTrue(puppetConf.contains("server = puppet-a.internal\nserverport = 8141\ncertname = web-1.demo.test\n"), puppetConf);
     assertEquals("---\n# written by the Baton agent for this hand-off\ncustom_attributes:\n  1.2.840.113549.1.9.7: \"n0nce_-x\"\n"
@@ -69,7 +69,8 @@ class PuppetDriverTest {
     for (JsonObject bad : new JsonObject[] {ok.copy().put("server", "x\n[main]\nserver=evil"),
         ok.copy().put("certname", "../../etc/passwd"), ok.copy().put("challenge", "a\"\nextension_requests: {}"),
         ok.copy().put("extensions", new JsonObject().put("pp_role", "web\nfoo: bar"))}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.configure(bad), bad.encode());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.configure(
+          dev.baton.common.msg.NodeCommand.PuppetConfigure.fromJson(bad)), bad.encode());
       assertTrue(e.getMessage().startsWith("puppet: refused"), e.getMessage());
     }
   }

@@ -67,7 +67,7 @@ final class NodesCommand implements Callable<Integer> {
     int platform = Math.max(18, nodes.stream().mapToInt(n -> (n.getString("platform") + (n.getString("environment") == null ? ""
         : "/" + n.getString("environment"))).length()).max().orElse(0));
     String row = "%-" + name + "s %-" + instance + "s %-" + platform + "s ";
-    t.out().println(String.format(row + "%-10s %s", "NODE", "INSTANCE", "PLATFORM", "STATE", "PHASES"));
+    t.out().println(String.format(row + "%-11s %s", "NODE", "INSTANCE", "PLATFORM", "STATE", "PHASES"));
     for (JsonObject n : nodes) {
       String state = n.getString("state");
       String colored = state.equals("READY") ? t.green(pad(state)) : state.equals("FAILED") ? t.red(pad(state)) : pad(state);
@@ -95,12 +95,12 @@ final class NodesCommand implements Callable<Integer> {
   }
 
   private static String pad(String s) {
-    return String.format("%-10s", s);
+    return String.format("%-11s", s); // HANDING_OFF
   }
 
   private static void printOne(Terminal t, JsonObject n) {
     t.out().println(t.bold(n.getString("name")) + " (" + n.getString("id") + ") of " + n.getString("platform") + ": "
-        + n.getString("state"));
+        + n.getString("state") + (n.getString("step") == null ? "" : " (" + n.getString("step") + ")"));
     if (n.getString("reason") != null) {
       t.out().println("  why: " + Terminal.safe(n.getString("reason")));
     }

@@ -3,7 +3,6 @@ package dev.baton.controller.fleet;
 import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.controller.attest.InstanceFacts;
 import dev.baton.controller.handoff.IntentStore;
-import dev.baton.controller.handoff.puppet.PuppetManagement;
 import dev.baton.controller.provider.Scope;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
@@ -30,18 +29,19 @@ public final class NodeCleanup {
   private final NodeRegistry registry;
   private final IntentStore intents;
   private final Clouds clouds;
-  private final PuppetManagement puppet;
+  /** Removes what configuration management keeps of a node (its Puppet certificates on every master). Blocking. */
+  private final java.util.function.Consumer<String> forget;
   /** Clean-ups under way, by node (kept 10 minutes). */
   private final Map<String, Future<Void>> cleanups = new ConcurrentHashMap<>();
 
   public NodeCleanup(Vertx vertx, CertificateAuthority ca, NodeRegistry registry, IntentStore intents, Clouds clouds,
-      PuppetManagement puppet) {
+      java.util.function.Consumer<String> forget) {
     this.vertx = vertx;
     this.ca = ca;
     this.registry = registry;
     this.intents = intents;
     this.clouds = clouds;
-    this.puppet = puppet;
+    this.forget = forget;
   }
 
   /** The clean-up after node {@code id}, done or under way (done at once when there is none). */
@@ -65,8 +65,8 @@ public final class NodeCleanup {
     }
     boolean successor = registry.all().stream().anyMatch(o -> !o.id().equals(n.id()) && o.name().equals(n.name())
         && o.platform().equals(n.platform()) && o.state() != NodeState.TERMINATED);
-    Future<Void> certs = successor || puppet == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-      puppet.forget(n.id());
+    Future<Void> certs = successor ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      forget.accept(n.id());
       return null;
     }, false);
     Future<Void> both = Future.join(certs, record(n, false)).mapEmpty();

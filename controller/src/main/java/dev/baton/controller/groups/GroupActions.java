@@ -1,6 +1,8 @@
 package dev.baton.controller.groups;
 
 import dev.baton.common.bus.Addresses;
+import dev.baton.common.msg.CommandResult;
+import dev.baton.common.msg.NodeCommand;
 import dev.baton.common.error.BatonException;
 import dev.baton.controller.handoff.puppet.RunSummary;
 import dev.baton.controller.registry.NodeRecord;
@@ -125,26 +127,26 @@ public final class GroupActions {
   }
 
   private Future<JsonObject> one(Request r, NodeRecord n, int batch) {
-    JsonObject msg = switch (r.type()) {
-      case "puppet_run" -> new JsonObject().put("type", "puppet_run").put("environment", r.environment() == null
-          ? "production" : r.environment());
-      case "facts" -> new JsonObject().put("type", "facts");
-      default -> new JsonObject().put("type", "run").put("command", r.command());
+    String step = "action " + r.action();
+    NodeCommand command = switch (r.type()) {
+      case NodeCommand.PuppetRun.TYPE -> new NodeCommand.PuppetRun(step, r.environment() == null
+          ? dev.baton.controller.handoff.puppet.PuppetManagement.DEFAULT_ENVIRONMENT : r.environment(), r.timeoutSeconds());
+      case NodeCommand.Facts.TYPE -> new NodeCommand.Facts(step, r.timeoutSeconds());
+      default -> new NodeCommand.Run(step, r.command(), r.timeoutSeconds());
     };
-    msg.put("phase", "action " + r.action()).put("timeout_seconds", r.timeoutSeconds());
     long t0 = System.currentTimeMillis();
     DeliveryOptions opts = new DeliveryOptions().setSendTimeout((r.timeoutSeconds() + 30) * 1000L);
-    return vertx.eventBus().<JsonObject>request(Addresses.nodeIn(n.id()), msg, opts).map(m -> {
-      JsonObject body = m.body();
-      int code = body.getInteger("exit_code", 1);
-      boolean ok = "puppet_run".equals(r.type()) ? code == 0 || code == 2 : code == 0;
+    return vertx.eventBus().<JsonObject>request(Addresses.nodeIn(n.id()), command.toJson(), opts).map(m -> {
+      CommandResult body = CommandResult.fromJson(m.body());
+      int code = body.exitCode();
+      boolean ok = command instanceof NodeCommand.PuppetRun ? code == 0 || code == 2 : code == 0;
       JsonObject res = base(n, batch).put("status", ok ? "ok" : "failed").put("exit_code", code)
-          .put("output", body.getString("output")).put("millis", System.currentTimeMillis() - t0);
-      if (body.getString("summary") != null) {
-        res.put("summary", RunSummary.line(body.getString("summary")));
+          .put("output", body.output()).put("millis", System.currentTimeMillis() - t0);
+      if (body.summary() != null) {
+        res.put("summary", RunSummary.line(body.summary()));
       }
-      if (body.getJsonObject("facts") != null) {
-        res.put("facts", body.getJsonObject("facts"));
+      if (body.facts() != null) {
+        res.put("facts", body.facts());
       }
       return res;
     }).recover(err -> {

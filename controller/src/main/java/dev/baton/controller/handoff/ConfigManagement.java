@@ -1,46 +1,47 @@
 package dev.baton.controller.handoff;
 
-import dev.baton.controller.registry.NodeState;
-import io.vertx.core.Future;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A configuration-management tool that attested nodes are handed off to: the phases a node goes
- * through and how each is run. The orchestrator records each phase in the node's timeline,
- * retries a phase that failed with {@code UNAVAILABLE} until its deadline, ends the hand-off on
- * any other failure (a refusal, a failed run), skips the phases a node has completed (a restarted
- * controller resumes), and starts over from the first phase when {@link #restart} says so.
+ * A configuration-management tool that attested nodes are handed off to: the named steps a node
+ * goes through ({@link HandoffStep}), and its care of nodes over their lives. The orchestrator
+ * records each step in the node's timeline, retries, restarts or fails as the step's recovery
+ * says, skips the steps a node has completed (a restarted controller resumes), and marks the node
+ * READY after the last.
  *
- * <p>Shipped: {@code puppet} (a Puppet master's CA signs; see {@code handoff.puppet}),
+ * <p>Configuration managers are found with {@link java.util.ServiceLoader} through their
+ * {@link Factory}: a new one (Salt, say) is a package of its own with a
+ * {@code META-INF/services/dev.baton.controller.handoff.ConfigManagement$Factory} line, and needs no
+ * change elsewhere. Shipped: {@code puppet} (a Puppet master's CA signs; see {@code handoff.puppet}),
  * {@code shell} (bootstrap and final commands from the definitions) and {@code none}.
  */
 public interface ConfigManagement {
   /** The name in the definitions' {@code config_management}. */
   String kind();
 
-  /** The node's phases, in order, between ATTESTED and READY. */
-  List<NodeState> phases(Handoff h);
+  /** The node's steps, in order, between ATTESTED and READY. May block. */
+  List<HandoffStep> steps(Handoff h);
 
-  /**
-   * Runs one phase. A failed future carrying a {@code BatonException} with code
-   * {@code UNAVAILABLE} is retried; any other failure ends the hand-off with its message.
-   */
-  Future<Void> run(NodeState phase, Handoff h);
-
-  /** How long a phase may keep being retried. */
-  default Duration deadline(NodeState phase) {
-    return Duration.ofMinutes(10);
-  }
-
-  /**
-   * After a failed attempt: whether the hand-off starts over from its first phase (for Puppet,
-   * when the node's master is no longer healthy and another is to be chosen). May block.
-   */
-  default boolean restart(NodeState phase, Handoff h, Throwable failure) {
-    return false;
-  }
-
-  /** The hand-off ended, READY or not. */
+  /** The hand-off ended, READY or not. Blocking. */
   default void finished(Handoff h, boolean ready) {}
+
+  /** A node is gone for good: whatever this tool keeps of it is removed. Blocking. */
+  default void forget(String nodeId) {}
+
+  /**
+   * Periodic care (health checks, work deferred while a server was down), every health interval.
+   * Blocking.
+   *
+   * @param leader true on the one controller of a cluster that does the cluster-wide work
+   */
+  default void upkeep(boolean leader) {}
+
+  /** What a configuration manager is made from on a controller. */
+  record Context(io.vertx.core.Vertx vertx, Path home, HandoffStore store) {}
+
+  /** Makes a configuration manager; listed in {@code META-INF/services} to be found. */
+  interface Factory {
+    ConfigManagement create(Context context);
+  }
 }

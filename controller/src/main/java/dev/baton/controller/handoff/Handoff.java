@@ -3,6 +3,8 @@ package dev.baton.controller.handoff;
 import dev.baton.common.bus.Addresses;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
+import dev.baton.common.msg.CommandResult;
+import dev.baton.common.msg.NodeCommand;
 import dev.baton.controller.registry.NodeRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,7 +12,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
-/** One node's hand-off as a phase sees it: the node, what it is to become, its saved state, and a line to its agent. */
+/** One node's hand-off as a step sees it: the node, what it is to become, its saved state, and a line to its agent. */
 public final class Handoff {
   private final Vertx vertx;
   private final NodeRecord node;
@@ -60,16 +62,16 @@ public final class Handoff {
   }
 
   /**
-   * Asks the node's agent to do something and waits for its answer. Fails with
-   * {@code UNAVAILABLE} when the agent does not answer (not connected, or gone mid-way).
+   * Asks the node's agent to do something and waits for its answer (the command's timeout and 30 s).
+   * Fails with {@code UNAVAILABLE} when the agent does not answer (not connected, or gone mid-way).
    */
-  public Future<JsonObject> request(JsonObject message, int timeoutSeconds) {
-    DeliveryOptions opts = new DeliveryOptions().setSendTimeout((timeoutSeconds + 30) * 1000L);
+  public Future<CommandResult> request(NodeCommand command) {
+    DeliveryOptions opts = new DeliveryOptions().setSendTimeout((command.timeoutSeconds() + 30) * 1000L);
     long t0 = System.nanoTime();
-    return vertx.eventBus().<JsonObject>request(Addresses.nodeIn(node.id()), message, opts)
+    return vertx.eventBus().<JsonObject>request(Addresses.nodeIn(node.id()), command.toJson(), opts)
         .andThen(ar -> agentNanos.addAndGet(System.nanoTime() - t0))
-        .map(m -> m.body())
+        .map(m -> CommandResult.fromJson(m.body()))
         .recover(err -> Future.failedFuture(new BatonException(ErrorCode.UNAVAILABLE,
-            "the node's agent did not answer " + message.getString("type") + ": " + err.getMessage())));
+            "the node's agent did not answer " + command.type() + ": " + err.getMessage())));
   }
 }

@@ -3,6 +3,8 @@ package dev.baton.controller.handoff;
 import dev.baton.common.bus.Addresses;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
+import dev.baton.common.msg.Hello;
+import dev.baton.common.time.Backoff;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
@@ -17,21 +19,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
- * Drives an attested node to READY through the phases of its configuration management (see
- * {@link ConfigManagement}), when the node says hello (so it is connected and listening). Each
- * phase is in the node's timeline; a phase that fails with {@code UNAVAILABLE} is retried with
- * backoff until its deadline; any other failure marks the node FAILED with the reason. Phases
+ * Drives an attested node to READY through the steps of its configuration management (see
+ * {@link ConfigManagement} and {@link HandoffStep}), when the node says hello (so it is connected
+ * and listening). The node is HANDING_OFF with each step's name beside its state and in its
+ * timeline; a failed attempt is retried with backoff until the step's deadline, starts the
+ * hand-off over, or marks the node FAILED with the reason, as the step's recovery says. Steps
  * completed are recorded in the {@link HandoffStore}, so a controller that restarts, or a node
- * that reconnects, resumes from the last completed phase.
+ * that reconnects, resumes after the last completed step.
  */
 public final class HandoffOrchestrator {
-  /** Between attempts of a phase that failed for a passing reason: 0.5 s doubling to 15 s (one node: no jitter). */
-  static final dev.baton.common.time.Backoff PHASE_BACKOFF = new dev.baton.common.time.Backoff(500, 15_000, 0, false);
+  /** Between attempts of a step that failed for a passing reason: 0.5 s doubling to 15 s (one node: no jitter). */
+  static final Backoff STEP_BACKOFF = new Backoff(500, 15_000, 0, false);
   private static final Logger LOG = Logger.getLogger("baton.handoff");
   private static final int MAX_RESTARTS = 5;
+
+  /** Runs {@code task} after {@code millis} (a Vert.x timer; tests pass their own clock's). */
+  @FunctionalInterface
+  public interface Timer {
+    void after(long millis, Runnable task);
+  }
 
   private final Vertx vertx;
   private final NodeRegistry registry;
@@ -40,13 +50,24 @@ public final class HandoffOrchestrator {
   private final Map<String, ConfigManagement> kinds = new LinkedHashMap<>();
   private final Map<String, MessageConsumer<JsonObject>> sessions = new ConcurrentHashMap<>();
   private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final LongSupplier clock;
+  private final Timer timer;
 
   public HandoffOrchestrator(Vertx vertx, NodeRegistry registry, IntentStore intents, HandoffStore store,
       List<ConfigManagement> managements) {
+    this(vertx, registry, intents, store, managements, System::currentTimeMillis,
+        (ms, task) -> vertx.setTimer(ms, t -> task.run()));
+  }
+
+  /** @param clock milliseconds now (deadlines); {@code timer} waits between attempts */
+  public HandoffOrchestrator(Vertx vertx, NodeRegistry registry, IntentStore intents, HandoffStore store,
+      List<ConfigManagement> managements, LongSupplier clock, Timer timer) {
     this.vertx = vertx;
     this.registry = registry;
     this.intents = intents;
     this.store = store;
+    this.clock = clock;
+    this.timer = timer;
     for (ConfigManagement cm : managements) {
       kinds.put(cm.kind(), cm);
     }
@@ -69,16 +90,17 @@ public final class HandoffOrchestrator {
       if (!id.equals(from)) {
         return; // only the bridge sets this header, and only to the sender's own ID
       }
-      if ("hello".equals(m.body().getString("type"))) {
+      if (Hello.is(m.body())) {
         proceed(id);
       }
     }));
   }
 
-  private void proceed(String id) {
+  /** Drives the node's hand-off from where it stands (nothing when it is finished or already under way). */
+  Future<Void> proceed(String id) {
     NodeRecord r = registry.get(id).orElse(null);
     if (r == null || r.state().terminal() || !running.add(id)) {
-      return;
+      return Future.succeededFuture();
     }
     JsonObject intent = intents.get(IntentStore.key(r.scope(), r.uuid()))
         .orElse(new JsonObject().put("handoff", new JsonObject().put("config_management", "none")));
@@ -88,8 +110,8 @@ public final class HandoffOrchestrator {
     Future<Void> all = cm == null
         ? Future.failedFuture(new BatonException(ErrorCode.FAILED_PRECONDITION, "config_management " + kind
             + " is not available on this controller (it has " + kinds.keySet() + ")"))
-        : vertx.executeBlocking(() -> cm.phases(h), false).compose(phases -> phases(cm, h, phases, 0, 0));
-    all.onComplete(ar -> {
+        : vertx.executeBlocking(() -> cm.steps(h), false).compose(steps -> steps(h, steps, 0, 0));
+    return all.transform(ar -> {
       running.remove(id);
       if (ar.succeeded()) {
         registry.advance(id, NodeState.READY, "ok", null);
@@ -99,52 +121,54 @@ public final class HandoffOrchestrator {
         registry.advance(id, NodeState.FAILED, "failed", why);
         LOG.warning(() -> "node=" + id + " state=FAILED reason=" + why);
       }
-      if (cm != null) {
-        vertx.executeBlocking(() -> {
-          cm.finished(h, ar.succeeded());
-          return null;
-        }, false);
+      if (cm == null) {
+        return Future.succeededFuture();
       }
+      return vertx.executeBlocking(() -> {
+        cm.finished(h, ar.succeeded());
+        return null;
+      }, false).mapEmpty();
     });
   }
 
-  private Future<Void> phases(ConfigManagement cm, Handoff h, List<NodeState> phases, int i, int restarts) {
-    if (i == phases.size()) {
+  private Future<Void> steps(Handoff h, List<HandoffStep> steps, int i, int restarts) {
+    if (i == steps.size()) {
       return Future.succeededFuture();
     }
     String id = h.node().id();
-    NodeState phase = phases.get(i);
-    if (store.done(id, phase.name())) {
-      return phases(cm, h, phases, i + 1, restarts);
+    HandoffStep step = steps.get(i);
+    if (store.done(id, step.name())) {
+      return steps(h, steps, i + 1, restarts);
     }
-    if (registry.get(id).map(NodeRecord::state).orElse(null) != phase) {
-      registry.advance(id, phase, "ok", null);
+    NodeRecord now = registry.get(id).orElse(null);
+    if (now == null || !step.name().equals(now.step())) {
+      registry.handingOff(id, step.name(), "ok");
     }
-    long deadline = System.currentTimeMillis() + cm.deadline(phase).toMillis();
+    long deadline = clock.getAsLong() + step.deadline().toMillis();
     Promise<Void> done = Promise.promise();
     long t0 = System.nanoTime();
     h.takeAgentNanos();
-    attempt(cm, h, phase, deadline, 0, done);
+    attempt(h, step, deadline, 0, done);
     return done.future().compose(v -> {
       long total = System.nanoTime() - t0;
       long agent = h.takeAgentNanos();
-      // the controller's own time in the phase: all of it but the waits for the node's agent
-      store.update(id, s -> s.put("done", s.getJsonArray("done", new JsonArray()).add(phase.name()))
-          .put("timing", s.getJsonObject("timing", new JsonObject()).put(phase.name(), new JsonObject()
+      // the controller's own time in the step: all of it but the waits for the node's agent
+      store.update(id, s -> s.put("done", s.getJsonArray("done", new JsonArray()).add(step.name()))
+          .put("timing", s.getJsonObject("timing", new JsonObject()).put(step.name(), new JsonObject()
               .put("micros", total / 1000).put("agent_micros", agent / 1000))));
-      return phases(cm, h, phases, i + 1, restarts);
+      return steps(h, steps, i + 1, restarts);
     }, err -> {
       if (err instanceof Restart && restarts < MAX_RESTARTS) {
         store.update(id, s -> s.put("done", new JsonArray()));
-        registry.advance(id, phases.get(0), "restarted", null);
+        registry.handingOff(id, steps.get(0).name(), "restarted");
         LOG.warning(() -> "node=" + id + " " + err.getCause().getMessage() + "; starting the hand-off over");
-        return phases(cm, h, phases, 0, restarts + 1);
+        return steps(h, steps, 0, restarts + 1);
       }
       return Future.failedFuture(err instanceof Restart ? err.getCause() : err);
     });
   }
 
-  /** Thrown inside: the hand-off starts over from its first phase. */
+  /** Thrown inside: the hand-off starts over from its first step. */
   private static final class Restart extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -153,10 +177,10 @@ public final class HandoffOrchestrator {
     }
   }
 
-  private void attempt(ConfigManagement cm, Handoff h, NodeState phase, long deadline, int n, Promise<Void> done) {
+  private void attempt(Handoff h, HandoffStep step, long deadline, int n, Promise<Void> done) {
     Future<Void> f;
     try {
-      f = cm.run(phase, h);
+      f = step.run().attempt(h);
     } catch (RuntimeException e) {
       f = Future.failedFuture(e);
     }
@@ -166,23 +190,29 @@ public final class HandoffOrchestrator {
         return;
       }
       Throwable err = ar.cause();
-      vertx.executeBlocking(() -> cm.restart(phase, h, err), false).onComplete(rs -> {
-        if (rs.succeeded() && rs.result()) {
+      vertx.executeBlocking(() -> step.recovery().after(h, err), false).onComplete(next -> {
+        HandoffStep.Next what = next.succeeded() ? next.result() : HandoffStep.RETRY_UNAVAILABLE.after(h, err);
+        if (what == HandoffStep.Next.RESTART) {
           done.fail(new Restart(err));
           return;
         }
-        boolean retryable = err instanceof BatonException b && b.code() == ErrorCode.UNAVAILABLE;
-        long backoff = PHASE_BACKOFF.delay(n, () -> 0);
-        if (retryable && System.currentTimeMillis() + backoff < deadline) {
-          LOG.info(() -> "node=" + h.node().id() + " " + phase + " attempt " + (n + 1) + " failed: " + err.getMessage()
-              + "; retrying in " + backoff + " ms");
-          vertx.setTimer(backoff, t -> attempt(cm, h, phase, deadline, n + 1, done));
+        long backoff = STEP_BACKOFF.delay(n, () -> 0);
+        boolean retry = what == HandoffStep.Next.RETRY;
+        if (retry && clock.getAsLong() + backoff < deadline) {
+          LOG.info(() -> "node=" + h.node().id() + " " + step.name() + " attempt " + (n + 1) + " failed: "
+              + err.getMessage() + "; retrying in " + backoff + " ms");
+          timer.after(backoff, () -> attempt(h, step, deadline, n + 1, done));
         } else {
-          String message = err.getMessage() == null ? err.toString() : err.getMessage();
-          done.fail(new BatonException(ErrorCode.FAILED_PRECONDITION, (message.startsWith(phase.name()) ? ""
-              : phase + ": ") + message + (retryable ? " (gave up after " + (n + 1) + " attempts)" : ""), err));
+          done.fail(new BatonException(ErrorCode.FAILED_PRECONDITION, describe(step, err)
+              + (retry ? " (gave up after " + (n + 1) + " attempts)" : ""), err));
         }
       });
     });
+  }
+
+  /** The failure as the node's reason says it: named by its step (once). */
+  private static String describe(HandoffStep step, Throwable err) {
+    String message = err.getMessage() == null ? err.toString() : err.getMessage();
+    return err instanceof StepFailure ? message : step.name() + ": " + message;
   }
 }

@@ -1,9 +1,6 @@
 package dev.baton.controller.handoff;
 
-import dev.baton.common.error.BatonException;
-import dev.baton.common.error.ErrorCode;
-import dev.baton.common.msg.NodeCommands;
-import dev.baton.controller.registry.NodeState;
+import dev.baton.common.msg.NodeCommand;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -15,42 +12,31 @@ import java.util.List;
  * moves on, anything else fails the hand-off with the exit code and the last line printed.
  */
 public final class ShellManagement implements ConfigManagement {
+  static final Duration DEADLINE = Duration.ofMinutes(30);
+
   @Override
   public String kind() {
     return "shell";
   }
 
   @Override
-  public List<NodeState> phases(Handoff h) {
+  public List<HandoffStep> steps(Handoff h) {
     JsonObject shell = h.settings().getJsonObject("shell", new JsonObject());
-    List<NodeState> out = new ArrayList<>();
+    int timeout = shell.getInteger("timeout_seconds", 600);
+    List<HandoffStep> out = new ArrayList<>();
     if (shell.getString("bootstrap") != null) {
-      out.add(NodeState.BOOTSTRAP_RUN);
+      out.add(HandoffStep.of("BOOTSTRAP_RUN", DEADLINE, x -> run(x, "BOOTSTRAP_RUN", shell.getString("bootstrap"), timeout)));
     }
     if (shell.getString("final") != null) {
-      out.add(NodeState.FINAL_RUN);
+      out.add(HandoffStep.of("FINAL_RUN", DEADLINE, x -> run(x, "FINAL_RUN", shell.getString("final"), timeout)));
     }
     return out;
   }
 
-  @Override
-  public Duration deadline(NodeState phase) {
-    return Duration.ofMinutes(30);
-  }
-
-  @Override
-  public Future<Void> run(NodeState phase, Handoff h) {
-    JsonObject shell = h.settings().getJsonObject("shell", new JsonObject());
-    int timeout = shell.getInteger("timeout_seconds", 600);
-    String command = shell.getString(phase == NodeState.BOOTSTRAP_RUN ? "bootstrap" : "final");
-    return h.request(NodeCommands.run(phase.name(), command, timeout), timeout).compose(res -> {
-      int code = res.getInteger("exit_code", -1);
-      if (code == 0) {
-        return Future.<Void>succeededFuture();
-      }
-      return Future.<Void>failedFuture(new BatonException(ErrorCode.FAILED_PRECONDITION,
-          phase + " exited with " + code + lastLine(res.getString("output", ""))));
-    });
+  private static Future<Void> run(Handoff h, String step, String command, int timeout) {
+    return h.request(new NodeCommand.Run(step, command, timeout)).compose(res -> res.ok() ? Future.<Void>succeededFuture()
+        : Future.<Void>failedFuture(StepFailure.exited(step, step + " exited with " + res.exitCode()
+            + lastLine(res.output()), res.exitCode())));
   }
 
   static String lastLine(String out) {
@@ -66,14 +52,25 @@ public final class ShellManagement implements ConfigManagement {
       }
 
       @Override
-      public List<NodeState> phases(Handoff h) {
+      public List<HandoffStep> steps(Handoff h) {
         return List.of();
       }
-
-      @Override
-      public Future<Void> run(NodeState phase, Handoff h) {
-        return Future.succeededFuture();
-      }
     };
+  }
+
+  /** Found by {@link java.util.ServiceLoader}: {@code shell} and {@code none}. */
+  public static final class Factory implements ConfigManagement.Factory {
+    @Override
+    public ConfigManagement create(Context context) {
+      return new ShellManagement();
+    }
+  }
+
+  /** Found by {@link java.util.ServiceLoader}: {@code none}. */
+  public static final class NoneFactory implements ConfigManagement.Factory {
+    @Override
+    public ConfigManagement create(Context context) {
+      return none();
+    }
   }
 }

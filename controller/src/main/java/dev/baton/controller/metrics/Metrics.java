@@ -54,8 +54,8 @@ public final class Metrics {
   }
 
   private void changed(NodeRecord before, NodeRecord after) {
-    if (before != null && before.state() == after.state()) {
-      return;
+    if (before != null && before.phase().equals(after.phase())) {
+      return; // a hand-off step is a phase of its own
     }
     List<NodeRecord.Phase> t = after.timeline();
     for (int i = t.size() - 2; i >= 0 && i >= t.size() - 3; i--) {

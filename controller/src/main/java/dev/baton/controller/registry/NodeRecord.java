@@ -15,9 +15,11 @@ import java.util.List;
  * @param reason why it FAILED, in one line, or null
  * @param keyFingerprint SHA-256 of the identity key pinned at first attestation
  * @param identitySerial the serial (hex) of the identity certificate issued last, revoked when the node is gone
+ * @param step the hand-off step under way while HANDING_OFF (its configuration manager's name for it), else null
  */
 public record NodeRecord(String id, String name, String uuid, String platform, String customer, String env,
-    NodeState state, String reason, List<Phase> timeline, String keyFingerprint, Instant updated, String identitySerial) {
+    NodeState state, String reason, List<Phase> timeline, String keyFingerprint, Instant updated, String identitySerial,
+    String step) {
 
   /** The platform's environment the node belongs to. */
   public dev.baton.controller.provider.Scope scope() {
@@ -26,7 +28,12 @@ public record NodeRecord(String id, String name, String uuid, String platform, S
 
   public NodeRecord(String id, String name, String uuid, String platform, String customer, String env, NodeState state,
       String reason, List<Phase> timeline, String keyFingerprint, Instant updated) {
-    this(id, name, uuid, platform, customer, env, state, reason, timeline, keyFingerprint, updated, null);
+    this(id, name, uuid, platform, customer, env, state, reason, timeline, keyFingerprint, updated, null, null);
+  }
+
+  /** What the node is doing now, as its timeline names it: the hand-off step while HANDING_OFF, else its state. */
+  public String phase() {
+    return step != null ? step : state.name();
   }
 
   /** One phase: its name, when it started and ended (null while running), and its outcome. */
@@ -52,28 +59,42 @@ public record NodeRecord(String id, String name, String uuid, String platform, S
 
   public NodeRecord {
     timeline = List.copyOf(timeline);
+    if ((state == NodeState.HANDING_OFF) != (step != null)) {
+      throw new IllegalArgumentException("a node has a hand-off step exactly while HANDING_OFF: " + state + ", " + step);
+    }
   }
 
-  /** Ends the running phase with {@code outcome} and starts {@code next} (which may be terminal). */
+  /** Ends the running phase with {@code outcome} and starts {@code next} (which may be terminal; not HANDING_OFF). */
   public NodeRecord advance(NodeState next, String outcome, String why, Instant now) {
+    return advance(next, null, outcome, why, now);
+  }
+
+  /** Ends the running phase with {@code outcome} and starts the hand-off step {@code step}. */
+  public NodeRecord handingOff(String step, String outcome, Instant now) {
+    return advance(NodeState.HANDING_OFF, step, outcome, null, now);
+  }
+
+  private NodeRecord advance(NodeState next, String nextStep, String outcome, String why, Instant now) {
     List<Phase> t = new ArrayList<>(timeline);
     if (!t.isEmpty() && t.get(t.size() - 1).end() == null) {
       Phase last = t.remove(t.size() - 1);
       t.add(new Phase(last.name(), last.start(), now, outcome));
     }
-    t.add(new Phase(next.name(), now, next.terminal() ? now : null, next.terminal() ? next.name().toLowerCase() : null));
-    return new NodeRecord(id, name, uuid, platform, customer, env, next, why, t, keyFingerprint, now, identitySerial);
+    String phase = nextStep != null ? nextStep : next.name();
+    t.add(new Phase(phase, now, next.terminal() ? now : null, next.terminal() ? next.name().toLowerCase() : null));
+    return new NodeRecord(id, name, uuid, platform, customer, env, next, why, t, keyFingerprint, now, identitySerial,
+        nextStep);
   }
 
   public NodeRecord withKey(String fingerprint) {
     return new NodeRecord(id, name, uuid, platform, customer, env, state, reason, timeline, fingerprint, updated,
-        identitySerial);
+        identitySerial, step);
   }
 
   /** The same record naming the identity certificate issued now. */
   public NodeRecord withIdentity(String fingerprint, java.math.BigInteger serial, Instant now) {
     return new NodeRecord(id, name, uuid, platform, customer, env, state, reason, timeline, fingerprint, now,
-        serial.toString(16));
+        serial.toString(16), step);
   }
 
   public JsonObject toJson() {
@@ -82,15 +103,19 @@ public record NodeRecord(String id, String name, String uuid, String platform, S
     return new JsonObject().put("id", id).put("name", name).put("uuid", uuid).put("platform", platform)
         .put("customer", customer).put("environment", env).put("state", state.name()).put("reason", reason)
         .put("timeline", t).put("key_fingerprint", keyFingerprint).put("updated", updated.toString())
-        .put("identity_serial", identitySerial);
+        .put("identity_serial", identitySerial).put("step", step);
   }
 
   public static NodeRecord fromJson(JsonObject o) {
     List<Phase> t = new ArrayList<>();
     o.getJsonArray("timeline", new JsonArray()).forEach(p -> t.add(Phase.fromJson((JsonObject) p)));
+    // a record written before hand-off steps left the states has the step as its state
+    String state = o.getString("state");
+    boolean known = java.util.Arrays.stream(NodeState.values()).anyMatch(s -> s.name().equals(state));
+    String step = known ? o.getString("step") : state;
     return new NodeRecord(o.getString("id"), o.getString("name"), o.getString("uuid"), o.getString("platform"),
-        o.getString("customer"), o.getString("environment"), NodeState.valueOf(o.getString("state")),
+        o.getString("customer"), o.getString("environment"), known ? NodeState.valueOf(state) : NodeState.HANDING_OFF,
         o.getString("reason"), t, o.getString("key_fingerprint"), Instant.parse(o.getString("updated")),
-        o.getString("identity_serial"));
+        o.getString("identity_serial"), known && !NodeState.HANDING_OFF.name().equals(state) ? null : step);
   }
 }

@@ -150,6 +150,11 @@ public final class NodeRegistry implements dev.baton.controller.cluster.Replicat
     return update(id, r -> r.advance(next, outcome, reason, clock.get()));
   }
 
+  /** Moves a node to the hand-off step {@code step} (HANDING_OFF), closing its running phase with {@code outcome}. */
+  public NodeRecord handingOff(String id, String step, String outcome) {
+    return update(id, r -> r.handingOff(step, outcome, clock.get()));
+  }
+
   /** Schedules a write of every record; the future completes once it is on disk. */
   public io.vertx.core.Future<Void> sync() {
     return store.save();

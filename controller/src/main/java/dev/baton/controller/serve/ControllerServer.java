@@ -27,10 +27,11 @@ import dev.baton.controller.fleet.SelfLauncher;
 import dev.baton.controller.handoff.HandoffOrchestrator;
 import dev.baton.controller.handoff.HandoffStore;
 import dev.baton.controller.handoff.IntentStore;
-import dev.baton.controller.handoff.ShellManagement;
 import dev.baton.controller.handoff.puppet.EmbeddedPuppetCa;
 import dev.baton.controller.handoff.puppet.PuppetManagement;
 import dev.baton.controller.handoff.puppet.PuppetMasters;
+import dev.baton.controller.handoff.ConfigManagement;
+import dev.baton.controller.handoff.ConfigManagements;
 import dev.baton.controller.http.AgentDownloads;
 import dev.baton.controller.http.ApiServer;
 import dev.baton.controller.metrics.Metrics;
@@ -38,7 +39,6 @@ import dev.baton.controller.notify.Event;
 import dev.baton.controller.notify.HooksFile;
 import dev.baton.controller.notify.NodeEvents;
 import dev.baton.controller.notify.Outbox;
-import dev.baton.controller.provider.aws.AwsMasterDiscovery;
 import dev.baton.controller.provider.local.LocalInstanceDirectory;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
@@ -124,9 +124,7 @@ public final class ControllerServer {
   }
 
   private HandoffStore handoffs;
-  private PuppetMasters puppetMasters;
-  private EmbeddedPuppetCa embeddedPuppetCa;
-  private PuppetManagement puppet;
+  private ConfigManagements managements;
   private HooksFile hooksFile;
   private long healthTimer = -1;
   private long reconcileTimer = -1;
@@ -170,9 +168,8 @@ public final class ControllerServer {
       registry = new NodeRegistry(home.nodes(), Instant::now);
       tokens = new TokenStore(home.tokens(), Instant::now);
       tokens.prune();
-      embeddedPuppetCa = new EmbeddedPuppetCa(home.dir().resolve("puppet-ca"));
-      puppetMasters = new PuppetMasters(home.puppetMasters(), embeddedPuppetCa,
-          new AwsMasterDiscovery());
+      handoffs = new HandoffStore(home.handoffs());
+      managements = ConfigManagements.load(new ConfigManagement.Context(vertx, home.dir(), handoffs));
       return home.operatorToken();
     }, false).compose(operatorToken -> {
       IntentStore intents = new IntentStore(home.intents());
@@ -181,17 +178,12 @@ public final class ControllerServer {
       outbox = new Outbox(vertx, home.dir().resolve("outbox"), hookConfig.hooks(),
           Outbox.standardNotifiers(vertx), hookConfig.retry(), Instant::now);
       hooksFile.onChange(outbox::reconfigure);
-      handoffs = new HandoffStore(home.handoffs());
-      puppet = new PuppetManagement(puppetMasters, handoffs, embeddedPuppetCa);
-      puppet.publishCrls(false);
-      HandoffOrchestrator handoff = new HandoffOrchestrator(vertx, registry, intents, handoffs,
-          List.of(ShellManagement.none(), new ShellManagement(),
-              puppet));
+      HandoffOrchestrator handoff = new HandoffOrchestrator(vertx, registry, intents, handoffs, managements.all());
       LocalInstanceDirectory local = new LocalInstanceDirectory(vertx, options.batonHome());
       this.intents = intents;
       clouds = new Clouds(vertx, options.batonHome(), options.agentJar(),
           () -> new SelfLauncher(userData, tokens, registry), local);
-      cleanup = new NodeCleanup(vertx, ca, registry, intents, clouds, puppet);
+      cleanup = new NodeCleanup(vertx, ca, registry, intents, clouds, managements::forget);
       var launches = new LaunchWatch(registry, intents, clouds::directory, Instant::now,
           Duration.ofSeconds(dev.baton.common.settings.Settings.REGISTRATION_DEADLINE_SECONDS.get()));
       registry.listenLocal(this::nodeEvent); // once what it calls (clean-up, outbox) exists
@@ -205,11 +197,7 @@ public final class ControllerServer {
         if (checking.compareAndSet(false, true)) {
           vertx.executeBlocking(() -> {
             hooksFile.check(); // re-read when it changed, as puppet-masters.yaml is
-            puppetMasters.checkAll();
-            if (leader()) {
-              puppet.cleanDeferred();
-            }
-            puppet.publishCrls(false);
+            managements.upkeep(leader());
             return null;
           }, false).onComplete(ar -> checking.set(false));
         }
@@ -254,7 +242,7 @@ public final class ControllerServer {
           offHours.tick(ScheduleClock.now());
         }
       });
-      api.puppetCa(embeddedPuppetCa);
+      api.puppetCa(embeddedPuppetCa());
       // a node record that arrives from another controller of the cluster: its agent may connect here next
       registry.listen((before, after) -> {
         if (after.state() != NodeState.TERMINATED
@@ -402,12 +390,13 @@ public final class ControllerServer {
     return handoffs;
   }
 
+  /** The embedded Puppet CA, or null when this controller has no Puppet hand-off. */
   public EmbeddedPuppetCa embeddedPuppetCa() {
-    return embeddedPuppetCa;
+    return managements.find(PuppetManagement.class).map(PuppetManagement::embeddedCa).orElse(null);
   }
 
   public PuppetMasters puppetMasters() {
-    return puppetMasters;
+    return managements.find(PuppetManagement.class).map(PuppetManagement::masters).orElse(null);
   }
 
   public Future<Void> stop() {

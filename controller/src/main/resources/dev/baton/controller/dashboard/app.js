@@ -67,7 +67,7 @@
         title: p.phase + ' ' + duration(phaseMillis(p)) + (p.outcome ? ' (' + p.outcome + ')' : '')
       })));
     const text = phases.map(p => p.phase.toLowerCase() + ' ' + duration(phaseMillis(p))).join(' \u00b7 ');
-    const state = el('td', {}, el('span', { class: 'badge ' + badgeClass(n.state) }, n.state));
+    const state = el('td', {}, el('span', { class: 'badge ' + badgeClass(n.state) }, n.step ? n.state + ' ' + n.step : n.state));
     if (n.reason) state.append(el('div', { class: 'reason' }, n.reason));
     return el('tr', { 'data-node': n.name, 'data-state': n.state },
       el('td', {}, n.name), el('td', { class: 'id' }, n.id), state,

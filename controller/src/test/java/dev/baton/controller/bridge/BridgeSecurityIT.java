@@ -298,7 +298,7 @@ class BridgeSecurityIT {
     waitFor(() -> refused("foreign_address") == 3);
     // and what it may do: its own address reaches the controller (with the node header the
     // bridge sets), whose hand-off takes the node to READY (no configuration management here)
-    node.send(Addresses.nodeOut(id), dev.baton.common.msg.NodeCommands.hello("test"));
+    node.send(Addresses.nodeOut(id), new dev.baton.common.msg.Hello("test").toJson());
     waitFor(() -> controller.server.registry().get(id).map(r -> r.state().name().equals("READY")).orElse(false));
   }
 

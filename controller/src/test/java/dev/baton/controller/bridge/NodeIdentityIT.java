@@ -9,7 +9,6 @@ import dev.baton.common.bus.Addresses;
 import dev.baton.common.crypto.Csrs;
 import dev.baton.common.crypto.Keys;
 import dev.baton.common.crypto.Pem;
-import dev.baton.common.msg.NodeCommands;
 import dev.baton.controller.Wait;
 import dev.baton.controller.registry.NodeState;
 import io.vertx.core.json.JsonObject;
