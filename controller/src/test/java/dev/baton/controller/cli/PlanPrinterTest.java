@@ -12,17 +12,20 @@ import dev.baton.controller.plan.Planner;
 import dev.baton.controller.plan.Retry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code plan} prints for a change, read as the operator reads it. */
+@ExtendWith(VertxExtension.class)
 class PlanPrinterTest {
   static final String PLATFORM = "name: shop\ncustomer: acme\nprovider: local\nregion: local-1\n";
   static final String RESOURCES = """
@@ -62,28 +65,24 @@ class PlanPrinterTest {
       handoff: {config_management: none}
       """;
 
-  final Vertx vertx = Vertx.vertx();
+  Vertx vertx;
   @TempDir
   Path dir;
 
-  @AfterEach
-  void close() {
-    vertx.close();
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx; // closed by VertxExtension after each test
   }
 
-  static <T> T await(Future<T> f) {
+  Future<Plan> plan(FakeCloudProvider fake, String resources) {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
+      Files.writeString(dir.resolve("platform.yaml"), PLATFORM);
+      Files.writeString(dir.resolve("resources.yaml"), resources);
+    } catch (java.io.IOException e) {
+      return Future.failedFuture(e);
     }
-  }
-
-  Plan plan(FakeCloudProvider fake, String resources) throws Exception {
-    Files.writeString(dir.resolve("platform.yaml"), PLATFORM);
-    Files.writeString(dir.resolve("resources.yaml"), resources);
     Platform p = DefinitionLoader.load(dir, dir.toString(), null);
-    return await(new Planner(fake, retry()).plan(p));
+    return new Planner(fake, retry()).plan(p);
   }
 
   Retry retry() {
@@ -111,29 +110,38 @@ class PlanPrinterTest {
   }
 
   @Test
-  void aReferenceThatFollowsAReplacedResourceNamesItAndNothingElse() throws Exception {
+  void aReferenceThatFollowsAReplacedResourceNamesItAndNothingElse(VertxTestContext ctx) {
     FakeCloudProvider fake = new FakeCloudProvider(1);
-    assertTrue(await(engine(fake).apply(plan(fake, RESOURCES))).ok());
-    String shown = printed(plan(fake, RESOURCES.replace("encrypted: true", "encrypted: false")));
-    assertTrue(shown.contains("encrypted: true -> false  (forces replacement)"), shown);
-    assertTrue(shown.contains("        volumes: follows the new volume/data\n"), shown);
+    plan(fake, RESOURCES).compose(p -> engine(fake).apply(p)).compose(r -> {
+      assertTrue(r.ok());
+      return plan(fake, RESOURCES.replace("encrypted: true", "encrypted: false"));
+    }).onComplete(ctx.succeeding(p -> ctx.verify(() -> {
+      String shown = printed(p);
+      assertTrue(shown.contains("encrypted: true -> false  (forces replacement)"), shown);
+      assertTrue(shown.contains("        volumes: follows the new volume/data\n"), shown);
+      ctx.completeNow();
+    })));
   }
 
   @Test
-  void aResourceMadeUnderANewUuidIsFollowedNotShownAsTheSameValueTwice() throws Exception {
+  void aResourceMadeUnderANewUuidIsFollowedNotShownAsTheSameValueTwice(VertxTestContext ctx) {
     FakeCloudProvider fake = new FakeCloudProvider(1);
-    assertTrue(await(engine(fake).apply(plan(fake, RESOURCES + APP_GROUP))).ok());
-    Plan renewed = plan(fake, RESOURCES.replace("uuid: 00000000-0000-4000-8000-000000000003",
-        "uuid: 00000000-0000-4000-8000-000000000033") + APP_GROUP);
-    String shown = printed(renewed);
-    assertTrue(shown.contains("        ingress: follows the new security_group/web\n"), shown);
-    assertTrue(shown.contains("        security_groups: follows the new security_group/web\n"), shown);
-    assertFalse(shown.contains(" -> "), "no value is shown changing into itself: " + shown);
-    assertFalse(shown.contains("\"cidrs\":[]"), "empty lists are left out: " + shown);
-    io.vertx.core.json.JsonObject json = new PlanPrinter(renewed).report(renewed, new Engine.Report(java.util.List.of(),
-        java.util.Map.of()));
-    assertTrue(json.getJsonArray("changes").stream().map(io.vertx.core.json.JsonObject.class::cast)
-        .filter(c -> c.getString("name").equals("app")).findFirst().orElseThrow().getJsonObject("diff")
-        .getJsonObject("ingress").getBoolean("follows_replacement"), json.encodePrettily());
+    plan(fake, RESOURCES + APP_GROUP).compose(p -> engine(fake).apply(p)).compose(r -> {
+      assertTrue(r.ok());
+      return plan(fake, RESOURCES.replace("uuid: 00000000-0000-4000-8000-000000000003",
+          "uuid: 00000000-0000-4000-8000-000000000033") + APP_GROUP);
+    }).onComplete(ctx.succeeding(renewed -> ctx.verify(() -> {
+      String shown = printed(renewed);
+      assertTrue(shown.contains("        ingress: follows the new security_group/web\n"), shown);
+      assertTrue(shown.contains("        security_groups: follows the new security_group/web\n"), shown);
+      assertFalse(shown.contains(" -> "), "no value is shown changing into itself: " + shown);
+      assertFalse(shown.contains("\"cidrs\":[]"), "empty lists are left out: " + shown);
+      io.vertx.core.json.JsonObject json = new PlanPrinter(renewed).report(renewed, new Engine.Report(java.util.List.of(),
+          java.util.Map.of()));
+      assertTrue(json.getJsonArray("changes").stream().map(io.vertx.core.json.JsonObject.class::cast)
+          .filter(c -> c.getString("name").equals("app")).findFirst().orElseThrow().getJsonObject("diff")
+          .getJsonObject("ingress").getBoolean("follows_replacement"), json.encodePrettily());
+      ctx.completeNow();
+    })));
   }
 }

@@ -12,7 +12,11 @@ import dev.baton.controller.handoff.IntentStore;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,15 +24,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** How two controllers' copies of each store are merged: what "newer" means for each, and what is sent on. */
+@ExtendWith(VertxExtension.class)
 class ReplicatedStoresTest {
   @TempDir
   Path dir;
 
   @Test
-  void aNodeRecordUpdatedLaterWinsAndMergesAreNotSentOn() throws Exception {
+  void aNodeRecordUpdatedLaterWinsAndMergesAreNotSentOn(VertxTestContext ctx) {
     AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-22T05:00:00Z"));
     NodeRegistry a = new NodeRegistry(dir.resolve("a.json"), now::get);
     NodeRegistry b = new NodeRegistry(dir.resolve("b.json"), now::get);
@@ -49,14 +55,15 @@ class ReplicatedStoresTest {
 
     b.merge(sentByA.get(0)); // the older copy arrives late
     assertEquals(NodeState.REGISTERED, b.get("i-1").orElseThrow().state(), "an older copy never wins");
-    b.sync().toCompletionStage().toCompletableFuture().get();
-    a.sync().toCompletionStage().toCompletableFuture().get();
-    assertEquals(NodeState.REGISTERED, new NodeRegistry(dir.resolve("b.json"), now::get).get("i-1").orElseThrow().state(),
-        "and the merge is on b's disk");
+    Future.all(b.sync(), a.sync()).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals(NodeState.REGISTERED, new NodeRegistry(dir.resolve("b.json"), now::get).get("i-1").orElseThrow().state(),
+          "and the merge is on b's disk");
+      ctx.completeNow();
+    })));
   }
 
   @Test
-  void aTokenUsedAnywhereStaysUsed() throws Exception {
+  void aTokenUsedAnywhereStaysUsed(VertxTestContext ctx) {
     AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-22T05:00:00Z"));
     TokenStore a = new TokenStore(dir.resolve("ta.json"), now::get);
     TokenStore b = new TokenStore(dir.resolve("tb.json"), now::get);
@@ -75,8 +82,9 @@ class ReplicatedStoresTest {
     c.merge(used);
     c.merge(used.copy().put("used_at", null));
     assertEquals("replayed_token", assertThrows(Refused.class, () -> c.consume(clear, "i-1")).reason());
+    Checkpoint synced = ctx.checkpoint(3); // each store's copy reaches its disk
     for (TokenStore t : List.of(a, b, c)) {
-      t.sync().toCompletionStage().toCompletableFuture().get();
+      t.sync().onComplete(ctx.succeeding(v -> synced.flag()));
     }
   }
 

@@ -13,15 +13,21 @@ import dev.baton.controller.handoff.IntentStore;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One renderer for every cloud: a cloud node is told the platform's endpoints, never the controller's loopback. */
+@ExtendWith(VertxExtension.class)
 class NodeUserDataTest {
   static final String UUID = "79387f81-7703-4453-bcb9-fd3e04c2cdb6";
   static final String CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
@@ -42,10 +48,10 @@ class NodeUserDataTest {
     userData = new NodeUserData(tokens, registry, intents, () -> bootstrap);
   }
 
-  @org.junit.jupiter.api.AfterEach
-  void flush() throws Exception {
-    registry.sync().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
-    tokens.sync().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+  /** What the test wrote is on disk before its directory goes: a failed write fails the test. */
+  @AfterEach
+  void flush(VertxTestContext ctx) {
+    Future.all(registry.sync(), tokens.sync()).onComplete(ctx.succeedingThenComplete());
   }
 
   void intent(JsonObject i) {

@@ -21,6 +21,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,17 +32,20 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Off-hours as part of an environment's intended state, with the clock in the test's hands: stop
  * and start of instances and of groups with and without {@code desired}, provision and audit inside
  * the window, a platform provisioned inside it, a schedule removed while off, a controller restarted
- * while off, and a failing step announced once.
+ * while off, and a failing step announced once. Each test is one chain of futures: an assertion that
+ * fails inside a step fails the chain, and VertxTestContext fails the test with it.
  */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class OffHoursTest {
   static final String PLATFORM = """
       name: shop
@@ -108,25 +114,12 @@ class OffHoursTest {
   Function<JsonObject, CloudProvider> clouds;
 
   @BeforeEach
-  void setUp() throws Exception {
-    vertx = Vertx.vertx();
+  void setUp(Vertx vertx) throws Exception {
+    this.vertx = vertx; // closed by VertxExtension after each test
     fake = new FakeCloudProvider(1);
     clouds = c -> new Unclosed(fake);
     Files.writeString(dir.resolve("platform.yaml"), PLATFORM);
     Files.writeString(dir.resolve("resources.yaml"), RESOURCES);
-  }
-
-  @AfterEach
-  void tearDown() {
-    vertx.close();
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 
   Platform platform() {
@@ -137,14 +130,17 @@ class OffHoursTest {
     return new Retry(vertx, new Retry.Policy(1, 8, 60_000, 2_000), new Random(7), System::currentTimeMillis);
   }
 
-  Plan plan(Instant now) {
-    return await(new Planner(fake, retry(), () -> now).plan(platform()));
+  Future<Plan> plan(Instant now) {
+    return new Planner(fake, retry(), () -> now).plan(platform());
   }
 
-  /** What provision does: plan at {@code now}, apply. */
-  void provision(Instant now) {
-    assertTrue(await(new Engine(fake, retry(), 4, new Engine.Listener() { }, System::currentTimeMillis, "run")
-        .apply(plan(now))).ok());
+  /** What provision does: plan at {@code now}, apply; fails unless every change was made. */
+  Future<Void> provision(Instant now) {
+    return plan(now).compose(p -> new Engine(fake, retry(), 4, new Engine.Listener() { }, System::currentTimeMillis, "run")
+        .apply(p)).map(r -> {
+          assertTrue(r.ok(), r.outcomes().toString());
+          return null;
+        });
   }
 
   /** What provision then tells the controller: the schedule and the groups' counts (PlatformCommand.registerIntents). */
@@ -177,161 +173,195 @@ class OffHoursTest {
     return v instanceof Number n ? n.intValue() : -1;
   }
 
-  @Test
-  void stopsAndStartsGroupsWithAndWithoutDesiredAndInstances() {
-    provision(MONDAY_NOON);
-    assertEquals(-1, count("worker", "desired"), "a group defined without desired reports none (as the local cloud)");
+  /** Off-hours registered at Monday noon, as provision leaves them. */
+  OffHours registered() {
     OffHours off = offHours();
     off.register(registration(), MONDAY_NOON);
-    await(off.tick(MONDAY_NOON));
-    assertEquals(List.of(), announced, "inside the on window nothing happens");
-
-    await(off.tick(MONDAY_EVENING));
-    assertEquals("stopped", live(ResourceKind.INSTANCE, "db").state());
-    assertEquals(0, count("web", "min"));
-    assertEquals(0, count("web", "desired"));
-    assertEquals(0, count("worker", "min"));
-    assertEquals(List.of("platform.stopped: 1 instance stopped, 2 groups set to zero"), announced);
-
-    await(off.tick(TUESDAY_MORNING));
-    assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
-    assertEquals(1, count("web", "min"));
-    assertEquals(2, count("web", "desired"));
-    assertEquals(1, count("worker", "min"));
-    assertEquals(1, count("worker", "desired"), "a group without desired gets its min");
-    assertEquals("platform.started: 1 instance started, 2 groups restored", announced.get(1));
-    assertEquals(2, announced.size(), "no schedule.failed: " + announced);
+    return off;
   }
 
   @Test
-  void insideTheWindowAuditIsInSyncAndProvisionDoesNotWakeIt() {
-    provision(MONDAY_NOON);
-    OffHours off = offHours();
-    off.register(registration(), MONDAY_NOON);
-    await(off.tick(MONDAY_EVENING));
-
-    Plan before = plan(Instant.parse("2026-11-23T12:00:00Z"));
-    assertNull(before.offHours());
-    assertTrue(before.hasChanges(), "outside the window the stopped groups would be drift");
-    Plan inside = plan(MONDAY_EVENING.plusSeconds(600));
-    assertFalse(inside.hasChanges(), "inside it they are as intended: " + inside.effective());
-    assertNotNull(inside.offHours());
-    assertTrue(inside.offHours().startsWith("inside its off-hours until 2026-11-24T07:00:00Z"), inside.offHours());
-
-    provision(MONDAY_EVENING.plusSeconds(600));
-    assertEquals(0, count("web", "desired"), "provision inside the window leaves it off");
-    assertEquals("stopped", live(ResourceKind.INSTANCE, "db").state());
-
-    // the definition changes while off: the start gives the group what the definition says now
-    JsonObject changed = registration();
-    changed.getJsonArray("nodes").getJsonObject(0).put("min", 2).put("desired", 3);
-    off.register(changed, MONDAY_EVENING.plusSeconds(700));
-    await(off.tick(TUESDAY_MORNING));
-    assertEquals(2, count("web", "min"));
-    assertEquals(3, count("web", "desired"));
+  void stopsAndStartsGroupsWithAndWithoutDesiredAndInstances(VertxTestContext ctx) {
+    OffHours[] off = new OffHours[1];
+    provision(MONDAY_NOON).compose(v -> {
+      assertEquals(-1, count("worker", "desired"), "a group defined without desired reports none (as the local cloud)");
+      off[0] = registered();
+      return off[0].tick(MONDAY_NOON);
+    }).compose(v -> {
+      assertEquals(List.of(), announced, "inside the on window nothing happens");
+      return off[0].tick(MONDAY_EVENING);
+    }).compose(v -> {
+      assertEquals("stopped", live(ResourceKind.INSTANCE, "db").state());
+      assertEquals(0, count("web", "min"));
+      assertEquals(0, count("web", "desired"));
+      assertEquals(0, count("worker", "min"));
+      assertEquals(List.of("platform.stopped: 1 instance stopped, 2 groups set to zero"), announced);
+      return off[0].tick(TUESDAY_MORNING);
+    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
+      assertEquals(1, count("web", "min"));
+      assertEquals(2, count("web", "desired"));
+      assertEquals(1, count("worker", "min"));
+      assertEquals(1, count("worker", "desired"), "a group without desired gets its min");
+      assertEquals("platform.started: 1 instance started, 2 groups restored", announced.get(1));
+      assertEquals(2, announced.size(), "no schedule.failed: " + announced);
+      ctx.completeNow();
+    })));
   }
 
   @Test
-  void aPlatformProvisionedInsideTheWindowIsStoppedAtOnceAndStartedWithItsCounts() {
+  void insideTheWindowAuditIsInSyncAndProvisionDoesNotWakeIt(VertxTestContext ctx) {
+    OffHours[] off = new OffHours[1];
+    provision(MONDAY_NOON).compose(v -> {
+      off[0] = registered();
+      return off[0].tick(MONDAY_EVENING);
+    }).compose(v -> plan(Instant.parse("2026-11-23T12:00:00Z"))).compose(before -> {
+      assertNull(before.offHours());
+      assertTrue(before.hasChanges(), "outside the window the stopped groups would be drift");
+      return plan(MONDAY_EVENING.plusSeconds(600));
+    }).compose(inside -> {
+      assertFalse(inside.hasChanges(), "inside it they are as intended: " + inside.effective());
+      assertNotNull(inside.offHours());
+      assertTrue(inside.offHours().startsWith("inside its off-hours until 2026-11-24T07:00:00Z"), inside.offHours());
+      return provision(MONDAY_EVENING.plusSeconds(600));
+    }).compose(v -> {
+      assertEquals(0, count("web", "desired"), "provision inside the window leaves it off");
+      assertEquals("stopped", live(ResourceKind.INSTANCE, "db").state());
+      // the definition changes while off: the start gives the group what the definition says now
+      JsonObject changed = registration();
+      changed.getJsonArray("nodes").getJsonObject(0).put("min", 2).put("desired", 3);
+      off[0].register(changed, MONDAY_EVENING.plusSeconds(700));
+      return off[0].tick(TUESDAY_MORNING);
+    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals(2, count("web", "min"));
+      assertEquals(3, count("web", "desired"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aPlatformProvisionedInsideTheWindowIsStoppedAtOnceAndStartedWithItsCounts(VertxTestContext ctx) {
     Instant night = Instant.parse("2026-11-23T22:00:00Z");
-    provision(night);
-    assertEquals(0, count("web", "min"), "created inside the window: at zero");
-    assertEquals(0, count("worker", "desired"));
-    assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
-    OffHours off = offHours();
-    off.register(registration(), night);
-    await(off.tick(night.plusSeconds(30)));
-    assertEquals("stopped", live(ResourceKind.INSTANCE, "db").state(), "stopped at the next check, not tomorrow 19:00");
-    assertEquals("off", off.list(night).getJsonObject(0).getString("phase"));
-
-    await(off.tick(TUESDAY_MORNING));
-    assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
-    assertEquals(2, count("web", "desired"), "the definition's counts, not the zero it was created with");
-    assertEquals(1, count("worker", "desired"));
-    assertFalse(plan(TUESDAY_MORNING).hasChanges());
+    OffHours[] off = new OffHours[1];
+    provision(night).compose(v -> {
+      assertEquals(0, count("web", "min"), "created inside the window: at zero");
+      assertEquals(0, count("worker", "desired"));
+      assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
+      off[0] = offHours();
+      off[0].register(registration(), night);
+      return off[0].tick(night.plusSeconds(30));
+    }).compose(v -> {
+      assertEquals("stopped", live(ResourceKind.INSTANCE, "db").state(), "stopped at the next check, not tomorrow 19:00");
+      assertEquals("off", off[0].list(night).getJsonObject(0).getString("phase"));
+      return off[0].tick(TUESDAY_MORNING);
+    }).compose(v -> {
+      assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
+      assertEquals(2, count("web", "desired"), "the definition's counts, not the zero it was created with");
+      assertEquals(1, count("worker", "desired"));
+      return plan(TUESDAY_MORNING);
+    }).onComplete(ctx.succeeding(p -> ctx.verify(() -> {
+      assertFalse(p.hasChanges());
+      ctx.completeNow();
+    })));
   }
 
   @Test
-  void aScheduleRemovedWhileOffRestoresWhatItStopped() {
-    provision(MONDAY_NOON);
-    OffHours off = offHours();
-    off.register(registration(), MONDAY_NOON);
-    await(off.tick(MONDAY_EVENING));
-    JsonObject removed = registration().putNull("schedule");
-    off.register(removed, MONDAY_EVENING.plusSeconds(60));
-    await(off.tick(MONDAY_EVENING.plusSeconds(90)));
-    assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
-    assertEquals(2, count("web", "desired"));
-    assertEquals(1, count("worker", "desired"));
-    assertEquals(0, off.list(MONDAY_EVENING).size(), "then forgotten");
-    await(off.tick(Instant.parse("2026-11-24T19:00:30Z")));
-    assertEquals("running", live(ResourceKind.INSTANCE, "db").state(), "no longer stopped");
+  void aScheduleRemovedWhileOffRestoresWhatItStopped(VertxTestContext ctx) {
+    OffHours[] off = new OffHours[1];
+    provision(MONDAY_NOON).compose(v -> {
+      off[0] = registered();
+      return off[0].tick(MONDAY_EVENING);
+    }).compose(v -> {
+      JsonObject removed = registration().putNull("schedule");
+      off[0].register(removed, MONDAY_EVENING.plusSeconds(60));
+      return off[0].tick(MONDAY_EVENING.plusSeconds(90));
+    }).compose(v -> {
+      assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
+      assertEquals(2, count("web", "desired"));
+      assertEquals(1, count("worker", "desired"));
+      assertEquals(0, off[0].list(MONDAY_EVENING).size(), "then forgotten");
+      return off[0].tick(Instant.parse("2026-11-24T19:00:30Z"));
+    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals("running", live(ResourceKind.INSTANCE, "db").state(), "no longer stopped");
+      ctx.completeNow();
+    })));
   }
 
   @Test
-  void aControllerRestartedWhileOffStillKnowsWhatToRestore() {
-    provision(MONDAY_NOON);
-    OffHours first = offHours();
-    first.register(registration(), MONDAY_NOON);
-    await(first.tick(MONDAY_EVENING));
-    OffHours restarted = offHours(); // from schedules.json
-    assertEquals("off", restarted.list(MONDAY_EVENING).getJsonObject(0).getString("phase"));
-    await(restarted.tick(Instant.parse("2026-11-24T06:59:00Z")));
-    assertEquals("stopped", live(ResourceKind.INSTANCE, "db").state());
-    await(restarted.tick(TUESDAY_MORNING));
-    assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
-    assertEquals(2, count("web", "desired"));
-    assertEquals(1, count("worker", "desired"));
+  void aControllerRestartedWhileOffStillKnowsWhatToRestore(VertxTestContext ctx) {
+    OffHours[] restarted = new OffHours[1];
+    provision(MONDAY_NOON).compose(v -> registered().tick(MONDAY_EVENING)).compose(v -> {
+      restarted[0] = offHours(); // from schedules.json
+      assertEquals("off", restarted[0].list(MONDAY_EVENING).getJsonObject(0).getString("phase"));
+      return restarted[0].tick(Instant.parse("2026-11-24T06:59:00Z"));
+    }).compose(v -> {
+      assertEquals("stopped", live(ResourceKind.INSTANCE, "db").state());
+      return restarted[0].tick(TUESDAY_MORNING);
+    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
+      assertEquals(2, count("web", "desired"));
+      assertEquals(1, count("worker", "desired"));
+      ctx.completeNow();
+    })));
   }
 
   @Test
-  void aFailingStepIsRetriedAtEveryCheckButAnnouncedOnce() {
-    provision(MONDAY_NOON);
-    OffHours off = offHours();
-    off.register(registration(), MONDAY_NOON);
-    await(off.tick(MONDAY_EVENING));
+  void aFailingStepIsRetriedAtEveryCheckButAnnouncedOnce(VertxTestContext ctx) {
     String[] failure = {"the cloud is unreachable"};
-    clouds = c -> {
-      if (failure[0] != null) {
-        throw new IllegalStateException(failure[0]);
+    OffHours[] off = new OffHours[1];
+    provision(MONDAY_NOON).compose(v -> registered().tick(MONDAY_EVENING)).compose(v -> {
+      clouds = c -> {
+        if (failure[0] != null) {
+          throw new IllegalStateException(failure[0]);
+        }
+        return new Unclosed(fake);
+      };
+      off[0] = offHours(); // the same file, the failing cloud
+      Future<Void> ticks = Future.succeededFuture();
+      for (int i = 0; i < 5; i++) { // one check after another
+        Instant at = TUESDAY_MORNING.plusSeconds(30L * i);
+        ticks = ticks.compose(t -> off[0].tick(at));
       }
-      return new Unclosed(fake);
-    };
-    off = offHours(); // the same file, the failing cloud
-    for (int i = 0; i < 5; i++) {
-      await(off.tick(TUESDAY_MORNING.plusSeconds(30L * i)));
-    }
-    assertEquals(List.of("platform.stopped: 1 instance stopped, 2 groups set to zero",
-        "schedule.failed: the cloud is unreachable"), announced);
-    failure[0] = "AccessDenied: not authorized to StartInstances";
-    await(off.tick(TUESDAY_MORNING.plusSeconds(300)));
-    await(off.tick(TUESDAY_MORNING.plusSeconds(330)));
-    assertEquals(3, announced.size(), "a different failure is a new one: " + announced);
-    failure[0] = null;
-    await(off.tick(TUESDAY_MORNING.plusSeconds(360)));
-    assertEquals("platform.started: 1 instance started, 2 groups restored", announced.get(3));
-    assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
+      return ticks;
+    }).compose(v -> {
+      assertEquals(List.of("platform.stopped: 1 instance stopped, 2 groups set to zero",
+          "schedule.failed: the cloud is unreachable"), announced);
+      failure[0] = "AccessDenied: not authorized to StartInstances";
+      return off[0].tick(TUESDAY_MORNING.plusSeconds(300));
+    }).compose(v -> off[0].tick(TUESDAY_MORNING.plusSeconds(330))).compose(v -> {
+      assertEquals(3, announced.size(), "a different failure is a new one: " + announced);
+      failure[0] = null;
+      return off[0].tick(TUESDAY_MORNING.plusSeconds(360));
+    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertEquals("platform.started: 1 instance started, 2 groups restored", announced.get(3));
+      assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
+      ctx.completeNow();
+    })));
   }
 
   @Test
-  void aStopThatFailedIsNotRetriedOnceTheEnvironmentShouldRunAgain() {
-    provision(MONDAY_NOON);
-    OffHours off = offHours();
-    off.register(registration(), MONDAY_NOON);
-    clouds = c -> {
-      throw new IllegalStateException("the cloud is unreachable");
-    };
-    off = offHours();
-    await(off.tick(MONDAY_EVENING)); // the stop fails
-    assertEquals("schedule.failed: the cloud is unreachable", announced.get(0));
-    clouds = c -> new Unclosed(fake); // the cloud is back by morning
-    off = offHours();
-    await(off.tick(TUESDAY_MORNING)); // start time: already on, nothing to do
-    await(off.tick(TUESDAY_MORNING.plusSeconds(30)));
-    await(off.tick(Instant.parse("2026-11-24T12:00:00Z")));
-    assertEquals("running", live(ResourceKind.INSTANCE, "db").state(), "never stopped by day for last night's stop");
-    assertEquals(2, count("web", "desired"));
-    assertNull(off.list(TUESDAY_MORNING).getJsonObject(0).getString("error"), "the stale failure is forgotten");
+  void aStopThatFailedIsNotRetriedOnceTheEnvironmentShouldRunAgain(VertxTestContext ctx) {
+    OffHours[] off = new OffHours[1];
+    provision(MONDAY_NOON).compose(v -> {
+      registered();
+      clouds = c -> {
+        throw new IllegalStateException("the cloud is unreachable");
+      };
+      off[0] = offHours();
+      return off[0].tick(MONDAY_EVENING); // the stop fails
+    }).compose(v -> {
+      assertEquals("schedule.failed: the cloud is unreachable", announced.get(0));
+      clouds = c -> new Unclosed(fake); // the cloud is back by morning
+      off[0] = offHours();
+      return off[0].tick(TUESDAY_MORNING); // start time: already on, nothing to do
+    }).compose(v -> off[0].tick(TUESDAY_MORNING.plusSeconds(30)))
+        .compose(v -> off[0].tick(Instant.parse("2026-11-24T12:00:00Z")))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals("running", live(ResourceKind.INSTANCE, "db").state(), "never stopped by day for last night's stop");
+          assertEquals(2, count("web", "desired"));
+          assertNull(off[0].list(TUESDAY_MORNING).getJsonObject(0).getString("error"), "the stale failure is forgotten");
+          ctx.completeNow();
+        })));
   }
 
   /** The fake cloud for each step; OffHours closes what it is given, the test keeps using it. */

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.LiveResource;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * the platform back. Rules are revoked by their IDs; what an instance has attached is asked of EC2 at
  * the update, not taken from the plan.
  */
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class AwsDriftWireTest extends AwsWireFixture {
   /** EC2's rules of sg-web: one naming a group that no longer exists (sgr-gone), one from a CIDR (sgr-ssh). */
   static String rules() {
@@ -33,19 +37,22 @@ class AwsDriftWireTest extends AwsWireFixture {
   }
 
   @Test
-  void aGroupWhoseRuleNamesAGroupAlreadyGoneIsStillDeleted() throws Exception {
+  void aGroupWhoseRuleNamesAGroupAlreadyGoneIsStillDeleted(VertxTestContext ctx) {
     answers = s -> switch (s.action()) {
       case "DescribeSecurityGroupRules" -> new Answer(200, rules());
       case "RevokeSecurityGroupIngress" -> revoke(s);
       case "DeleteSecurityGroup" -> new Answer(200, ec2("DeleteSecurityGroup", "<return>true</return>"));
       default -> ec2Error(400, "InvalidAction");
     };
-    await(provider.delete(new LiveResource(ResourceKind.SECURITY_GROUP, "u-3", new CloudId("sg-web"), Map.of(),
-        owned("u-3", "web-dev"), "")));
-    Seen revoked = seen.stream().filter(s -> s.action().equals("RevokeSecurityGroupIngress")).findFirst().orElseThrow();
-    assertEquals("sgr-gone", revoked.params().get("SecurityGroupRuleId.1"), "the rule naming a group, by its ID");
-    assertTrue(!revoked.params().containsKey("SecurityGroupRuleId.2"), "a CIDR rule goes with the group");
-    assertTrue(seen.stream().anyMatch(s -> s.action().equals("DeleteSecurityGroup") && "sg-web".equals(s.params().get("GroupId"))));
+    provider.delete(new LiveResource(ResourceKind.SECURITY_GROUP, "u-3", new CloudId("sg-web"), Map.of(),
+        owned("u-3", "web-dev"), "")).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          Seen revoked = seen.stream().filter(s -> s.action().equals("RevokeSecurityGroupIngress")).findFirst().orElseThrow();
+          assertEquals("sgr-gone", revoked.params().get("SecurityGroupRuleId.1"), "the rule naming a group, by its ID");
+          assertTrue(!revoked.params().containsKey("SecurityGroupRuleId.2"), "a CIDR rule goes with the group");
+          assertTrue(seen.stream().anyMatch(s -> s.action().equals("DeleteSecurityGroup")
+              && "sg-web".equals(s.params().get("GroupId"))));
+          ctx.completeNow();
+        })));
   }
 
   /**
@@ -53,7 +60,7 @@ class AwsDriftWireTest extends AwsWireFixture {
    * rule naming the old one is revoked by its ID, the one naming the new group added, the CIDR rule kept.
    */
   @Test
-  void aRuleNamingAVanishedGroupIsReplacedByOneNamingItsSuccessor() throws Exception {
+  void aRuleNamingAVanishedGroupIsReplacedByOneNamingItsSuccessor(VertxTestContext ctx) {
     answers = s -> switch (s.action()) {
       case "DescribeSecurityGroups" -> new Answer(200, ec2("DescribeSecurityGroups", "<securityGroupInfo><item>"
           + "<groupId>sg-web</groupId><groupName>web</groupName><vpcId>vpc-1</vpcId><ipPermissions><item>"
@@ -69,12 +76,14 @@ class AwsDriftWireTest extends AwsWireFixture {
         owned("u-3", "web-dev"), "");
     Map<String, Object> want = Map.of("ingress", List.of(Map.of("protocol", "tcp", "ports", "22", "groups",
         List.of(new CloudId("sg-new"))), Map.of("protocol", "tcp", "ports", "22", "cidrs", List.of("10.0.0.0/16"))));
-    await(provider.update(live, want, owned("u-3", "web-dev"), List.of("ingress")));
-    Seen revoked = seen.stream().filter(s -> s.action().equals("RevokeSecurityGroupIngress")).findFirst().orElseThrow();
-    assertEquals("sgr-gone", revoked.params().get("SecurityGroupRuleId.1"));
-    assertTrue(!revoked.params().containsKey("SecurityGroupRuleId.2"), "the rule that stays is not revoked");
-    Seen added = seen.stream().filter(s -> s.action().equals("AuthorizeSecurityGroupIngress")).findFirst().orElseThrow();
-    assertEquals("sg-new", added.params().get("IpPermissions.1.Groups.1.GroupId"));
+    provider.update(live, want, owned("u-3", "web-dev"), List.of("ingress")).onComplete(ctx.succeeding(updated -> ctx.verify(() -> {
+      Seen revoked = seen.stream().filter(s -> s.action().equals("RevokeSecurityGroupIngress")).findFirst().orElseThrow();
+      assertEquals("sgr-gone", revoked.params().get("SecurityGroupRuleId.1"));
+      assertTrue(!revoked.params().containsKey("SecurityGroupRuleId.2"), "the rule that stays is not revoked");
+      Seen added = seen.stream().filter(s -> s.action().equals("AuthorizeSecurityGroupIngress")).findFirst().orElseThrow();
+      assertEquals("sg-new", added.params().get("IpPermissions.1.Groups.1.GroupId"));
+      ctx.completeNow();
+    })));
   }
 
   /**
@@ -82,7 +91,7 @@ class AwsDriftWireTest extends AwsWireFixture {
    * asks EC2 what is attached now, detaches nothing that is gone, and attaches the new volume.
    */
   @Test
-  void anInstanceWhoseVolumeWasReplacedAttachesTheNewOneWithoutDetachingTheOld() throws Exception {
+  void anInstanceWhoseVolumeWasReplacedAttachesTheNewOneWithoutDetachingTheOld(VertxTestContext ctx) {
     answers = s -> switch (s.action()) {
       case "DescribeInstances" -> new Answer(200, ec2("DescribeInstances", "<reservationSet><item><reservationId>r-1"
           + "</reservationId><instancesSet><item><instanceId>i-web</instanceId><instanceState><code>16</code><name>running"
@@ -96,11 +105,13 @@ class AwsDriftWireTest extends AwsWireFixture {
     };
     LiveResource live = new LiveResource(ResourceKind.INSTANCE, "u-web", new CloudId("i-web"), Map.of("volumes",
         List.of(Map.of("volume", new CloudId("vol-old"), "device", "/dev/sdf"))), owned("u-web", "web-1-dev"), "running");
-    await(provider.update(live, Map.of("volumes", List.of(Map.of("volume", new CloudId("vol-new"), "device", "/dev/sdf"))),
-        owned("u-web", "web-1-dev"), List.of("volumes")));
-    assertTrue(seen.stream().noneMatch(s -> s.action().equals("DetachVolume")), "the old volume is gone already");
-    Seen attach = seen.stream().filter(s -> s.action().equals("AttachVolume")).findFirst().orElseThrow();
-    assertEquals("vol-new", attach.params().get("VolumeId"));
-    assertEquals("/dev/sdf", attach.params().get("Device"));
+    provider.update(live, Map.of("volumes", List.of(Map.of("volume", new CloudId("vol-new"), "device", "/dev/sdf"))),
+        owned("u-web", "web-1-dev"), List.of("volumes")).onComplete(ctx.succeeding(updated -> ctx.verify(() -> {
+          assertTrue(seen.stream().noneMatch(s -> s.action().equals("DetachVolume")), "the old volume is gone already");
+          Seen attach = seen.stream().filter(s -> s.action().equals("AttachVolume")).findFirst().orElseThrow();
+          assertEquals("vol-new", attach.params().get("VolumeId"));
+          assertEquals("/dev/sdf", attach.params().get("Device"));
+          ctx.completeNow();
+        })));
   }
 }

@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.common.error.Diagnostic;
 import dev.baton.controller.definition.DefinitionLoader;
 import dev.baton.controller.definition.Platform;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a platform names that Baton does not own is checked in one call per kind, and the account before it. */
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class AwsPreflightWireTest extends AwsWireFixture {
   static final String STS = "https://sts.amazonaws.com/doc/2011-06-15/";
 
@@ -68,7 +72,7 @@ class AwsPreflightWireTest extends AwsWireFixture {
   }
 
   @Test
-  void everyImageKeyPairAndZoneIsCheckedInOneCallPerKind(@TempDir Path dir) throws Exception {
+  void everyImageKeyPairAndZoneIsCheckedInOneCallPerKind(@TempDir Path dir, VertxTestContext ctx) throws Exception {
     answers = s -> switch (s.action()) {
       case "GetCallerIdentity" -> identity("123456789012");
       case "DescribeImages" -> new Answer(200, ec2("DescribeImages", "<imagesSet><item><imageId>ami-0aaaaaaaaaaaaaaaa"
@@ -81,29 +85,33 @@ class AwsPreflightWireTest extends AwsWireFixture {
           + "<MaxItems>100</MaxItems></ListHostedZonesResponse>") : ec2Error(400, "InvalidAction");
     };
     Platform p = platform(dir, "123456789012");
-    List<Diagnostic> problems = await(provider.check(p));
-    List<String> text = problems.stream().sorted().map(d -> d.pos().line() + ": " + d.message()).toList();
-    assertEquals(List.of(
-        "27: image ami-0bbbbbbbbbbbbbbbb does not exist in eu-west-1 (an AMI is regional: use this region's ID of the image)",
-        "28: key pair gone does not exist in eu-west-1 (import it, or remove keypair)",
-        "34: hosted zone shop.example.com does not exist in this account (create it, or name one that does)"), text);
-    assertEquals("GetCallerIdentity", seen.get(0).action(), "the account first");
-    Seen images = seen.stream().filter(s -> s.action().equals("DescribeImages")).findFirst().orElseThrow();
-    assertEquals("image-id", images.params().get("Filter.1.Name"));
-    assertEquals(java.util.Set.of("ami-0aaaaaaaaaaaaaaaa", "ami-0bbbbbbbbbbbbbbbb"), java.util.Set.of(
-        images.params().get("Filter.1.Value.1"), images.params().get("Filter.1.Value.2")), "both images, one call");
-    assertEquals(1, seen.stream().filter(s -> s.action().equals("DescribeImages")).count());
-    assertEquals(1, seen.stream().filter(s -> s.action().equals("DescribeKeyPairs")).count());
+    provider.check(p).onComplete(ctx.succeeding((List<Diagnostic> problems) -> ctx.verify(() -> {
+      List<String> text = problems.stream().sorted().map(d -> d.pos().line() + ": " + d.message()).toList();
+      assertEquals(List.of(
+          "27: image ami-0bbbbbbbbbbbbbbbb does not exist in eu-west-1 (an AMI is regional: use this region's ID of the image)",
+          "28: key pair gone does not exist in eu-west-1 (import it, or remove keypair)",
+          "34: hosted zone shop.example.com does not exist in this account (create it, or name one that does)"), text);
+      assertEquals("GetCallerIdentity", seen.get(0).action(), "the account first");
+      Seen images = seen.stream().filter(s -> s.action().equals("DescribeImages")).findFirst().orElseThrow();
+      assertEquals("image-id", images.params().get("Filter.1.Name"));
+      assertEquals(java.util.Set.of("ami-0aaaaaaaaaaaaaaaa", "ami-0bbbbbbbbbbbbbbbb"), java.util.Set.of(
+          images.params().get("Filter.1.Value.1"), images.params().get("Filter.1.Value.2")), "both images, one call");
+      assertEquals(1, seen.stream().filter(s -> s.action().equals("DescribeImages")).count());
+      assertEquals(1, seen.stream().filter(s -> s.action().equals("DescribeKeyPairs")).count());
+      ctx.completeNow();
+    })));
   }
 
   @Test
-  void anotherAccountIsRefusedBeforeAnyOtherCall(@TempDir Path dir) throws Exception {
+  void anotherAccountIsRefusedBeforeAnyOtherCall(@TempDir Path dir, VertxTestContext ctx) throws Exception {
     answers = s -> s.action().equals("GetCallerIdentity") ? identity("222222222222") : ec2Error(400, "InvalidAction");
-    List<Diagnostic> problems = await(provider.check(platform(dir, "123456789012")));
-    assertEquals(1, problems.size());
-    assertEquals(5, problems.get(0).pos().line(), "at the platform's account");
-    assertTrue(problems.get(0).message().startsWith("the credentials act in AWS account 222222222222, not 123456789012"),
-        problems.get(0).message());
-    assertEquals(List.of("GetCallerIdentity"), seen.stream().map(Seen::action).toList(), "nothing else was asked");
+    provider.check(platform(dir, "123456789012")).onComplete(ctx.succeeding((List<Diagnostic> problems) -> ctx.verify(() -> {
+      assertEquals(1, problems.size());
+      assertEquals(5, problems.get(0).pos().line(), "at the platform's account");
+      assertTrue(problems.get(0).message().startsWith("the credentials act in AWS account 222222222222, not 123456789012"),
+          problems.get(0).message());
+      assertEquals(List.of("GetCallerIdentity"), seen.stream().map(Seen::action).toList(), "nothing else was asked");
+      ctx.completeNow();
+    })));
   }
 }

@@ -14,6 +14,8 @@ import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -22,15 +24,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A local HTTP endpoint that answers the real SDK clients in AWS's own wire formats (EC2 and IAM
  * query XML, Route53 REST XML), recording every request: what wire tests of the AWS provider stand on.
+ * A test is one chain of the provider's futures; an assertion failing in a step fails the chain, and
+ * VertxTestContext fails the test with it.
  */
+@ExtendWith(VertxExtension.class)
 abstract class AwsWireFixture {
   static final String EC2 = "http://ec2.amazonaws.com/doc/2016-11-15/";
   static final Scope SCOPE = new Scope("shop", "acme", "dev");
@@ -52,7 +57,7 @@ abstract class AwsWireFixture {
   CallStats stats;
 
   @BeforeEach
-  void start() throws Exception {
+  void start(Vertx vertx) throws Exception {
     System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
     System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -79,25 +84,32 @@ abstract class AwsWireFixture {
       ex.close();
     });
     server.start();
-    vertx = Vertx.vertx();
+    this.vertx = vertx; // closed by VertxExtension after each test
     stats = new CallStats();
     AwsClients clients = new AwsClients("eu-west-1", null, "http://127.0.0.1:" + server.getAddress().getPort(), stats);
     provider = new AwsCloudProvider(vertx, clients, stats, (scope, uuid) -> "#cloud-config\n".getBytes(StandardCharsets.UTF_8));
   }
 
   @AfterEach
-  void stop() throws Exception {
-    provider.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    server.stop(0);
+  void stop(VertxTestContext ctx) {
+    provider.close().eventually(() -> {
+      server.stop(0);
+      return Future.succeededFuture();
+    }).onComplete(ctx.succeedingThenComplete());
   }
 
-  static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
+  /**
+   * The BatonException {@code f} failed with, as a succeeded future: a success, or another failure,
+   * fails the chain (what {@code assertThrows(BatonException.class, ...)} checked of a blocking call).
+   */
+  static Future<BatonException> failure(Future<?> f) {
+    return f.<BatonException>transform(ar -> {
+      if (ar.succeeded()) {
+        return Future.failedFuture(new AssertionError("expected a BatonException, but it succeeded: " + ar.result()));
+      }
+      return ar.cause() instanceof BatonException e ? Future.succeededFuture(e)
+          : Future.failedFuture(new AssertionError("expected a BatonException", ar.cause()));
+    });
   }
 
   static String ec2(String action, String inner) {
