@@ -6,6 +6,7 @@ import dev.baton.controller.definition.Platform;
 import dev.baton.controller.definition.Resource;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.plan.Planner;
+import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Providers;
@@ -60,7 +61,7 @@ abstract class GroupCommand extends PlatformCommand {
   }
 
   /** Instances on their way out (not counted, not acted on). */
-  static boolean leaving(CloudProvider.GroupInstance i) {
+  static boolean leaving(AutoscalingGroups.GroupInstance i) {
     return dev.baton.controller.groups.RollingReplacement.leaving(i);
   }
 }

@@ -334,7 +334,10 @@ class OffHoursTest {
     assertNull(off.list(TUESDAY_MORNING).getJsonObject(0).getString("error"), "the stale failure is forgotten");
   }
 
-  /** The fake cloud for each step; OffHours closes what it is given, the test keeps using it. */
+  /**
+   * The fake cloud for each step, with the fake's capabilities; OffHours closes what it is given, the
+   * test keeps using it.
+   */
   static final class Unclosed implements CloudProvider {
     private final FakeCloudProvider fake;
 
@@ -380,18 +383,8 @@ class OffHoursTest {
     }
 
     @Override
-    public Future<Void> setCapacity(LiveResource group, Integer min, int desired) {
-      return fake.setCapacity(group, min, desired);
-    }
-
-    @Override
-    public Future<Void> stopInstances(List<String> ids) {
-      return fake.stopInstances(ids);
-    }
-
-    @Override
-    public Future<Void> startInstances(List<String> ids) {
-      return fake.startInstances(ids);
+    public <T> java.util.Optional<T> capability(Class<T> type) {
+      return fake.capability(type);
     }
 
     @Override

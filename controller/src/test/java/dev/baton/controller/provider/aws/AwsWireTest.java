@@ -187,8 +187,8 @@ class AwsWireTest extends AwsWireFixture {
     };
     LiveResource group = new LiveResource(ResourceKind.AUTOSCALING_GROUP, "g-1", new CloudId("web-dev"), Map.of(), Map.of(), "");
     var instances = await(provider.groupInstances(group));
-    assertEquals(List.of(new dev.baton.controller.provider.CloudProvider.GroupInstance("i-0old", "Terminating:Wait",
-        dev.baton.controller.provider.CloudProvider.Lifecycle.HELD_FOR_CLEANUP, "Healthy", "3", "eu-west-1a")), instances);
+    assertEquals(List.of(new dev.baton.controller.provider.AutoscalingGroups.GroupInstance("i-0old", "Terminating:Wait",
+        dev.baton.controller.provider.AutoscalingGroups.Lifecycle.HELD_FOR_CLEANUP, "Healthy", "3", "eu-west-1a")), instances);
     await(provider.completeLifecycle(group, "i-0old"));
     Seen done = seen.get(seen.size() - 1);
     assertEquals(Map.of("Action", "CompleteLifecycleAction", "Version", "2011-01-01", "AutoScalingGroupName", "web-dev",
