@@ -9,7 +9,7 @@ import dev.baton.controller.plan.PlatformLock;
 import dev.baton.controller.plan.Planner;
 import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CloudProvider;
-import dev.baton.controller.provider.Providers;
+import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.provider.local.NodeLauncher;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
