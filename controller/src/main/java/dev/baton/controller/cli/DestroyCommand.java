@@ -7,7 +7,7 @@ import dev.baton.controller.plan.Plan;
 import dev.baton.controller.plan.PlatformLock;
 import dev.baton.controller.plan.Planner;
 import dev.baton.controller.provider.CloudProvider;
-import dev.baton.controller.provider.Providers;
+import dev.baton.controller.provider.factory.Providers;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

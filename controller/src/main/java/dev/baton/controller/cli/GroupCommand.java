@@ -6,9 +6,10 @@ import dev.baton.controller.definition.Platform;
 import dev.baton.controller.definition.Resource;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.plan.Planner;
+import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Providers;
+import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.serve.ControllerClient;
 import dev.baton.controller.serve.ControllerHome;
 import io.vertx.core.json.JsonObject;
@@ -60,7 +61,7 @@ abstract class GroupCommand extends PlatformCommand {
   }
 
   /** Instances on their way out (not counted, not acted on). */
-  static boolean leaving(CloudProvider.GroupInstance i) {
+  static boolean leaving(AutoscalingGroups.GroupInstance i) {
     return dev.baton.controller.groups.RollingReplacement.leaving(i);
   }
 }

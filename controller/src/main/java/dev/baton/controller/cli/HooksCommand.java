@@ -5,7 +5,7 @@ import dev.baton.controller.notify.Event;
 import dev.baton.controller.notify.Hook;
 import dev.baton.controller.notify.HookConfig;
 import dev.baton.controller.notify.Outbox;
-import dev.baton.controller.provider.Providers;
+import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.serve.ControllerHome;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

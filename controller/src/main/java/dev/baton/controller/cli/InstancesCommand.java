@@ -2,6 +2,8 @@ package dev.baton.controller.cli;
 
 import dev.baton.controller.definition.Platform;
 import dev.baton.controller.definition.Resource;
+import dev.baton.controller.provider.AutoscalingGroups;
+import dev.baton.controller.provider.AutoscalingGroups.GroupInstance;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
 import io.vertx.core.Vertx;
@@ -23,8 +25,9 @@ final class InstancesCommand extends GroupCommand {
   int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception {
     Resource group = group(platform);
     LiveResource live = live(platform, provider, group);
-    String current = await(provider.templateVersion(live));
-    List<CloudProvider.GroupInstance> instances = await(provider.groupInstances(live));
+    AutoscalingGroups groups = await(provider.require(AutoscalingGroups.class, "launch templates"));
+    String current = await(groups.templateVersion(live));
+    List<GroupInstance> instances = await(groups.groupInstances(live));
     Map<String, JsonObject> nodes = nodes(runningController(), platform, group);
     JsonArray rows = rows(instances, nodes);
     if (output == OutputFormat.JSON) {
@@ -43,9 +46,9 @@ final class InstancesCommand extends GroupCommand {
   }
 
   /** One row per instance: the cloud's view and the node's. */
-  static JsonArray rows(List<CloudProvider.GroupInstance> instances, Map<String, JsonObject> nodes) {
+  static JsonArray rows(List<GroupInstance> instances, Map<String, JsonObject> nodes) {
     JsonArray rows = new JsonArray();
-    for (CloudProvider.GroupInstance i : instances) {
+    for (GroupInstance i : instances) {
       JsonObject n = nodes.get(i.id());
       rows.add(new JsonObject().put("instance", i.id()).put("state", i.state()).put("health", i.health())
           .put("template_version", i.templateVersion()).put("zone", i.zone())

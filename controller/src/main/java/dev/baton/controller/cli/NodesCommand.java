@@ -2,7 +2,7 @@ package dev.baton.controller.cli;
 
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
-import dev.baton.controller.provider.Providers;
+import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.serve.ControllerClient;
 import dev.baton.controller.serve.ControllerHome;
 import io.vertx.core.json.JsonArray;

@@ -13,7 +13,7 @@ import dev.baton.controller.definition.model.AutoscalingGroupSpec;
 import dev.baton.controller.definition.model.InstanceSpec;
 import dev.baton.controller.definition.model.ProviderKind;
 import dev.baton.controller.definition.model.ResourceKind;
-import dev.baton.controller.provider.Providers;
+import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.provider.local.NodeLauncher;
 import dev.baton.controller.serve.ControllerClient;
 import dev.baton.controller.serve.ControllerHome;
@@ -303,7 +303,7 @@ abstract class PlatformCommand implements Callable<Integer> {
   /** Tells a running controller's hooks about the platform (best effort; no controller, no event). */
   void announce(Platform platform, String type, io.vertx.core.json.JsonObject data) {
     dev.baton.controller.serve.ControllerClient.find(dev.baton.controller.serve.ControllerHome.of(
-        dev.baton.controller.provider.Providers.home())).ifPresent(c -> {
+        dev.baton.controller.provider.factory.Providers.home())).ifPresent(c -> {
           try {
             c.post("/api/v1/events", new io.vertx.core.json.JsonObject().put("type", type).put("platform", platform.name())
                 .put("customer", platform.spec().customer()).put("env", platform.env()).put("data", data));

@@ -7,8 +7,9 @@ import dev.baton.controller.plan.Engine;
 import dev.baton.controller.plan.Plan;
 import dev.baton.controller.plan.PlatformLock;
 import dev.baton.controller.plan.Planner;
+import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CloudProvider;
-import dev.baton.controller.provider.Providers;
+import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.provider.local.NodeLauncher;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -138,7 +139,8 @@ final class ProvisionCommand extends PlatformCommand {
         for (Resource g : platform.ofKind(ResourceKind.AUTOSCALING_GROUP)) {
           var live = await(provider.findOne(ResourceKind.AUTOSCALING_GROUP, Planner.scopeOf(platform), g.uuid()));
           if (live.isPresent()) {
-            await(provider.groupInstances(live.get())).stream().filter(i -> !GroupCommand.leaving(i))
+            await(provider.require(AutoscalingGroups.class, "listing a group's instances")
+                .compose(asg -> asg.groupInstances(live.get()))).stream().filter(i -> !GroupCommand.leaving(i))
                 .forEach(i -> inGroups.add(i.id()));
           }
         }

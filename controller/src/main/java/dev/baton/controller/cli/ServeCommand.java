@@ -1,7 +1,7 @@
 package dev.baton.controller.cli;
 
 import dev.baton.controller.bridge.BridgeServer;
-import dev.baton.controller.provider.Providers;
+import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.serve.ControllerServer;
 import io.vertx.core.Vertx;
 import java.util.List;

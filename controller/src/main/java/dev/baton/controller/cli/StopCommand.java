@@ -1,6 +1,6 @@
 package dev.baton.controller.cli;
 
-import dev.baton.controller.provider.Providers;
+import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.serve.ControllerHome;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;

@@ -12,9 +12,10 @@ import dev.baton.controller.plan.Plan;
 import dev.baton.controller.plan.PlannedChange;
 import dev.baton.controller.plan.PlatformLock;
 import dev.baton.controller.plan.Planner;
+import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Providers;
+import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.provider.local.NodeLauncher;
 import dev.baton.controller.serve.ControllerClient;
 import io.vertx.core.Vertx;
@@ -74,7 +75,8 @@ final class UpdateLaunchTemplateCommand extends GroupCommand {
       Plan full = await(new Planner(provider, retry(vertx)).plan(platform));
       PlannedChange mine = full.changes().stream().filter(c -> group.uuid().equals(c.uuid())).findFirst().orElseThrow();
       List<AttributeDiff> launch = mine.diff().stream().filter(d -> d.attribute().equals("launch")).toList();
-      String before = await(provider.templateVersion(live));
+      AutoscalingGroups groups = await(provider.require(AutoscalingGroups.class, "launch templates"));
+      String before = await(groups.templateVersion(live));
       if (mine.action() == Action.UPDATE && !launch.isEmpty()) {
         if (t().interactive() && !yes && !t().confirm("Make a new launch-template version of " + group.name()
             + " (now version " + before + ")?")) {
@@ -99,7 +101,7 @@ final class UpdateLaunchTemplateCommand extends GroupCommand {
         }
         live = live(platform, provider, group);
       }
-      String current = await(provider.templateVersion(live));
+      String current = await(groups.templateVersion(live));
       if (output != OutputFormat.JSON) {
         t().out().println(current.equals(before) ? group.name() + ": the launch template already matches the definition"
             + " (version " + current + ")" : group.name() + ": launch template version " + current + " (was " + before
@@ -112,7 +114,7 @@ final class UpdateLaunchTemplateCommand extends GroupCommand {
           .put("template_version", current);
       int code = ExitCodes.OK;
       if (roll) {
-        code = roll(platform, provider, group, live, current, result);
+        code = roll(platform, provider, groups, group, current, result);
       }
       if (output == OutputFormat.JSON) {
         t().out().println(result.encodePrettily());
@@ -122,12 +124,12 @@ final class UpdateLaunchTemplateCommand extends GroupCommand {
   }
 
   /** Replaces, a batch at a time, every instance launched from a version other than {@code current}. */
-  private int roll(Platform platform, CloudProvider provider, Resource group, LiveResource live, String current,
+  private int roll(Platform platform, CloudProvider provider, AutoscalingGroups groups, Resource group, String current,
       JsonObject result) throws Exception {
     ControllerClient client = runningController();
     RollingReplacement.Outcome done;
     try {
-      done = new RollingReplacement(provider, group.name(), () -> live(platform, provider, group),
+      done = new RollingReplacement(groups, group.name(), () -> live(platform, provider, group),
           () -> nodes(client, platform, group), this::progress, batchSize, java.time.Duration.ofSeconds(healthWait),
           System::currentTimeMillis, Thread::sleep).roll(current);
     } catch (BatonException e) {
@@ -136,7 +138,7 @@ final class UpdateLaunchTemplateCommand extends GroupCommand {
     }
     result.put("replaced", new io.vertx.core.json.JsonArray(done.replaced()));
     LiveResource after = live(platform, provider, group);
-    var rows = InstancesCommand.rows(await(provider.groupInstances(after)), nodes(client, platform, group));
+    var rows = InstancesCommand.rows(await(groups.groupInstances(after)), nodes(client, platform, group));
     result.put("instances", rows);
     if (output != OutputFormat.JSON) {
       int n = done.replaced().size();

@@ -3,6 +3,7 @@ package dev.baton.controller.fleet;
 import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.controller.attest.InstanceFacts;
 import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.provider.NodeDns;
 import dev.baton.controller.provider.Scope;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
@@ -92,12 +93,14 @@ public final class NodeCleanup {
         if (ip == null) {
           return Future.failedFuture("the cloud gives instance " + n.id() + " no private address");
         }
-        return cloud.upsertNodeRecord(scope, zone, n.name(), ip, n.id()).onSuccess(v -> DNS.info(() -> "node=" + n.id()
-            + " A " + n.name() + " -> " + ip + " in " + zone));
+        return cloud.require(NodeDns.class, "DNS records of nodes")
+            .compose(dns -> dns.upsertNodeRecord(scope, zone, n.name(), ip, n.id()))
+            .onSuccess(v -> DNS.info(() -> "node=" + n.id() + " A " + n.name() + " -> " + ip + " in " + zone));
       });
     } else {
-      work = cloud.deleteNodeRecord(scope, zone, n.name(), n.id()).onSuccess(v -> DNS.info(() -> "node=" + n.id()
-          + " record " + n.name() + " removed from " + zone));
+      work = cloud.require(NodeDns.class, "DNS records of nodes")
+          .compose(dns -> dns.deleteNodeRecord(scope, zone, n.name(), n.id()))
+          .onSuccess(v -> DNS.info(() -> "node=" + n.id() + " record " + n.name() + " removed from " + zone));
     }
     return work.recover(err -> {
       DNS.warning(() -> "node=" + n.id() + " DNS record " + n.name() + " in " + zone + ": " + err.getMessage());

@@ -2,6 +2,8 @@ package dev.baton.controller.fleet;
 
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.provider.AutoscalingGroups;
+import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Scope;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
@@ -79,24 +81,32 @@ public final class Reconciler {
       Scope s = Scope.ofKey(key);
       var cloud = clouds.of(intent.getJsonObject("cloud"));
       all.add(cloud.findOne(ResourceKind.AUTOSCALING_GROUP, s, intent.getString("uuid"))
-          .compose(group -> group.isEmpty() ? Future.<Void>succeededFuture() : cloud.groupInstances(group.get()).compose(list -> {
-            List<Future<Void>> done = new ArrayList<>();
-            for (var i : list) {
-              if (i.lifecycle() != dev.baton.controller.provider.CloudProvider.Lifecycle.HELD_FOR_CLEANUP) {
-                continue;
-              }
-              registry.get(i.id()).filter(n -> n.state() != NodeState.TERMINATED).ifPresent(n -> registry.advance(n.id(),
-                  NodeState.TERMINATED, "terminated", "the group is removing instance " + n.id()));
-              done.add(cleanup.pending(i.id()).recover(err -> Future.succeededFuture())
-                  .compose(v -> cloud.completeLifecycle(group.get(), i.id()))
-                  .onSuccess(v -> LOG.info(() -> "node=" + i.id() + " cleaned up; lifecycle hook completed")));
-            }
-            return Future.join(done).<Void>mapEmpty();
-          })).recover(err -> {
+          .compose(group -> group.isEmpty() ? Future.<Void>succeededFuture()
+              : cloud.require(AutoscalingGroups.class, "listing a group's instances")
+                  .compose(groups -> releaseHeld(groups, group.get())))
+          .recover(err -> {
             LOG.warning(() -> "lifecycle hooks of " + key + ": " + err.getMessage());
             return Future.succeededFuture();
           }).eventually(() -> cloud.close()));
     });
     return Future.join(all).mapEmpty();
+  }
+
+  /** Each instance the group holds for the controller: its node TERMINATED, cleaned up, then let go. */
+  private Future<Void> releaseHeld(AutoscalingGroups groups, LiveResource group) {
+    return groups.groupInstances(group).compose(list -> {
+      List<Future<Void>> done = new ArrayList<>();
+      for (var i : list) {
+        if (i.lifecycle() != AutoscalingGroups.Lifecycle.HELD_FOR_CLEANUP) {
+          continue;
+        }
+        registry.get(i.id()).filter(n -> n.state() != NodeState.TERMINATED).ifPresent(n -> registry.advance(n.id(),
+            NodeState.TERMINATED, "terminated", "the group is removing instance " + n.id()));
+        done.add(cleanup.pending(i.id()).recover(err -> Future.succeededFuture())
+            .compose(v -> groups.completeLifecycle(group, i.id()))
+            .onSuccess(v -> LOG.info(() -> "node=" + i.id() + " cleaned up; lifecycle hook completed")));
+      }
+      return Future.join(done).<Void>mapEmpty();
+    });
   }
 }

@@ -3,7 +3,7 @@ package dev.baton.controller.groups;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
 import dev.baton.common.text.NodeText;
-import dev.baton.controller.provider.CloudProvider;
+import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.LiveResource;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -45,7 +45,7 @@ public final class RollingReplacement {
   /** What a roll did. */
   public record Outcome(List<String> replaced, int batches) {}
 
-  private final CloudProvider provider;
+  private final AutoscalingGroups groups;
   private final String groupName;
   private final Group group;
   private final Nodes nodes;
@@ -55,9 +55,9 @@ public final class RollingReplacement {
   private final LongSupplier clock;
   private final Pause pause;
 
-  public RollingReplacement(CloudProvider provider, String groupName, Group group, Nodes nodes, Consumer<String> progress,
+  public RollingReplacement(AutoscalingGroups groups, String groupName, Group group, Nodes nodes, Consumer<String> progress,
       int batchSize, Duration healthWait, LongSupplier clock, Pause pause) {
-    this.provider = provider;
+    this.groups = groups;
     this.groupName = groupName;
     this.group = group;
     this.nodes = nodes;
@@ -69,7 +69,7 @@ public final class RollingReplacement {
   }
 
   /** Instances on their way out (not counted, not acted on). */
-  public static boolean leaving(CloudProvider.GroupInstance i) {
+  public static boolean leaving(AutoscalingGroups.GroupInstance i) {
     return i.lifecycle() != null && i.lifecycle().leaving();
   }
 
@@ -79,10 +79,10 @@ public final class RollingReplacement {
     int batch = 0;
     while (true) {
       LiveResource live = group.live();
-      List<CloudProvider.GroupInstance> all = await(provider.groupInstances(live)).stream().filter(i -> !leaving(i))
+      List<AutoscalingGroups.GroupInstance> all = await(groups.groupInstances(live)).stream().filter(i -> !leaving(i))
           .toList();
       List<String> outdated = all.stream().filter(i -> !current.equals(i.templateVersion()))
-          .map(CloudProvider.GroupInstance::id).toList();
+          .map(AutoscalingGroups.GroupInstance::id).toList();
       if (outdated.isEmpty()) {
         return new Outcome(List.copyOf(replaced), batch);
       }
@@ -92,7 +92,7 @@ public final class RollingReplacement {
       int n = Math.min(batchSize, outdated.size());
       int surge = Math.min(n, max - desired);
       batch++;
-      Set<String> known = new HashSet<>(all.stream().map(CloudProvider.GroupInstance::id).toList());
+      Set<String> known = new HashSet<>(all.stream().map(AutoscalingGroups.GroupInstance::id).toList());
       List<String> old = outdated.subList(0, surge > 0 ? surge : Math.min(n, desired - min));
       if (old.isEmpty()) {
         throw new BatonException(ErrorCode.FAILED_PRECONDITION, "group " + groupName + " is at its max (" + max
@@ -102,18 +102,18 @@ public final class RollingReplacement {
       if (surge > 0) {
         progress.accept("batch " + batch + ": launching " + surge + " (desired " + desired + " -> " + (desired + surge)
             + ")");
-        await(provider.setCapacity(live, null, desired + surge));
+        await(groups.setCapacity(live, null, desired + surge));
         List<String> fresh = waitReady(known, current, surge);
         progress.accept("batch " + batch + ": " + String.join(", ", fresh) + " READY in " + seconds(clock.getAsLong() - t0)
             + "; terminating " + String.join(", ", old));
         for (String id : old) {
-          await(provider.terminateInGroup(live, id, true));
+          await(groups.terminateInGroup(live, id, true));
         }
       } else {
         progress.accept("batch " + batch + ": at max " + max + "; terminating " + String.join(", ", old)
             + " for replacements");
         for (String id : old) {
-          await(provider.terminateInGroup(live, id, false));
+          await(groups.terminateInGroup(live, id, false));
         }
         List<String> fresh = waitReady(known, current, old.size());
         progress.accept("batch " + batch + ": " + String.join(", ", fresh) + " READY in " + seconds(clock.getAsLong() - t0));
@@ -127,8 +127,8 @@ public final class RollingReplacement {
     long deadline = clock.getAsLong() + healthWait.toMillis();
     while (true) {
       LiveResource live = group.live();
-      List<String> fresh = await(provider.groupInstances(live)).stream().filter(i -> !known.contains(i.id())
-          && !leaving(i) && current.equals(i.templateVersion())).map(CloudProvider.GroupInstance::id).toList();
+      List<String> fresh = await(groups.groupInstances(live)).stream().filter(i -> !known.contains(i.id())
+          && !leaving(i) && current.equals(i.templateVersion())).map(AutoscalingGroups.GroupInstance::id).toList();
       Map<String, JsonObject> byInstance = nodes.byInstance();
       List<String> ready = new ArrayList<>();
       for (String id : fresh) {

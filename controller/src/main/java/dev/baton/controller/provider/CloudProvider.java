@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the engine needs of a cloud. Implementations keep every vendor type inside their own
- * package. All methods are asynchronous and may be called concurrently.
+ * What the engine needs of a cloud: its resources, found, created, changed and removed. What only
+ * some clouds offer (a group's instances, stopping instances, nodes' DNS records) is an optional
+ * capability ({@link AutoscalingGroups}, {@link Power}, {@link NodeDns}) that a provider implements
+ * beside this, found with {@link #capability} or {@link #require}. Implementations keep every vendor
+ * type inside their own package. All methods are asynchronous and may be called concurrently.
  *
  * <p>Errors are {@link dev.baton.common.error.BatonException}s: {@code UNAVAILABLE} (throttled,
  * retryable), {@code NOT_FOUND} with retryable=true for "not visible yet" right after a create,
@@ -45,6 +48,11 @@ public interface CloudProvider {
   /** The live resources of {@code kind} in {@code scope} carrying this UUID (normally zero or one). */
   Future<List<LiveResource>> lookup(ResourceKind kind, Scope scope, String uuid);
 
+  /** Looks a single resource up; convenience over {@link #lookup}. */
+  default Future<Optional<LiveResource>> findOne(ResourceKind kind, Scope scope, String uuid) {
+    return lookup(kind, scope, uuid).map(l -> l.stream().findFirst());
+  }
+
   /**
    * Creates a resource with {@code tags} applied at creation. {@code token} is an idempotency
    * token for clouds that accept one (a retry of the same request must not create twice).
@@ -71,93 +79,27 @@ public interface CloudProvider {
     return Future.succeededFuture();
   }
 
-  // ------------------------------------------------------------ autoscaling groups and instances
+  // ------------------------------------------------------------ optional capabilities
 
   /**
-   * One instance of an autoscaling group as the cloud sees it.
+   * One of the optional capabilities ({@link AutoscalingGroups}, {@link Power}, {@link NodeDns}) if this
+   * provider offers it. By default a provider offers what it implements; a provider that wraps another
+   * answers with the other's.
+   */
+  default <T> Optional<T> capability(Class<T> type) {
+    return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+  }
+
+  /**
+   * The capability {@code type}, or a failed future ({@code FAILED_PRECONDITION}) that says "the NAME
+   * provider does not support WHAT": a cloud without it refuses the operation, nothing else fails.
    *
-   * @param state the cloud's own word for its lifecycle state, shown to operators ({@code InService} ...)
-   * @param lifecycle what that state means to Baton (the provider translates its cloud's words)
-   * @param templateVersion the launch-template version it was launched from
+   * @param what the operation asked for, for the message ({@code "stopping instances"})
    */
-  record GroupInstance(String id, String state, Lifecycle lifecycle, String health, String templateVersion, String zone) {}
-
-  /** Where an instance of a group is in its life, in Baton's terms. */
-  enum Lifecycle {
-    /** Launching, or waiting to enter service. */
-    STARTING,
-    /** In service. */
-    IN_SERVICE,
-    /** The group removes it and holds it for the controller (a termination lifecycle hook): clean up, then let go. */
-    HELD_FOR_CLEANUP,
-    /** Leaving the group (terminating, detaching, to a warm pool): not counted, not acted on. */
-    LEAVING,
-    /** Any other state (standby ...). */
-    OTHER;
-
-    public boolean leaving() {
-      return this == LEAVING || this == HELD_FOR_CLEANUP;
-    }
+  default <T> Future<T> require(Class<T> type, String what) {
+    return capability(type).map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+        new dev.baton.common.error.BatonException(dev.baton.common.error.ErrorCode.FAILED_PRECONDITION,
+            "the " + name() + " provider does not support " + what)));
   }
 
-  /** The instances of a group (in no particular order). */
-  default Future<List<GroupInstance>> groupInstances(LiveResource group) {
-    return unsupported("listing a group's instances");
-  }
-
-  /** The launch-template version the group launches new instances from. */
-  default Future<String> templateVersion(LiveResource group) {
-    return unsupported("launch templates");
-  }
-
-  /** Sets the group's desired count (and its minimum, when not null); the group launches or terminates to match. */
-  default Future<Void> setCapacity(LiveResource group, Integer min, int desired) {
-    return unsupported("changing a group's capacity");
-  }
-
-  /**
-   * Terminates one instance of a group; with {@code decrement} the desired count goes down by one,
-   * else the group launches a replacement.
-   */
-  default Future<Void> terminateInGroup(LiveResource group, String instanceId, boolean decrement) {
-    return unsupported("terminating an instance of a group");
-  }
-
-  /** Stops running instances (not a group's); they keep their disks and identity. */
-  default Future<Void> stopInstances(List<String> instanceIds) {
-    return unsupported("stopping instances");
-  }
-
-  /** Starts stopped instances again. */
-  default Future<Void> startInstances(List<String> instanceIds) {
-    return unsupported("starting instances");
-  }
-
-  /** Lets an instance held by the group's termination lifecycle hook go (the controller has cleaned up). */
-  default Future<Void> completeLifecycle(LiveResource group, String instanceId) {
-    return unsupported("lifecycle hooks");
-  }
-
-  /**
-   * Writes the A record of a group's node ({@code name} to {@code address}) in {@code zone}, marked as
-   * the node's so that nothing else is ever removed in its name, and that plans do not list it.
-   */
-  default Future<Void> upsertNodeRecord(Scope scope, String zone, String name, String address, String instanceId) {
-    return unsupported("DNS records of nodes");
-  }
-
-  /** Removes the A record of a node, if it is the node's; succeeds when there is none. */
-  default Future<Void> deleteNodeRecord(Scope scope, String zone, String name, String instanceId) {
-    return unsupported("DNS records of nodes");
-  }
-
-  private <T> Future<T> unsupported(String what) {
-    return Future.failedFuture(new dev.baton.common.error.BatonException(dev.baton.common.error.ErrorCode.FAILED_PRECONDITION,
-        "the " + name() + " provider does not support " + what));
-  }
-
-  /** Looks a single resource up; convenience over {@link #lookup}. */
-  default Future<Optional<LiveResource>> findOne(ResourceKind kind, Scope scope, String uuid) {
-    return lookup(kind, scope, uuid).map(l -> l.stream().findFirst());
-  }
 }

@@ -3,8 +3,10 @@ package dev.baton.controller.schedule;
 import dev.baton.common.store.AtomicFiles;
 import dev.baton.controller.definition.Cron;
 import dev.baton.controller.definition.model.ResourceKind;
+import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
+import dev.baton.controller.provider.Power;
 import dev.baton.controller.provider.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -266,7 +268,8 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
         e.put("stopped", stopped);
         save();
       }
-      return cloud.stopInstances(running).map(running.size());
+      return cloud.require(Power.class, "stopping instances").compose(power -> power.stopInstances(running))
+          .map(running.size());
     }).compose(stoppedCount -> cloud.observe(ResourceKind.AUTOSCALING_GROUP, scope).compose(groups -> {
       List<Future<Void>> all = new ArrayList<>();
       for (LiveResource g : groups) {
@@ -282,7 +285,7 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
           save();
         }
         if (min != 0 || desired != 0) {
-          all.add(cloud.setCapacity(g, 0, 0));
+          all.add(setCapacity(cloud, g, 0, 0));
         }
       }
       return Future.all(all).map(v -> stoppedCount + " instance" + (stoppedCount == 1 ? "" : "s") + " stopped, "
@@ -304,13 +307,14 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
     return cloud.observe(ResourceKind.INSTANCE, scope).compose(instances -> {
       // only those still there (an instance destroyed meanwhile is not started)
       List<String> present = instances.stream().map(i -> i.id().id()).filter(stopped::contains).toList();
-      return cloud.startInstances(present).map(present.size());
+      return cloud.require(Power.class, "starting instances").compose(power -> power.startInstances(present))
+          .map(present.size());
     }).compose(started -> cloud.observe(ResourceKind.AUTOSCALING_GROUP, scope).compose(groups -> {
       List<Future<Void>> all = new ArrayList<>();
       for (LiveResource g : groups) {
         int[] counts = GroupCounts.restored(g, defined.getJsonObject(g.uuid()), saved.getJsonObject(g.uuid()));
         if (counts != null) {
-          all.add(cloud.setCapacity(g, counts[0], counts[1]));
+          all.add(setCapacity(cloud, g, counts[0], counts[1]));
         }
       }
       return Future.all(all).map(v -> {
@@ -324,6 +328,11 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
             + (all.size() == 1 ? "" : "s") + " restored";
       });
     }));
+  }
+
+  private static Future<Void> setCapacity(CloudProvider cloud, LiveResource group, int min, int desired) {
+    return cloud.require(AutoscalingGroups.class, "changing a group's capacity")
+        .compose(groups -> groups.setCapacity(group, min, desired));
   }
 
   private static int number(Object o) {

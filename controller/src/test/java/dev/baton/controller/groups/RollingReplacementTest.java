@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.definition.model.ResourceKind;
-import dev.baton.controller.provider.CallStats;
+import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CloudId;
-import dev.baton.controller.provider.CloudProvider;
-import dev.baton.controller.provider.CloudProvider.Lifecycle;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -29,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class RollingReplacementTest {
   /** A group of the cloud: its counts, its instances, the version it launches. */
-  static final class GroupCloud implements CloudProvider {
+  static final class GroupCloud implements AutoscalingGroups {
     final Map<String, Object> attributes = new LinkedHashMap<>();
     final Map<String, String> versionOf = new LinkedHashMap<>();
     String launches = "2";
@@ -80,39 +77,12 @@ class RollingReplacementTest {
     }
 
     @Override
-    public String name() {
-      return "group";
+    public Future<String> templateVersion(LiveResource group) {
+      return Future.succeededFuture(launches);
     }
 
     @Override
-    public CallStats stats() {
-      return new CallStats();
-    }
-
-    @Override
-    public Future<List<LiveResource>> observe(ResourceKind kind, Scope scope) {
-      return Future.succeededFuture(List.of());
-    }
-
-    @Override
-    public Future<List<LiveResource>> lookup(ResourceKind kind, Scope scope, String uuid) {
-      return Future.succeededFuture(List.of());
-    }
-
-    @Override
-    public Future<LiveResource> create(ResourceKind kind, Scope scope, String uuid, Map<String, Object> a,
-        Map<String, String> tags, String token) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<LiveResource> update(LiveResource live, Map<String, Object> a, Map<String, String> tags,
-        List<String> changed) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Void> delete(LiveResource live) {
+    public Future<Void> completeLifecycle(LiveResource group, String instanceId) {
       throw new UnsupportedOperationException();
     }
   }

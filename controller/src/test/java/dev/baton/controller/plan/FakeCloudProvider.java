@@ -3,10 +3,12 @@ package dev.baton.controller.plan;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.definition.model.ResourceKind;
+import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CallStats;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
+import dev.baton.controller.provider.Power;
 import dev.baton.controller.provider.Scope;
 import dev.baton.controller.provider.Values;
 import io.vertx.core.Future;
@@ -24,9 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A cloud that behaves simply, records what happened, and takes injected failures:
  * throttling, "not found yet" right after a create, calls that never answer, permanent
  * failures of one resource, and a crash at any call (before or after the call took effect),
- * after which nothing more happens until {@link #recover()}. Listings are paginated.
+ * after which nothing more happens until {@link #recover()}. Listings are paginated. Of a group it
+ * changes the capacity only; its instances are resources like any other, stopped and started.
  */
-public final class FakeCloudProvider implements CloudProvider {
+public final class FakeCloudProvider implements CloudProvider, AutoscalingGroups, Power {
   /** Thrown from every call once the fake has "crashed", like a process killed with -9. */
   public static final class Crash extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -263,6 +266,32 @@ public final class FakeCloudProvider implements CloudProvider {
       resources.put(g.id().id(), new LiveResource(g.kind(), g.uuid(), g.id(), a, g.tags(), g.state()));
       return null;
     });
+  }
+
+  @Override
+  public Future<List<GroupInstance>> groupInstances(LiveResource group) {
+    return notOffered("listing a group's instances");
+  }
+
+  @Override
+  public Future<String> templateVersion(LiveResource group) {
+    return notOffered("launch templates");
+  }
+
+  @Override
+  public Future<Void> terminateInGroup(LiveResource group, String instanceId, boolean decrement) {
+    return notOffered("terminating an instance of a group");
+  }
+
+  @Override
+  public Future<Void> completeLifecycle(LiveResource group, String instanceId) {
+    return notOffered("lifecycle hooks");
+  }
+
+  /** What the fake does not do, refused as a provider refuses a capability it lacks. */
+  private <T> Future<T> notOffered(String what) {
+    return Future.failedFuture(new BatonException(ErrorCode.FAILED_PRECONDITION, "the " + name()
+        + " provider does not support " + what));
   }
 
   @Override

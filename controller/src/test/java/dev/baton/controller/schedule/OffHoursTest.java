@@ -364,7 +364,10 @@ class OffHoursTest {
         })));
   }
 
-  /** The fake cloud for each step; OffHours closes what it is given, the test keeps using it. */
+  /**
+   * The fake cloud for each step, with the fake's capabilities; OffHours closes what it is given, the
+   * test keeps using it.
+   */
   static final class Unclosed implements CloudProvider {
     private final FakeCloudProvider fake;
 
@@ -410,18 +413,8 @@ class OffHoursTest {
     }
 
     @Override
-    public Future<Void> setCapacity(LiveResource group, Integer min, int desired) {
-      return fake.setCapacity(group, min, desired);
-    }
-
-    @Override
-    public Future<Void> stopInstances(List<String> ids) {
-      return fake.stopInstances(ids);
-    }
-
-    @Override
-    public Future<Void> startInstances(List<String> ids) {
-      return fake.startInstances(ids);
+    public <T> java.util.Optional<T> capability(Class<T> type) {
+      return fake.capability(type);
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.baton.controller.provider.aws;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.definition.model.ResourceKind;
+import dev.baton.controller.provider.AutoscalingGroups.GroupInstance;
+import dev.baton.controller.provider.AutoscalingGroups.Lifecycle;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Scope;
@@ -291,28 +293,28 @@ final class AsgKinds {
   }
 
   /** The group's instances with their lifecycle state, health and launch-template version. */
-  List<dev.baton.controller.provider.CloudProvider.GroupInstance> instances(String name) {
-    return describe(name).instances().stream().map(i -> new dev.baton.controller.provider.CloudProvider.GroupInstance(
+  List<GroupInstance> instances(String name) {
+    return describe(name).instances().stream().map(i -> new GroupInstance(
         i.instanceId(), i.lifecycleStateAsString(), lifecycle(i.lifecycleStateAsString()), i.healthStatus(),
         i.launchTemplate() == null ? null : i.launchTemplate().version(), i.availabilityZone())).toList();
   }
 
   /** EC2 Auto Scaling's lifecycle states in Baton's terms (they stay in this provider). */
-  static dev.baton.controller.provider.CloudProvider.Lifecycle lifecycle(String state) {
+  static Lifecycle lifecycle(String state) {
     String s = state == null ? "" : state;
     if (s.equalsIgnoreCase("Terminating:Wait")) {
-      return dev.baton.controller.provider.CloudProvider.Lifecycle.HELD_FOR_CLEANUP;
+      return Lifecycle.HELD_FOR_CLEANUP;
     }
     if (s.equalsIgnoreCase("InService")) {
-      return dev.baton.controller.provider.CloudProvider.Lifecycle.IN_SERVICE;
+      return Lifecycle.IN_SERVICE;
     }
     if (s.startsWith("Pending")) {
-      return dev.baton.controller.provider.CloudProvider.Lifecycle.STARTING;
+      return Lifecycle.STARTING;
     }
     if (s.startsWith("Terminating") || s.startsWith("Terminated") || s.startsWith("Detach") || s.startsWith("Warmed")) {
-      return dev.baton.controller.provider.CloudProvider.Lifecycle.LEAVING;
+      return Lifecycle.LEAVING;
     }
-    return dev.baton.controller.provider.CloudProvider.Lifecycle.OTHER;
+    return Lifecycle.OTHER;
   }
 
   /** The version the group launches from: a number ($Latest and $Default are looked up). */

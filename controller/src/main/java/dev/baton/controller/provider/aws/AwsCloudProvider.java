@@ -3,9 +3,12 @@ package dev.baton.controller.provider.aws;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.definition.model.ResourceKind;
+import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CallStats;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
+import dev.baton.controller.provider.NodeDns;
+import dev.baton.controller.provider.Power;
 import dev.baton.controller.provider.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,9 +20,11 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /**
  * The AWS provider: EC2, IAM and Route53 through the AWS SDK for Java v2 (see {@link Ec2Kinds},
  * {@link IamKinds}, {@link DnsKinds}, {@link AsgKinds} for how each kind is found again by its UUID). SDK calls
- * block, so each runs on a Vert.x worker thread; the engine bounds how many run at once.
+ * block, so each runs on a Vert.x worker thread; the engine bounds how many run at once. It offers
+ * every optional capability: EC2 Auto Scaling groups, stopping and starting instances, nodes' records
+ * in Route53.
  */
-public final class AwsCloudProvider implements CloudProvider {
+public final class AwsCloudProvider implements CloudProvider, AutoscalingGroups, Power, NodeDns {
   private final Vertx vertx;
   private final AwsClients clients;
   private final CallStats stats;

@@ -6,11 +6,13 @@ import dev.baton.common.error.ErrorCode;
 import dev.baton.common.store.AtomicFiles;
 import dev.baton.controller.definition.model.MachineImage;
 import dev.baton.controller.definition.model.ResourceKind;
+import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CallStats;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.CloudProvider;
-import dev.baton.controller.provider.CloudProvider.Lifecycle;
 import dev.baton.controller.provider.LiveResource;
+import dev.baton.controller.provider.NodeDns;
+import dev.baton.controller.provider.Power;
 import dev.baton.controller.provider.Scope;
 import dev.baton.controller.provider.Values;
 import dev.baton.controller.provider.local.machine.Machines;
@@ -41,7 +43,7 @@ import java.util.stream.Stream;
  * Like a real cloud it gives resources IDs, refuses references to resources that do not
  * exist and removal of resources still in use, and lists one kind at a time.
  */
-public final class LocalCloudProvider implements CloudProvider {
+public final class LocalCloudProvider implements CloudProvider, AutoscalingGroups, Power, NodeDns {
   private static final Map<ResourceKind, String> PREFIX = Map.ofEntries(
       Map.entry(ResourceKind.IAM_POLICY, "policy"), Map.entry(ResourceKind.IAM_GROUP, "group"),
       Map.entry(ResourceKind.IAM_USER, "user"), Map.entry(ResourceKind.IAM_ROLE, "role"),

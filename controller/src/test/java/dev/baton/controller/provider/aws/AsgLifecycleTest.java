@@ -2,7 +2,7 @@ package dev.baton.controller.provider.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.baton.controller.provider.CloudProvider.Lifecycle;
+import dev.baton.controller.provider.AutoscalingGroups.Lifecycle;
 import org.junit.jupiter.api.Test;
 
 /** EC2 Auto Scaling's lifecycle states (the API's LifecycleState values) in Baton's terms. */

@@ -10,7 +10,7 @@ import dev.baton.controller.plan.Plan;
 import dev.baton.controller.plan.Planner;
 import dev.baton.controller.plan.Retry;
 import dev.baton.controller.provider.CloudProvider;
-import dev.baton.controller.provider.Providers;
+import dev.baton.controller.provider.factory.Providers;
 import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
 import java.net.URI;

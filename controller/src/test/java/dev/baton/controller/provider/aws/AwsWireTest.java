@@ -211,8 +211,8 @@ class AwsWireTest extends AwsWireFixture {
     };
     LiveResource group = new LiveResource(ResourceKind.AUTOSCALING_GROUP, "g-1", new CloudId("web-dev"), Map.of(), Map.of(), "");
     provider.groupInstances(group).compose(instances -> {
-      assertEquals(List.of(new dev.baton.controller.provider.CloudProvider.GroupInstance("i-0old", "Terminating:Wait",
-          dev.baton.controller.provider.CloudProvider.Lifecycle.HELD_FOR_CLEANUP, "Healthy", "3", "eu-west-1a")), instances);
+      assertEquals(List.of(new dev.baton.controller.provider.AutoscalingGroups.GroupInstance("i-0old", "Terminating:Wait",
+          dev.baton.controller.provider.AutoscalingGroups.Lifecycle.HELD_FOR_CLEANUP, "Healthy", "3", "eu-west-1a")), instances);
       return provider.completeLifecycle(group, "i-0old");
     }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       Seen done = seen.get(seen.size() - 1);

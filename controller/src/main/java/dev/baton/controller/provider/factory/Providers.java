@@ -1,13 +1,17 @@
-package dev.baton.controller.provider;
+package dev.baton.controller.provider.factory;
 
-import dev.baton.common.error.BatonException;
-import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.definition.Platform;
+import dev.baton.controller.provider.CallStats;
+import dev.baton.controller.provider.CloudProvider;
+import dev.baton.controller.provider.Scope;
 import dev.baton.controller.provider.local.LocalCloudProvider;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 
-/** Makes the provider a platform names. */
+/**
+ * Makes the provider a platform names. Apart from the SPI ({@code dev.baton.controller.provider}) so
+ * that the SPI never depends on its implementations: only this factory knows them all.
+ */
 public final class Providers {
   private Providers() {}
 
