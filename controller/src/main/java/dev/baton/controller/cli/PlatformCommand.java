@@ -4,13 +4,12 @@ import dev.baton.common.error.Diagnostic;
 import dev.baton.common.error.InvalidDefinitionException;
 import dev.baton.controller.definition.DefinitionLoader;
 import dev.baton.controller.definition.Platform;
+import dev.baton.controller.intent.IntentCodec;
+import dev.baton.controller.intent.Intents;
 import dev.baton.controller.plan.Engine;
 import dev.baton.controller.plan.Plan;
 import dev.baton.controller.plan.Retry;
 import dev.baton.controller.provider.CloudProvider;
-import dev.baton.controller.definition.Resource;
-import dev.baton.controller.definition.model.AutoscalingGroupSpec;
-import dev.baton.controller.definition.model.InstanceSpec;
 import dev.baton.controller.definition.model.ProviderKind;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.factory.Providers;
@@ -163,80 +162,8 @@ abstract class PlatformCommand implements Callable<Integer> {
 
   /** Tells the controller what each node is to become, before any registers. */
   private void registerIntents(Platform platform) {
-    JsonArray nodes = new JsonArray();
-    for (Resource r : platform.resources()) {
-      if (r.kind() == ResourceKind.INSTANCE || r.kind() == ResourceKind.AUTOSCALING_GROUP) {
-        var handoff = r.kind() == ResourceKind.INSTANCE ? r.spec(InstanceSpec.class).handoff()
-            : r.spec(AutoscalingGroupSpec.class).handoff();
-        JsonObject node = new JsonObject().put("uuid", r.uuid()).put("name", r.name()).put("kind", r.kind().yaml())
-            .put("region", platform.spec().region()).put("handoff", handoffJson(handoff));
-        var family = r.kind() == ResourceKind.INSTANCE ? r.spec(InstanceSpec.class).imageFamily()
-            : r.spec(AutoscalingGroupSpec.class).launch().imageFamily();
-        var image = r.kind() == ResourceKind.INSTANCE ? r.spec(InstanceSpec.class).image()
-            : r.spec(AutoscalingGroupSpec.class).launch().image();
-        node.put("image_family", image != null ? image.family().yaml() : family == null ? "debian" : family.yaml());
-        if (image != null) {
-          node.put("image", image.yaml());
-        }
-        List<String> packages = r.kind() == ResourceKind.INSTANCE ? r.spec(InstanceSpec.class).packages()
-            : r.spec(AutoscalingGroupSpec.class).launch().packages();
-        node.put("packages", new JsonArray(new ArrayList<>(packages == null ? List.of() : packages)));
-        if (r.kind() == ResourceKind.INSTANCE) {
-          InstanceSpec spec = r.spec(InstanceSpec.class);
-          String domain = spec.domain() != null ? spec.domain() : platform.spec().domain();
-          node.put("certname", domain == null ? r.name() : r.name() + "." + domain);
-          String zone = spec.az() != null ? spec.az() : platform.find(ResourceKind.SUBNET, spec.subnet())
-              .map(s -> s.spec(dev.baton.controller.definition.model.SubnetSpec.class).az()).orElse(null);
-          node.put("zone", zone);
-        }
-        if (r.kind() == ResourceKind.AUTOSCALING_GROUP) {
-          AutoscalingGroupSpec g = r.spec(AutoscalingGroupSpec.class);
-          node.put("cluster", g.cluster()).put("role", g.role())
-              .put("domain", g.domain() != null ? g.domain() : platform.spec().domain())
-              .put("certname_pattern", g.certnamePattern()).put("dns_zone", g.dnsZone())
-              .put("lifecycle_hook", g.lifecycleHook() != null)
-              // what off-hours gives the group back at its start (desired absent: the group's min)
-              .put("min", g.min()).put("max", g.max()).put("desired", g.desired());
-          // what "run" may ask of the group's nodes: the platform's actions only, as they are now (the API runs these)
-          JsonObject actions = new JsonObject();
-          platform.spec().actions().forEach((name, a) -> actions.put(name, new JsonObject().put("command", a.command())
-              .put("timeout_seconds", a.timeoutSeconds())));
-          node.put("actions", actions);
-        }
-        nodes.add(node);
-      }
-    }
-    JsonObject body = new JsonObject().put("customer", platform.spec().customer())
-        .put("platform", platform.name()).put("env", platform.env()).put("nodes", nodes);
-    if (platform.spec().provider() != ProviderKind.LOCAL && platform.spec().controller() != null) {
-      body.put("endpoints", new JsonArray(new ArrayList<>(platform.spec().controller().endpoints())));
-    }
-    var schedule = platform.schedule();
-    body.put("schedule", schedule == null ? null : new JsonObject().put("stop", schedule.stop()).put("start", schedule.start())
-        .put("time_zone", schedule.timeZone() == null ? "UTC" : schedule.timeZone()));
-    if (platform.spec().provider() == ProviderKind.AWS) {
-      var c = platform.spec().credentials();
-      body.put("cloud", new JsonObject().put("provider", "aws").put("region", platform.spec().region())
-          .put("account", platform.spec().account())
-          .put("profile", c == null ? null : c.profile()).put("role_arn", c == null ? null : c.roleArn())
-          .put("external_id", c == null ? null : c.externalId())
-          .put("endpoint_url", endpointUrl != null ? endpointUrl : System.getenv("AWS_ENDPOINT_URL")));
-    }
-    controller.post("/api/v1/intents", body);
-  }
-
-  static JsonObject handoffJson(dev.baton.controller.definition.model.HandoffSpec h) {
-    JsonObject o = new JsonObject().put("config_management", h.configManagement().yaml());
-    if (h.shell() != null) {
-      o.put("shell", new JsonObject().put("bootstrap", h.shell().bootstrap()).put("final", h.shell().final_())
-          .put("timeout_seconds", h.shell().timeoutSeconds()));
-    }
-    if (h.puppet() != null) {
-      o.put("puppet", new JsonObject().put("role", h.puppet().role()).put("environment", h.puppet().environment())
-          .put("bootstrap_environment", h.puppet().bootstrapEnvironment())
-          .put("classes", new JsonArray(new ArrayList<>(h.puppet().classes()))));
-    }
-    return o;
+    controller.post("/api/v1/intents", IntentCodec.toJson(Intents.of(platform,
+        endpointUrl != null ? endpointUrl : System.getenv("AWS_ENDPOINT_URL"))));
   }
 
   /** The JSON answer of the command, when it prints JSON: one object, printed once. */

@@ -1,14 +1,16 @@
 package dev.baton.controller.fleet;
 
 import dev.baton.controller.attest.InstanceDirectory;
-import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.intent.CloudIntent;
+import dev.baton.controller.intent.IntentCodec;
+import dev.baton.controller.intent.IntentStore;
+import dev.baton.controller.intent.NodeIntent;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.aws.AwsCloudProvider;
 import dev.baton.controller.provider.aws.AwsInstanceDirectory;
 import dev.baton.controller.provider.local.LocalCloudProvider;
 import dev.baton.controller.provider.local.NodeLauncher;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -37,10 +39,11 @@ public final class Clouds {
     this.local = local;
   }
 
-  /** The provider of {@code cloud} ({@code {provider: aws, ...}}, or null for the local cloud); the caller closes it. */
-  public CloudProvider of(JsonObject cloud) {
-    if (cloud != null && "aws".equals(cloud.getString("provider"))) {
-      return AwsCloudProvider.forCloud(vertx, cloud);
+  /** The provider of {@code cloud} (null: the local cloud); the caller closes it. */
+  public CloudProvider of(CloudIntent cloud) {
+    if (cloud != null && cloud.aws()) {
+      // the AWS provider reads the cloud in the intents' JSON form: it knows nothing of intents
+      return AwsCloudProvider.forCloud(vertx, IntentCodec.toJson(cloud));
     }
     if (agentJar == null) {
       return new LocalCloudProvider(vertx, batonHome);
@@ -49,19 +52,19 @@ public final class Clouds {
   }
 
   /** Where instances of {@code cloud} are looked up: EC2 of its account and region, else the local cloud. */
-  public InstanceDirectory directory(JsonObject cloud) {
+  public InstanceDirectory directory(CloudIntent cloud) {
     return aws(cloud).orElse(local);
   }
 
   /** EC2 in the account and region of a node's platform, when {@code provision} said it runs on AWS. */
-  public Optional<InstanceDirectory> aws(JsonObject cloud) {
-    return Optional.ofNullable(cloud).filter(c -> "aws".equals(c.getString("provider")))
-        .map(c -> new AwsInstanceDirectory(vertx, c));
+  public Optional<InstanceDirectory> aws(CloudIntent cloud) {
+    return Optional.ofNullable(cloud).filter(CloudIntent::aws)
+        .map(c -> new AwsInstanceDirectory(vertx, IntentCodec.toJson(c)));
   }
 
   /** The cloud {@code provision} registered with the node of this intent key, if any. */
-  public static JsonObject cloudOf(IntentStore intents, dev.baton.controller.provider.Scope scope, String uuid) {
-    return intents.get(IntentStore.key(scope, uuid)).map(i -> i.getJsonObject("cloud")).orElse(null);
+  public static CloudIntent cloudOf(IntentStore intents, dev.baton.controller.provider.Scope scope, String uuid) {
+    return intents.get(scope, uuid).map(NodeIntent::cloud).orElse(null);
   }
 
   public InstanceDirectory local() {

@@ -5,16 +5,16 @@ import dev.baton.controller.attest.BootLog;
 import dev.baton.controller.attest.InstanceDirectory;
 import dev.baton.controller.attest.InstanceFacts;
 import dev.baton.controller.groups.NodeNames;
-import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.intent.CloudIntent;
+import dev.baton.controller.intent.IntentStore;
+import dev.baton.controller.intent.NodeIntent;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +43,7 @@ public final class LaunchWatch {
 
   private final NodeRegistry registry;
   private final IntentStore intents;
-  private final Function<JsonObject, InstanceDirectory> directories;
+  private final Function<CloudIntent, InstanceDirectory> directories;
   private final Supplier<Instant> clock;
   private final Duration deadline;
   private final Map<String, Instant> lastLook = new ConcurrentHashMap<>();
@@ -52,7 +52,7 @@ public final class LaunchWatch {
    * @param directories the cloud of an intent's {@code cloud} (null: the local cloud)
    * @param deadline how long a launched node has to register
    */
-  public LaunchWatch(NodeRegistry registry, IntentStore intents, Function<JsonObject, InstanceDirectory> directories,
+  public LaunchWatch(NodeRegistry registry, IntentStore intents, Function<CloudIntent, InstanceDirectory> directories,
       Supplier<Instant> clock, Duration deadline) {
     this.registry = registry;
     this.intents = intents;
@@ -67,14 +67,12 @@ public final class LaunchWatch {
 
   /** One pass: new launches recorded, boots read, deadlines applied. Never fails (a cloud that does not answer waits). */
   public Future<Void> run() {
-    Map<String, JsonObject> clouds = new LinkedHashMap<>();
-    Map<String, JsonObject> byKey = intents.all();
-    byKey.values().forEach(intent -> {
-      JsonObject cloud = intent.getJsonObject("cloud");
-      clouds.putIfAbsent(cloud == null ? "local" : cloud.encode(), cloud);
-    });
+    // each cloud once (records are equal when their fields are); the local cloud is null
+    java.util.Set<CloudIntent> clouds = new java.util.LinkedHashSet<>();
+    Map<String, NodeIntent> byKey = intents.all();
+    byKey.values().forEach(intent -> clouds.add(intent.cloud()));
     List<Future<Void>> all = new ArrayList<>();
-    for (JsonObject cloud : clouds.values()) {
+    for (CloudIntent cloud : clouds) {
       InstanceDirectory dir = directories.apply(cloud);
       all.add(dir.launched().map(list -> {
         list.forEach(i -> record(i, byKey));
@@ -88,7 +86,7 @@ public final class LaunchWatch {
   }
 
   /** An instance of a platform that has no node yet: recorded LAUNCHED at its launch time. */
-  private void record(InstanceFacts i, Map<String, JsonObject> byKey) {
+  private void record(InstanceFacts i, Map<String, NodeIntent> byKey) {
     if (registry.get(i.instanceId()).isPresent()) {
       return;
     }
@@ -100,15 +98,15 @@ public final class LaunchWatch {
     String customer = t.get("baton:customer");
     String platform = t.get("baton:platform");
     String env = t.get("baton:env");
-    JsonObject intent = byKey.get(IntentStore.key(customer, platform, env, uuid));
+    NodeIntent intent = byKey.get(IntentStore.key(customer, platform, env, uuid));
     if (intent == null) {
       return; // not a node Baton was told of
     }
-    boolean group = "autoscaling_group".equals(intent.getString("kind"));
+    boolean group = intent.isGroup();
     if (group != (i.uuid() == null)) {
       return;
     }
-    String name = group ? NodeNames.ofGroupNode(intent, platform, env, i.instanceId()) : intent.getString("name", uuid);
+    String name = group ? NodeNames.ofGroupNode(intent, platform, env, i.instanceId()) : (intent.name() == null ? uuid : intent.name());
     Instant at = i.launched() != null && i.launched().isBefore(clock.get()) ? i.launched() : clock.get();
     registry.put(new NodeRecord(i.instanceId(), name, uuid, platform, customer, env, NodeState.LAUNCHED, null,
         List.of(new NodeRecord.Phase(NodeState.LAUNCHED.name(), at, null, null)), null, clock.get()));
@@ -164,8 +162,8 @@ public final class LaunchWatch {
     });
   }
 
-  private Optional<JsonObject> cloudOf(NodeRecord n) {
-    return intents.get(IntentStore.key(n.scope(), n.uuid())).map(i -> i.getJsonObject("cloud"));
+  private Optional<CloudIntent> cloudOf(NodeRecord n) {
+    return intents.get(n.scope(), n.uuid()).map(NodeIntent::cloud);
   }
 
   private static Instant launchedAt(NodeRecord n) {

@@ -2,7 +2,9 @@ package dev.baton.controller.fleet;
 
 import dev.baton.common.crypto.CertificateAuthority;
 import dev.baton.controller.attest.InstanceFacts;
-import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.intent.CloudIntent;
+import dev.baton.controller.intent.IntentStore;
+import dev.baton.controller.intent.NodeIntent;
 import dev.baton.controller.provider.NodeDns;
 import dev.baton.controller.provider.Scope;
 import dev.baton.controller.registry.NodeRecord;
@@ -10,7 +12,6 @@ import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
@@ -77,18 +78,17 @@ public final class NodeCleanup {
 
   /** Writes (a READY node) or removes (a TERMINATED one) the node's A record: its certname to its private address. */
   private Future<Void> record(NodeRecord n, boolean write) {
-    Optional<JsonObject> intent = intents.get(IntentStore.key(n.scope(), n.uuid()));
-    if (intent.isEmpty() || intent.get().getString("dns_zone") == null
-        || !"autoscaling_group".equals(intent.get().getString("kind"))) {
+    Optional<NodeIntent> intent = intents.get(n.scope(), n.uuid());
+    if (intent.isEmpty() || !intent.get().isGroup() || intent.get().group().dnsZone() == null) {
       return Future.succeededFuture();
     }
-    String zone = intent.get().getString("dns_zone");
+    String zone = intent.get().group().dnsZone();
     Scope scope = n.scope();
-    JsonObject cloudJson = intent.get().getJsonObject("cloud");
-    var cloud = clouds.of(cloudJson);
+    CloudIntent cloudOf = intent.get().cloud();
+    var cloud = clouds.of(cloudOf);
     Future<Void> work;
     if (write) {
-      work = clouds.directory(cloudJson).describe(n.id()).compose(found -> {
+      work = clouds.directory(cloudOf).describe(n.id()).compose(found -> {
         String ip = found.map(InstanceFacts::privateIp).orElse(null);
         if (ip == null) {
           return Future.failedFuture("the cloud gives instance " + n.id() + " no private address");

@@ -6,11 +6,11 @@ import dev.baton.common.error.ErrorCode;
 import dev.baton.common.msg.AgentConfig;
 import dev.baton.common.msg.Registration;
 import dev.baton.controller.attest.TokenStore;
-import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.intent.IntentStore;
+import dev.baton.controller.intent.NodeIntent;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +68,7 @@ public final class NodeUserData {
    * instance boots) the token is bound to it and the node is recorded LAUNCHED at once.
    */
   public Issued issue(Ask a) {
-    String name = intents.get(a.key()).map(i -> i.getString("name")).orElse(a.uuid());
+    String name = intents.get(a.key()).map(NodeIntent::name).orElse(a.uuid());
     String token = a.group() ? tokens.issueGroup(a.platform(), a.customer(), a.env(), name, a.uuid(), a.ttl())
         : tokens.issue(a.platform(), a.customer(), a.env(), name, a.uuid(), a.instanceId(), a.ttl());
     if (a.instanceId() != null && !a.group()) {
@@ -80,15 +80,19 @@ public final class NodeUserData {
 
   /** Issues the token and renders the node's user data. Blocking (the token is written to disk by the caller's sync). */
   public UserData.Rendered render(Ask a) {
-    JsonObject intent = intents.get(a.key()).orElseThrow(() -> new BatonException(ErrorCode.FAILED_PRECONDITION,
+    NodeIntent intent = intents.get(a.key()).orElseThrow(() -> new BatonException(ErrorCode.FAILED_PRECONDITION,
         "no intent for " + a.key() + ": provision tells the controller what each node is to become before it launches"));
     JsonObject b = bootstrap.get();
     boolean cloud = Registration.EVIDENCE_AWS.equals(a.evidence());
     List<String> endpoints = new ArrayList<>();
-    JsonArray given = cloud ? intent.getJsonArray("endpoints") : null;
-    (given == null || given.isEmpty() ? b.getJsonArray("endpoints") : given).forEach(e -> endpoints.add(e.toString()));
+    List<String> given = cloud ? intent.endpoints() : List.of();
+    if (given.isEmpty()) {
+      b.getJsonArray("endpoints").forEach(e -> endpoints.add(e.toString()));
+    } else {
+      endpoints.addAll(given);
+    }
     String url = b.getString("agent_url");
-    if (cloud && given != null && !given.isEmpty()) {
+    if (cloud && !given.isEmpty()) {
       String first = endpoints.get(0);
       url = "https://" + first.substring(0, first.lastIndexOf(':')) + ":" + b.getInteger("download_port")
           + "/agent/baton-agent.jar";
@@ -99,12 +103,9 @@ public final class NodeUserData {
     Issued t = issue(a);
     AgentConfig cfg = new AgentConfig(endpoints, b.getString("ca_pem"), b.getString("ca_sha256"), t.token(), a.evidence(),
         null, t.name(), a.platform(), null);
-    String family = intent.getString("image_family", "debian");
-    boolean puppet = "puppet".equals(intent.getJsonObject("handoff", new JsonObject()).getString("config_management"));
-    List<String> packages = new ArrayList<>();
-    intent.getJsonArray("packages", new JsonArray()).forEach(p -> packages.add(String.valueOf(p)));
-    return UserData.render(new UserData.Input(cfg, UserData.Family.of(family), url, b.getString("agent_sha256"), puppet,
-        packages));
+    boolean puppet = "puppet".equals(intent.handoff().configManagement());
+    return UserData.render(new UserData.Input(cfg, UserData.Family.of(intent.imageFamily()), url,
+        b.getString("agent_sha256"), puppet, intent.packages()));
   }
 
   /** The rendered user data as the API answers it. */

@@ -1,7 +1,7 @@
 package dev.baton.controller.fleet;
 
 import dev.baton.controller.definition.model.ResourceKind;
-import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.intent.IntentStore;
 import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Scope;
@@ -75,12 +75,12 @@ public final class Reconciler {
   private Future<Void> lifecycleHooks() {
     List<Future<Void>> all = new ArrayList<>();
     intents.all().forEach((key, intent) -> {
-      if (!"autoscaling_group".equals(intent.getString("kind")) || !intent.getBoolean("lifecycle_hook", false)) {
+      if (!intent.isGroup() || !intent.group().lifecycleHook()) {
         return;
       }
       Scope s = Scope.ofKey(key);
-      var cloud = clouds.of(intent.getJsonObject("cloud"));
-      all.add(cloud.findOne(ResourceKind.AUTOSCALING_GROUP, s, intent.getString("uuid"))
+      var cloud = clouds.of(intent.cloud());
+      all.add(cloud.findOne(ResourceKind.AUTOSCALING_GROUP, s, intent.uuid())
           .compose(group -> group.isEmpty() ? Future.<Void>succeededFuture()
               : cloud.require(AutoscalingGroups.class, "listing a group's instances")
                   .compose(groups -> releaseHeld(groups, group.get())))

@@ -71,19 +71,19 @@ public final class GroupActions {
    *
    * @param group the group's intent, as provision registered it (null: never registered)
    */
-  public static String undefined(Request r, JsonObject group) {
-    if (group == null) {
+  public static String undefined(Request r, dev.baton.controller.intent.NodeIntent group) {
+    if (group == null || !group.isGroup()) {
       return "group " + r.groupUuid() + " of " + r.platform() + " is not provisioned on this controller";
     }
     if (!"command".equals(r.type())) {
       return null; // puppet_run and facts are built in: every group has them
     }
-    JsonObject defined = group.getJsonObject("actions", new JsonObject()).getJsonObject(r.action());
+    var defined = group.group().actions().get(r.action());
     if (defined == null) {
       return "the platform " + r.platform() + " defines no action \"" + r.action() + "\" for group "
-          + group.getString("name", r.groupUuid()) + " (define it under \"actions:\" and provision again)";
+          + group.name() + " (define it under \"actions:\" and provision again)";
     }
-    if (!r.command().equals(defined.getString("command"))) {
+    if (!r.command().equals(defined.command())) {
       return "the action \"" + r.action() + "\" of " + r.platform() + " was provisioned with another command"
           + " (provision again to register the changed action)";
     }
@@ -130,7 +130,7 @@ public final class GroupActions {
     String step = "action " + r.action();
     NodeCommand command = switch (r.type()) {
       case NodeCommand.PuppetRun.TYPE -> new NodeCommand.PuppetRun(step, r.environment() == null
-          ? dev.baton.controller.handoff.puppet.PuppetManagement.DEFAULT_ENVIRONMENT : r.environment(), r.timeoutSeconds());
+          ? dev.baton.controller.intent.HandoffIntent.Puppet.DEFAULT_ENVIRONMENT : r.environment(), r.timeoutSeconds());
       case NodeCommand.Facts.TYPE -> new NodeCommand.Facts(step, r.timeoutSeconds());
       default -> new NodeCommand.Run(step, r.command(), r.timeoutSeconds());
     };

@@ -16,11 +16,11 @@ import java.util.function.Consumer;
 public final class Handoff {
   private final Vertx vertx;
   private final NodeRecord node;
-  private final JsonObject intent;
+  private final dev.baton.controller.intent.NodeIntent intent;
   private final HandoffStore store;
   private final java.util.concurrent.atomic.AtomicLong agentNanos = new java.util.concurrent.atomic.AtomicLong();
 
-  Handoff(Vertx vertx, NodeRecord node, JsonObject intent, HandoffStore store) {
+  Handoff(Vertx vertx, NodeRecord node, dev.baton.controller.intent.NodeIntent intent, HandoffStore store) {
     this.vertx = vertx;
     this.node = node;
     this.intent = intent;
@@ -36,14 +36,14 @@ public final class Handoff {
     return node;
   }
 
-  /** What the definitions say the node is: {@code {name, certname, zone, region, handoff: {...}}}. */
-  public JsonObject intent() {
+  /** What the definitions say the node is: its name, certname, zone, region and hand-off settings. */
+  public dev.baton.controller.intent.NodeIntent intent() {
     return intent;
   }
 
   /** The {@code handoff} settings of the node's definition. */
-  public JsonObject settings() {
-    return intent.getJsonObject("handoff", new JsonObject());
+  public dev.baton.controller.intent.HandoffIntent settings() {
+    return intent.handoff();
   }
 
   /** The hand-off's saved state (a copy). */

@@ -5,6 +5,8 @@ import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
 import dev.baton.common.msg.Hello;
 import dev.baton.common.time.Backoff;
+import dev.baton.controller.intent.IntentStore;
+import dev.baton.controller.intent.NodeIntent;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
@@ -102,9 +104,8 @@ public final class HandoffOrchestrator {
     if (r == null || r.state().terminal() || !running.add(id)) {
       return Future.succeededFuture();
     }
-    JsonObject intent = intents.get(IntentStore.key(r.scope(), r.uuid()))
-        .orElse(new JsonObject().put("handoff", new JsonObject().put("config_management", "none")));
-    String kind = intent.getJsonObject("handoff", new JsonObject()).getString("config_management", "none");
+    NodeIntent intent = intents.get(r.scope(), r.uuid()).orElse(NodeIntent.unknown(r.uuid()));
+    String kind = intent.handoff().configManagement();
     ConfigManagement cm = kinds.get(kind);
     Handoff h = new Handoff(vertx, r, intent, store);
     Future<Void> all = cm == null

@@ -2,7 +2,7 @@ package dev.baton.controller.handoff;
 
 import dev.baton.common.msg.NodeCommand;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
+import dev.baton.controller.intent.HandoffIntent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +21,14 @@ public final class ShellManagement implements ConfigManagement {
 
   @Override
   public List<HandoffStep> steps(Handoff h) {
-    JsonObject shell = h.settings().getJsonObject("shell", new JsonObject());
-    int timeout = shell.getInteger("timeout_seconds", 600);
+    HandoffIntent.Shell shell = h.settings().shellOrEmpty();
+    int timeout = shell.timeoutSeconds();
     List<HandoffStep> out = new ArrayList<>();
-    if (shell.getString("bootstrap") != null) {
-      out.add(HandoffStep.of("BOOTSTRAP_RUN", DEADLINE, x -> run(x, "BOOTSTRAP_RUN", shell.getString("bootstrap"), timeout)));
+    if (shell.bootstrap() != null) {
+      out.add(HandoffStep.of("BOOTSTRAP_RUN", DEADLINE, x -> run(x, "BOOTSTRAP_RUN", shell.bootstrap(), timeout)));
     }
-    if (shell.getString("final") != null) {
-      out.add(HandoffStep.of("FINAL_RUN", DEADLINE, x -> run(x, "FINAL_RUN", shell.getString("final"), timeout)));
+    if (shell.final_() != null) {
+      out.add(HandoffStep.of("FINAL_RUN", DEADLINE, x -> run(x, "FINAL_RUN", shell.final_(), timeout)));
     }
     return out;
   }

@@ -2,7 +2,7 @@ package dev.baton.controller.http;
 
 import dev.baton.controller.groups.GroupActions;
 import dev.baton.controller.bridge.Refusals;
-import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.intent.IntentStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -3,7 +3,7 @@ package dev.baton.controller.http;
 import dev.baton.common.crypto.Fingerprints;
 import dev.baton.controller.attest.TokenStore;
 import dev.baton.controller.bridge.Refusals;
-import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.intent.IntentStore;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
@@ -208,7 +208,7 @@ public final class ApiServer {
   }
 
   private dev.baton.controller.groups.GroupActions actions;
-  private java.util.function.Consumer<JsonObject> schedules = s -> { };
+  private java.util.function.Consumer<dev.baton.controller.intent.PlatformIntents> schedules = s -> { };
   private Supplier<JsonArray> scheduleList = JsonArray::new;
 
   public void actions(dev.baton.controller.groups.GroupActions a) {
@@ -216,31 +216,25 @@ public final class ApiServer {
   }
 
   /** Where the off-hours schedule of an environment goes when provision registers it. */
-  public void schedules(java.util.function.Consumer<JsonObject> s, Supplier<JsonArray> list) {
+  public void schedules(java.util.function.Consumer<dev.baton.controller.intent.PlatformIntents> s,
+      Supplier<JsonArray> list) {
     this.schedules = s;
     this.scheduleList = list;
   }
 
   private void intents(RoutingContext ctx) {
     JsonObject b = ctx.body().asJsonObject();
-    if (b == null || b.getString("platform") == null || b.getString("customer") == null) {
-      error(ctx, 400, "expected {customer, platform, env, nodes: [...]}");
+    dev.baton.controller.intent.PlatformIntents p;
+    try {
+      p = dev.baton.controller.intent.IntentCodec.platformFromJson(b);
+    } catch (RuntimeException e) {
+      error(ctx, 400, e.getMessage());
       return;
     }
-    for (Object o : b.getJsonArray("nodes", new JsonArray())) {
-      JsonObject n = (JsonObject) o;
-      if (b.getJsonObject("cloud") != null) {
-        n.put("cloud", b.getJsonObject("cloud")); // how to reach the node's cloud when it registers
-      }
-      if (b.getJsonArray("endpoints") != null) {
-        n.put("endpoints", b.getJsonArray("endpoints")); // where the platform's cloud nodes reach the controller
-      }
-      intents.put(IntentStore.key(b.getString("customer"), b.getString("platform"), b.getString("env"),
-          n.getString("uuid")), n);
-    }
+    intents.register(p); // each node told how to reach its cloud, and where cloud nodes reach the controller
     if (b.containsKey("schedule")) {
       try {
-        schedules.accept(b);
+        schedules.accept(p);
       } catch (RuntimeException e) {
         error(ctx, 400, "schedule: " + e.getMessage());
         return;

@@ -1,7 +1,7 @@
 package dev.baton.controller.schedule;
 
 import dev.baton.controller.provider.LiveResource;
-import io.vertx.core.json.JsonArray;
+import dev.baton.controller.intent.NodeIntent;
 import io.vertx.core.json.JsonObject;
 
 /** The counts an autoscaling group has when its environment runs, and gets back after off-hours. */
@@ -13,15 +13,12 @@ final class GroupCounts {
    * desired}}} (desired null: the group's min). A start gives a group these, not what it had when it
    * stopped (the definition may have changed meanwhile, and a group created inside the window had zero).
    */
-  static JsonObject defined(JsonArray nodes) {
-    if (nodes == null) {
-      return null;
-    }
+  static JsonObject defined(java.util.List<NodeIntent> nodes) {
     JsonObject out = new JsonObject();
-    for (Object o : nodes) {
-      if (o instanceof JsonObject n && "autoscaling_group".equals(n.getString("kind")) && n.getValue("min") != null) {
-        out.put(n.getString("uuid"), new JsonObject().put("min", n.getValue("min")).put("max", n.getValue("max"))
-            .put("desired", n.getValue("desired")));
+    for (NodeIntent n : nodes) {
+      if (n.isGroup() && n.group().min() != null) {
+        out.put(n.uuid(), new JsonObject().put("min", n.group().min()).put("max", n.group().max())
+            .put("desired", n.group().desired()));
       }
     }
     return out;

@@ -7,6 +7,9 @@ import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Power;
+import dev.baton.controller.intent.CloudIntent;
+import dev.baton.controller.intent.IntentCodec;
+import dev.baton.controller.intent.PlatformIntents;
 import dev.baton.controller.provider.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -43,17 +46,16 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
   }
 
   private final Path file;
-  private final Function<JsonObject, CloudProvider> providers;
+  private final Function<CloudIntent, CloudProvider> providers;
   private final Announcer announcer;
   /** key customer/platform/env → {customer, platform, env, schedule, cloud, phase, checked, groups, stopped, error} */
   private final Map<String, JsonObject> entries = new TreeMap<>();
   private boolean running;
 
   /**
-   * @param providers the cloud of an environment from its {@code cloud} ({@code {provider: aws, ...}}, or null for
-   *     the local cloud); the provider is closed after each step
+   * @param providers the cloud of an environment (null: the local cloud); the provider is closed after each step
    */
-  public OffHours(Path file, Function<JsonObject, CloudProvider> providers, Announcer announcer) {
+  public OffHours(Path file, Function<CloudIntent, CloudProvider> providers, Announcer announcer) {
     this.file = file;
     this.providers = providers;
     this.announcer = announcer;
@@ -72,13 +74,13 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
   }
 
   /**
-   * Registers (or with {@code schedule: null}, removes) an environment's schedule, as {@code provision}
-   * sends it: {@code {customer, platform, env, schedule: {stop, start, time_zone}, cloud}}. A schedule
-   * removed while its environment is stopped is kept until the environment has been started again.
+   * Registers (or without a schedule, removes) an environment's schedule, as {@code provision}
+   * sends it with the environment's intents. A schedule removed while its environment is stopped is
+   * kept until the environment has been started again.
    */
-  public synchronized void register(JsonObject b, Instant now) {
-    String key = key(b.getString("customer"), b.getString("platform"), b.getString("env"));
-    JsonObject schedule = b.getJsonObject("schedule");
+  public synchronized void register(PlatformIntents p, Instant now) {
+    String key = p.scope().key();
+    JsonObject schedule = p.schedule() == null ? null : IntentCodec.toJson(p.schedule());
     JsonObject e = entries.get(key);
     if (schedule == null) {
       if (e != null && "off".equals(e.getString("phase"))) {
@@ -90,8 +92,8 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
       Cron.parse(schedule.getString("stop"), schedule.getString("time_zone"));
       Cron.parse(schedule.getString("start"), schedule.getString("time_zone"));
       if (e == null) {
-        e = new JsonObject().put("customer", b.getString("customer")).put("platform", b.getString("platform"))
-            .put("env", b.getString("env")).put("phase", "on");
+        e = new JsonObject().put("customer", p.scope().customer()).put("platform", p.scope().platform())
+            .put("env", p.scope().env()).put("phase", "on");
         entries.put(key, e);
       }
       if (!schedule.equals(e.getJsonObject("schedule"))) {
@@ -99,11 +101,8 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
         // rescheduled) inside its off-hours is stopped at the next check, not at the next stop time
         e.put("checked", Instant.EPOCH.toString());
       }
-      e.put("schedule", schedule).put("cloud", b.getJsonObject("cloud")).remove("remove");
-      JsonObject defined = GroupCounts.defined(b.getJsonArray("nodes"));
-      if (defined != null) {
-        e.put("defined", defined);
-      }
+      e.put("schedule", schedule).put("cloud", p.cloud() == null ? null : IntentCodec.toJson(p.cloud())).remove("remove");
+      e.put("defined", GroupCounts.defined(p.nodes()));
     }
     save();
   }
@@ -197,7 +196,7 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
     Scope scope = new Scope(snapshot.getString("platform"), snapshot.getString("customer"), snapshot.getString("env"));
     CloudProvider cloud;
     try {
-      cloud = providers.apply(snapshot.getJsonObject("cloud"));
+      cloud = providers.apply(IntentCodec.cloudFromJson(snapshot.getJsonObject("cloud")));
     } catch (RuntimeException ex) {
       return failed(key, action, ex, now);
     }

@@ -26,7 +26,7 @@ import dev.baton.controller.fleet.Reconciler;
 import dev.baton.controller.fleet.SelfLauncher;
 import dev.baton.controller.handoff.HandoffOrchestrator;
 import dev.baton.controller.handoff.HandoffStore;
-import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.intent.IntentStore;
 import dev.baton.controller.handoff.puppet.EmbeddedPuppetCa;
 import dev.baton.controller.handoff.puppet.PuppetManagement;
 import dev.baton.controller.handoff.puppet.PuppetMasters;
@@ -328,12 +328,12 @@ public final class ControllerServer {
    * and region, as {@code provision} described its cloud.
    */
   private static AwsIdentityVerifier.Policy awsPolicy(IntentStore intents, TokenStore.Token t) {
-    JsonObject cloud = Clouds.cloudOf(intents, t.scope(), t.uuid());
+    var cloud = Clouds.cloudOf(intents, t.scope(), t.uuid());
     if (cloud == null) {
       return AwsIdentityVerifier.Policy.of(Set.of(), null);
     }
-    String account = cloud.getString("account");
-    return AwsIdentityVerifier.Policy.of(account == null ? Set.of() : Set.of(account), cloud.getString("region"));
+    String account = cloud.account();
+    return AwsIdentityVerifier.Policy.of(account == null ? Set.of() : Set.of(account), cloud.region());
   }
 
   public Outbox outbox() {

@@ -64,9 +64,9 @@ class BridgeSecurityIT {
     String genuine = Files.readString(Path.of("src/test/resources/aws-iid/rsa2048.b64"));
     String id = "i-0c5541936caf78c12";
     java.util.function.BiFunction<String, String, String> attempt = (account, region) -> {
-      controller.server.intents().put(dev.baton.controller.handoff.IntentStore.key("acme", "shop", null, LAUNCHED_UUID),
-          new JsonObject().put("name", "web-1").put("kind", "instance").put("cloud", new JsonObject()
-              .put("provider", "aws").put("region", region).put("account", account)));
+      controller.server.intents().put(dev.baton.controller.intent.IntentStore.key("acme", "shop", null, LAUNCHED_UUID),
+          dev.baton.controller.intent.IntentCodec.nodeFromJson(new JsonObject().put("name", "web-1").put("kind", "instance").put("cloud", new JsonObject()
+              .put("provider", "aws").put("region", region).put("account", account))));
       BridgeClient c = anonymous();
       try {
         return failure(c.request(Addresses.REGISTER, new Registration.Request(token(id), Registration.EVIDENCE_AWS, id,
@@ -81,8 +81,8 @@ class BridgeSecurityIT {
         "the platform's own account and region: then its age");
     assertEquals(1, refused("wrong_account"));
     assertEquals(1, refused("wrong_region"));
-    controller.server.intents().put(dev.baton.controller.handoff.IntentStore.key("acme", "shop", null, LAUNCHED_UUID),
-        new JsonObject().put("name", "web-1").put("kind", "instance"));
+    controller.server.intents().put(dev.baton.controller.intent.IntentStore.key("acme", "shop", null, LAUNCHED_UUID),
+        dev.baton.controller.intent.IntentCodec.nodeFromJson(new JsonObject().put("name", "web-1").put("kind", "instance")));
   }
 
   /** A token is used only once the cloud has confirmed the instance: a failed confirmation leaves it usable. */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.controller.attest.Refused;
 import dev.baton.controller.attest.TokenStore;
 import dev.baton.controller.handoff.HandoffStore;
-import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.intent.IntentStore;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
@@ -104,11 +104,11 @@ class ReplicatedStoresTest {
     IntentStore ib = new IntentStore(dir.resolve("ib.json"));
     List<JsonObject> intents = new ArrayList<>();
     ia.onLocalChange(intents::add);
-    ia.put("c/p/-/u", new JsonObject().put("name", "web-1"));
+    ia.put("c/p/-/u", dev.baton.controller.intent.IntentCodec.nodeFromJson(new JsonObject().put("name", "web-1")));
     Thread.sleep(2);
-    ia.put("c/p/-/u", new JsonObject().put("name", "web-1b"));
+    ia.put("c/p/-/u", dev.baton.controller.intent.IntentCodec.nodeFromJson(new JsonObject().put("name", "web-1b")));
     ib.merge(intents.get(1));
     ib.merge(intents.get(0));
-    assertEquals("web-1b", ib.get("c/p/-/u").orElseThrow().getString("name"));
+    assertEquals("web-1b", ib.get("c/p/-/u").orElseThrow().name());
   }
 }

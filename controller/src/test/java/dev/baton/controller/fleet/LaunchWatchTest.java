@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.controller.attest.BootLog;
 import dev.baton.controller.attest.InstanceDirectory;
 import dev.baton.controller.attest.InstanceFacts;
-import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.intent.IntentStore;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
@@ -75,9 +75,10 @@ class LaunchWatchTest {
   void setUp(@TempDir Path dir) {
     registry = new NodeRegistry(dir.resolve("nodes.json"), now::get);
     intents = new IntentStore(dir.resolve("intents.json"));
-    intents.put(IntentStore.key("acme", "shop", "prod", WEB), new JsonObject().put("name", "web-1").put("kind", "instance"));
-    intents.put(IntentStore.key("acme", "shop", "prod", GROUP), new JsonObject().put("name", "workers")
-        .put("kind", "autoscaling_group").put("role", "worker").put("domain", "acme.internal"));
+    intents.put(IntentStore.key("acme", "shop", "prod", WEB), dev.baton.controller.intent.IntentCodec.nodeFromJson(new JsonObject().put("name", "web-1")
+        .put("kind", "instance")));
+    intents.put(IntentStore.key("acme", "shop", "prod", GROUP), dev.baton.controller.intent.IntentCodec.nodeFromJson(new JsonObject().put("name", "workers")
+        .put("kind", "autoscaling_group").put("role", "worker").put("domain", "acme.internal")));
     watch = new LaunchWatch(registry, intents, c -> cloud, now::get, Duration.ofMinutes(15));
   }
 

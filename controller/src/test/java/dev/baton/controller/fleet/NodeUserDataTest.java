@@ -9,7 +9,7 @@ import dev.baton.cloudinit.UserData;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.msg.Registration;
 import dev.baton.controller.attest.TokenStore;
-import dev.baton.controller.handoff.IntentStore;
+import dev.baton.controller.intent.IntentStore;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
 import io.vertx.core.json.JsonArray;
@@ -55,7 +55,7 @@ class NodeUserDataTest {
   }
 
   void intent(JsonObject i) {
-    intents.put(IntentStore.key("acme", "shop", null, UUID), i.put("name", "web-1").put("kind", "instance"));
+    intents.put(IntentStore.key("acme", "shop", null, UUID), dev.baton.controller.intent.IntentCodec.nodeFromJson(i.put("name", "web-1").put("kind", "instance")));
   }
 
   NodeUserData.Ask ask(String evidence, String instanceId) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
+import dev.baton.controller.intent.IntentCodec;
+import dev.baton.controller.intent.IntentStore;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;
@@ -51,7 +53,13 @@ class HandoffOrchestratorTest {
         List.of(new NodeRecord.Phase("ATTESTED", Instant.ofEpochMilli(now.get()), null, null)), null,
         Instant.ofEpochMilli(now.get())));
     intents.put(IntentStore.key("c", "p", "prod", "u-1"),
-        new JsonObject().put("handoff", new JsonObject().put("config_management", "test")));
+        IntentCodec.nodeFromJson(new JsonObject().put("handoff", new JsonObject().put("config_management", "test"))));
+  }
+
+  /** What the test wrote is on disk before its directory goes. */
+  @org.junit.jupiter.api.AfterEach
+  void flush(VertxTestContext ctx) {
+    registry.sync().onComplete(ctx.succeedingThenComplete());
   }
 
   /** Waits by moving the clock: the task runs at once (on the event loop, as a timer's would). */
@@ -198,7 +206,7 @@ class HandoffOrchestratorTest {
   @Test
   void aNodeWhoseConfigManagementIsMissingFailsWithWhatThereIs(Vertx vertx, VertxTestContext ctx) {
     intents.put(IntentStore.key("c", "p", "prod", "u-1"),
-        new JsonObject().put("handoff", new JsonObject().put("config_management", "salt")));
+        IntentCodec.nodeFromJson(new JsonObject().put("handoff", new JsonObject().put("config_management", "salt"))));
     orchestrator(vertx, List.of()).proceed("i-1").onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       assertEquals("config_management salt is not available on this controller (it has [test])",
           registry.get("i-1").orElseThrow().reason());

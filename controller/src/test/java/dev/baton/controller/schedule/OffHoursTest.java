@@ -111,7 +111,7 @@ class OffHoursTest {
   @TempDir
   Path dir;
   final List<String> announced = new CopyOnWriteArrayList<>();
-  Function<JsonObject, CloudProvider> clouds;
+  Function<dev.baton.controller.intent.CloudIntent, CloudProvider> clouds;
 
   @BeforeEach
   void setUp(Vertx vertx) throws Exception {
@@ -176,7 +176,7 @@ class OffHoursTest {
   /** Off-hours registered at Monday noon, as provision leaves them. */
   OffHours registered() {
     OffHours off = offHours();
-    off.register(registration(), MONDAY_NOON);
+    off.register(dev.baton.controller.intent.IntentCodec.platformFromJson(registration()), MONDAY_NOON);
     return off;
   }
 
@@ -230,7 +230,7 @@ class OffHoursTest {
       // the definition changes while off: the start gives the group what the definition says now
       JsonObject changed = registration();
       changed.getJsonArray("nodes").getJsonObject(0).put("min", 2).put("desired", 3);
-      off[0].register(changed, MONDAY_EVENING.plusSeconds(700));
+      off[0].register(dev.baton.controller.intent.IntentCodec.platformFromJson(changed), MONDAY_EVENING.plusSeconds(700));
       return off[0].tick(TUESDAY_MORNING);
     }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       assertEquals(2, count("web", "min"));
@@ -248,7 +248,7 @@ class OffHoursTest {
       assertEquals(0, count("worker", "desired"));
       assertEquals("running", live(ResourceKind.INSTANCE, "db").state());
       off[0] = offHours();
-      off[0].register(registration(), night);
+      off[0].register(dev.baton.controller.intent.IntentCodec.platformFromJson(registration()), night);
       return off[0].tick(night.plusSeconds(30));
     }).compose(v -> {
       assertEquals("stopped", live(ResourceKind.INSTANCE, "db").state(), "stopped at the next check, not tomorrow 19:00");
@@ -273,7 +273,7 @@ class OffHoursTest {
       return off[0].tick(MONDAY_EVENING);
     }).compose(v -> {
       JsonObject removed = registration().putNull("schedule");
-      off[0].register(removed, MONDAY_EVENING.plusSeconds(60));
+      off[0].register(dev.baton.controller.intent.IntentCodec.platformFromJson(removed), MONDAY_EVENING.plusSeconds(60));
       return off[0].tick(MONDAY_EVENING.plusSeconds(90));
     }).compose(v -> {
       assertEquals("running", live(ResourceKind.INSTANCE, "db").state());

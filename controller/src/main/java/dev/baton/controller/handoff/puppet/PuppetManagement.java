@@ -9,6 +9,7 @@ import dev.baton.controller.handoff.Handoff;
 import dev.baton.controller.handoff.HandoffStep;
 import dev.baton.controller.handoff.HandoffStore;
 import dev.baton.controller.handoff.StepFailure;
+import dev.baton.controller.intent.HandoffIntent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -49,9 +50,6 @@ public final class PuppetManagement implements ConfigManagement {
   private static final Logger LOG = Logger.getLogger("baton.puppet");
   /** Seconds a Puppet run may take. */
   public static final int RUN_TIMEOUT = Settings.PUPPET_RUN_TIMEOUT.get();
-  /** The environments of a node whose definition names none. */
-  public static final String DEFAULT_ENVIRONMENT = "production";
-  public static final String DEFAULT_BOOTSTRAP_ENVIRONMENT = "bootstrap";
   /** The steps that are Puppet runs: exit 1 is Puppet's "the run could not complete" (often: the master is gone). */
   private static final Set<String> RUNS = Set.of("BOOTSTRAP_RUN", "FINAL_RUN");
 
@@ -112,11 +110,12 @@ public final class PuppetManagement implements ConfigManagement {
         HandoffStep.of("CONFIGURE_NODE", deadline, this::configure).recovering(masterLost),
         HandoffStep.of("CLEAN_CERTS", deadline, x -> blocking(x, () -> clean(x))).recovering(masterLost),
         HandoffStep.of(PuppetSigning.STEP, deadline, this::sign).recovering(masterLost)));
-    String bootstrap = puppet(h).getString("bootstrap_environment", DEFAULT_BOOTSTRAP_ENVIRONMENT);
-    if (bootstrap != null && !bootstrap.isBlank()) {
-      p.add(HandoffStep.of("BOOTSTRAP_RUN", runs, x -> puppetRun(x, "BOOTSTRAP_RUN", bootstrap)).recovering(masterLost));
+    HandoffIntent.Puppet puppet = puppet(h);
+    if (puppet.bootstraps()) {
+      p.add(HandoffStep.of("BOOTSTRAP_RUN", runs, x -> puppetRun(x, "BOOTSTRAP_RUN", puppet.bootstrapEnvironment()))
+          .recovering(masterLost));
     }
-    String environment = puppet(h).getString("environment", DEFAULT_ENVIRONMENT);
+    String environment = puppet.environment();
     p.add(HandoffStep.of("FINAL_RUN", runs, x -> puppetRun(x, "FINAL_RUN", environment)).recovering(masterLost));
     return p;
   }
@@ -179,12 +178,12 @@ public final class PuppetManagement implements ConfigManagement {
     certificates.cleanDeferred();
   }
 
-  private static JsonObject puppet(Handoff h) {
-    return h.settings().getJsonObject("puppet", new JsonObject());
+  private static HandoffIntent.Puppet puppet(Handoff h) {
+    return h.settings().puppetOrDefaults();
   }
 
   private static String certname(Handoff h) {
-    String c = h.intent().getString("certname");
+    String c = h.intent().certname();
     return c != null ? c : h.node().name();
   }
 
@@ -198,8 +197,8 @@ public final class PuppetManagement implements ConfigManagement {
   private void choose(Handoff h) {
     Set<String> avoid = new HashSet<>();
     h.state().getJsonArray("avoid", new JsonArray()).forEach(a -> avoid.add(String.valueOf(a)));
-    String region = h.intent().getString("region");
-    String zone = h.intent().getString("zone");
+    String region = h.intent().region();
+    String zone = h.intent().zone();
     PuppetMasters.Master m = masters.choose(region, zone, avoid, this::load)
         .or(() -> avoid.isEmpty() ? Optional.empty() : masters.choose(region, zone, Set.of(), this::load))
         .orElseThrow(() -> {
@@ -242,7 +241,7 @@ public final class PuppetManagement implements ConfigManagement {
       Map<String, String> ext = new LinkedHashMap<>();
       ext.put("pp_instance_id", h.node().id());
       ext.put("pp_uuid", h.node().uuid());
-      String role = puppet(h).getString("role");
+      String role = puppet(h).role();
       if (role != null) {
         ext.put("pp_role", role);
       }
