@@ -21,7 +21,8 @@ class BootstrapPolicyTest {
   void thePolicyAllowsExactlyWhatTheProviderCalls() throws Exception {
     Set<String> called = new TreeSet<>();
     Path src = ROOT.resolve("controller/src/main/java/dev/baton/controller/provider/aws");
-    for (String[] f : new String[][] {{"Ec2Kinds.java", "ec2"}, {"IamKinds.java", "iam"}, {"IamObserver.java", "iam"}, {"DnsKinds.java", "route53"},
+    for (String[] f : new String[][] {{"Ec2Kinds.java", "ec2"}, {"Ec2Network.java", "ec2"}, {"Ec2SecurityGroups.java", "ec2"},
+        {"Ec2Instances.java", "ec2"}, {"IamKinds.java", "iam"}, {"IamObserver.java", "iam"}, {"DnsKinds.java", "route53"},
         {"AsgKinds.java", "autoscaling"}, {"AwsMasterDiscovery.java", "ec2"}, {"AwsCloudProvider.java", "ec2"}, {"AwsInstanceDirectory.java", "autoscaling"}}) {
       Matcher m = CALL.matcher(Files.readString(src.resolve(f[0])));
       while (m.find()) {
