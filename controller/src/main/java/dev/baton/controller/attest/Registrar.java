@@ -7,7 +7,7 @@ import dev.baton.common.crypto.Fingerprints;
 import dev.baton.common.crypto.Pem;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.msg.Registration;
-import dev.baton.controller.bridge.Refusals;
+import dev.baton.controller.security.Refusals;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;

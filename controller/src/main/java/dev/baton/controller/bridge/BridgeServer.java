@@ -1,6 +1,7 @@
 package dev.baton.controller.bridge;
 
 import dev.baton.common.bus.Addresses;
+import dev.baton.controller.security.Refusals;
 import dev.baton.common.bus.Frames;
 import dev.baton.common.crypto.CertificateAuthority;
 import io.vertx.core.Future;

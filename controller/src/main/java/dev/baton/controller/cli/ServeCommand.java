@@ -68,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Vertx vertx;
-    var refusals = new dev.baton.controller.bridge.Refusals();
+    var refusals = new dev.baton.controller.security.Refusals();
     io.vertx.core.spi.cluster.ClusterManager manager = null;
     if (cluster) {
       if (members.isEmpty()) {

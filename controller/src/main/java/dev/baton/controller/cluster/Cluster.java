@@ -44,7 +44,7 @@ public final class Cluster {
   static final String MEMBER_CA_NAME = "Baton cluster CA";
 
   /** Starts with peers refused by the event bus counted in {@code refusals} ({@code cluster_not_member}). */
-  public static Future<Vertx> start(Options o, dev.baton.controller.bridge.Refusals refusals) {
+  public static Future<Vertx> start(Options o, dev.baton.controller.security.Refusals refusals) {
     MemberTrust.install(refusals);
     Config c = ConfigUtil.loadConfig();
     c.setClusterName(o.name());

@@ -1,6 +1,6 @@
 package dev.baton.controller.cluster;
 
-import dev.baton.controller.bridge.Refusals;
+import dev.baton.controller.security.Refusals;
 import java.net.Socket;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.KeyStore;

@@ -67,6 +67,20 @@ public final class Clouds {
     return intents.get(scope, uuid).map(NodeIntent::cloud).orElse(null);
   }
 
+  /**
+   * What the identity document of a node registering with {@code token} must say: its platform's
+   * account (when the platform names one) and region, as {@code provision} described its cloud.
+   */
+  public static dev.baton.controller.attest.AwsIdentityVerifier.Policy identityPolicy(IntentStore intents,
+      dev.baton.controller.attest.TokenStore.Token token) {
+    CloudIntent cloud = cloudOf(intents, token.scope(), token.uuid());
+    if (cloud == null) {
+      return dev.baton.controller.attest.AwsIdentityVerifier.Policy.of(java.util.Set.of(), null);
+    }
+    return dev.baton.controller.attest.AwsIdentityVerifier.Policy.of(cloud.account() == null ? java.util.Set.of()
+        : java.util.Set.of(cloud.account()), cloud.region());
+  }
+
   public InstanceDirectory local() {
     return local;
   }

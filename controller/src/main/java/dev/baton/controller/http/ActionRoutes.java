@@ -1,7 +1,7 @@
 package dev.baton.controller.http;
 
 import dev.baton.controller.groups.GroupActions;
-import dev.baton.controller.bridge.Refusals;
+import dev.baton.controller.security.Refusals;
 import dev.baton.controller.intent.IntentStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -2,7 +2,7 @@ package dev.baton.controller.http;
 
 import dev.baton.common.crypto.Fingerprints;
 import dev.baton.controller.attest.TokenStore;
-import dev.baton.controller.bridge.Refusals;
+import dev.baton.controller.security.Refusals;
 import dev.baton.controller.intent.IntentStore;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;

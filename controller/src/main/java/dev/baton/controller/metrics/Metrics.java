@@ -1,6 +1,6 @@
 package dev.baton.controller.metrics;
 
-import dev.baton.controller.bridge.Refusals;
+import dev.baton.controller.security.Refusals;
 import dev.baton.controller.notify.Outbox;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;

@@ -2,11 +2,7 @@ package dev.baton.controller.schedule;
 
 import dev.baton.common.store.AtomicFiles;
 import dev.baton.controller.definition.Cron;
-import dev.baton.controller.definition.model.ResourceKind;
-import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CloudProvider;
-import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Power;
 import dev.baton.controller.intent.CloudIntent;
 import dev.baton.controller.intent.IntentCodec;
 import dev.baton.controller.intent.PlatformIntents;
@@ -51,6 +47,7 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
   /** key customer/platform/env → {customer, platform, env, schedule, cloud, phase, checked, groups, stopped, error} */
   private final Map<String, JsonObject> entries = new TreeMap<>();
   private boolean running;
+  private final OffHoursSteps steps = new OffHoursSteps(this);
 
   /**
    * @param providers the cloud of an environment (null: the local cloud); the provider is closed after each step
@@ -67,6 +64,11 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(file + " cannot be read: " + e.getMessage() + "; fix or remove it", e);
     }
+  }
+
+  /** The entry of an environment; the caller holds this object's lock. */
+  JsonObject entry(String key) {
+    return entries.get(key);
   }
 
   static String key(String customer, String platform, String env) {
@@ -200,7 +202,7 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
     } catch (RuntimeException ex) {
       return failed(key, action, ex, now);
     }
-    Future<String> work = action.equals("stop") ? stop(key, scope, cloud) : start(key, scope, cloud);
+    Future<String> work = action.equals("stop") ? steps.stop(key, scope, cloud) : steps.start(key, scope, cloud);
     return work.compose(summary -> {
       synchronized (this) {
         JsonObject e = entries.get(key);
@@ -251,92 +253,6 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
     return Future.succeededFuture();
   }
 
-  /** Stops the running instances, then sets each group to zero; what it was is saved first. */
-  private Future<String> stop(String key, Scope scope, CloudProvider cloud) {
-    return cloud.observe(ResourceKind.INSTANCE, scope).compose(instances -> {
-      List<String> running = instances.stream().filter(i -> "running".equals(i.state()) || "pending".equals(i.state()))
-          .map(i -> i.id().id()).toList();
-      synchronized (this) {
-        JsonObject e = entries.get(key);
-        JsonArray stopped = e.getJsonArray("stopped", new JsonArray());
-        running.forEach(id -> {
-          if (!stopped.contains(id)) {
-            stopped.add(id);
-          }
-        });
-        e.put("stopped", stopped);
-        save();
-      }
-      return cloud.require(Power.class, "stopping instances").compose(power -> power.stopInstances(running))
-          .map(running.size());
-    }).compose(stoppedCount -> cloud.observe(ResourceKind.AUTOSCALING_GROUP, scope).compose(groups -> {
-      List<Future<Void>> all = new ArrayList<>();
-      for (LiveResource g : groups) {
-        int min = number(g.attributes().get("min"));
-        // a group defined without "desired" may not report one: it runs its min
-        int desired = g.attributes().get("desired") instanceof Number n ? n.intValue() : min;
-        synchronized (this) {
-          JsonObject saved = entries.get(key).getJsonObject("groups", new JsonObject());
-          if (!saved.containsKey(g.uuid())) { // a retried stop keeps the counts of before the first attempt
-            saved.put(g.uuid(), new JsonObject().put("min", min).put("desired", desired));
-          }
-          entries.get(key).put("groups", saved);
-          save();
-        }
-        if (min != 0 || desired != 0) {
-          all.add(setCapacity(cloud, g, 0, 0));
-        }
-      }
-      return Future.all(all).map(v -> stoppedCount + " instance" + (stoppedCount == 1 ? "" : "s") + " stopped, "
-          + groups.size() + " group" + (groups.size() == 1 ? "" : "s") + " set to zero");
-    }));
-  }
-
-  /** Starts what the stop stopped and gives each group back its counts. */
-  private Future<String> start(String key, Scope scope, CloudProvider cloud) {
-    List<String> stopped;
-    JsonObject saved;
-    JsonObject defined;
-    synchronized (this) {
-      JsonObject e = entries.get(key);
-      stopped = e.getJsonArray("stopped", new JsonArray()).stream().map(String::valueOf).toList();
-      saved = e.getJsonObject("groups", new JsonObject()).copy();
-      defined = e.getJsonObject("defined", new JsonObject()).copy();
-    }
-    return cloud.observe(ResourceKind.INSTANCE, scope).compose(instances -> {
-      // only those still there (an instance destroyed meanwhile is not started)
-      List<String> present = instances.stream().map(i -> i.id().id()).filter(stopped::contains).toList();
-      return cloud.require(Power.class, "starting instances").compose(power -> power.startInstances(present))
-          .map(present.size());
-    }).compose(started -> cloud.observe(ResourceKind.AUTOSCALING_GROUP, scope).compose(groups -> {
-      List<Future<Void>> all = new ArrayList<>();
-      for (LiveResource g : groups) {
-        int[] counts = GroupCounts.restored(g, defined.getJsonObject(g.uuid()), saved.getJsonObject(g.uuid()));
-        if (counts != null) {
-          all.add(setCapacity(cloud, g, counts[0], counts[1]));
-        }
-      }
-      return Future.all(all).map(v -> {
-        synchronized (this) {
-          JsonObject e = entries.get(key);
-          e.remove("stopped");
-          e.remove("groups");
-          save();
-        }
-        return started + " instance" + (started == 1 ? "" : "s") + " started, " + all.size() + " group"
-            + (all.size() == 1 ? "" : "s") + " restored";
-      });
-    }));
-  }
-
-  private static Future<Void> setCapacity(CloudProvider cloud, LiveResource group, int min, int desired) {
-    return cloud.require(AutoscalingGroups.class, "changing a group's capacity")
-        .compose(groups -> groups.setCapacity(group, min, desired));
-  }
-
-  private static int number(Object o) {
-    return o instanceof Number n ? n.intValue() : 0;
-  }
 
   private final dev.baton.controller.cluster.ReplicaFeed feed = new dev.baton.controller.cluster.ReplicaFeed();
   private final Map<String, String> published = new java.util.HashMap<>();
@@ -379,8 +295,8 @@ public final class OffHours implements dev.baton.controller.cluster.Replicated {
     feed.add(listener);
   }
 
-  /** Writes the file and sends the entries changed here to the other controllers of a cluster. */
-  private void save() {
+  /** Writes the file and sends the entries changed here to the other controllers of a cluster; the caller holds this object's lock. */
+  void save() {
     long now = System.currentTimeMillis();
     for (var e : entries.entrySet()) {
       JsonObject plain = e.getValue().copy();

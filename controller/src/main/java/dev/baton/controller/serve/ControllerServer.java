@@ -1,21 +1,17 @@
 package dev.baton.controller.serve;
 
 import dev.baton.common.crypto.CertificateAuthority;
-import dev.baton.common.crypto.Fingerprints;
-import dev.baton.common.crypto.Keys;
-import dev.baton.common.crypto.Pem;
-import dev.baton.common.error.BatonException;
-import dev.baton.common.error.ErrorCode;
 import dev.baton.common.store.AtomicFiles;
 import dev.baton.controller.groups.GroupActions;
 import dev.baton.controller.attest.AwsAttestor;
 import dev.baton.controller.attest.AwsIdentityVerifier;
+import dev.baton.controller.attest.IdentityCheck;
 import dev.baton.controller.attest.InstanceDirectory;
 import dev.baton.controller.attest.LocalAttestor;
 import dev.baton.controller.attest.Registrar;
 import dev.baton.controller.attest.TokenStore;
 import dev.baton.controller.bridge.BridgeServer;
-import dev.baton.controller.bridge.Refusals;
+import dev.baton.controller.security.Refusals;
 import dev.baton.controller.cluster.ClusterSync;
 import dev.baton.controller.fleet.Clouds;
 import dev.baton.controller.fleet.LaunchWatch;
@@ -50,20 +46,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
-import java.io.IOException;
-import java.net.BindException;
-import java.net.InetAddress;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -104,6 +92,7 @@ public final class ControllerServer {
     this.options = options;
     this.refusals = refusals;
     this.home = ControllerHome.of(options.batonHome());
+    this.periodic = new PeriodicWork(vertx, this::leader);
   }
 
   public Refusals refusals() {
@@ -126,9 +115,7 @@ public final class ControllerServer {
   private HandoffStore handoffs;
   private ConfigManagements managements;
   private HooksFile hooksFile;
-  private long healthTimer = -1;
-  private long reconcileTimer = -1;
-  private long scheduleTimer = -1;
+  private final PeriodicWork periodic;
   private ClusterManager clusterManager;
   private ClusterSync sync;
 
@@ -138,7 +125,6 @@ public final class ControllerServer {
   private Reconciler reconciler;
   private NodeUserData userData;
   private OffHours offHours;
-  private final AtomicBoolean checking = new AtomicBoolean();
 
   /** Makes this controller a member of the cluster {@code manager} belongs to (before {@link #start}). */
   public void cluster(ClusterManager manager) {
@@ -188,43 +174,21 @@ public final class ControllerServer {
           Duration.ofSeconds(dev.baton.common.settings.Settings.REGISTRATION_DEADLINE_SECONDS.get()));
       registry.listenLocal(this::nodeEvent); // once what it calls (clean-up, outbox) exists
       reconciler = new Reconciler(registry, intents, clouds, cleanup, launches, this::leader);
-      long reconcileEvery = dev.baton.common.settings.Settings.RECONCILE_INTERVAL_MS.get();
-      // the first soon after start: what happened while no controller ran (instances destroyed, scaled in)
-      reconcileTimer = vertx.setPeriodic(java.util.Objects.requireNonNullElse(dev.baton.common.settings.Settings.RECONCILE_DELAY_MS.orNull(),
-          Math.min(2000, reconcileEvery)), reconcileEvery, t -> reconciler.run());
-      long healthEvery = dev.baton.common.settings.Settings.PUPPET_HEALTH_INTERVAL_MS.get();
-      healthTimer = vertx.setPeriodic(healthEvery, healthEvery, t -> {
-        if (checking.compareAndSet(false, true)) {
-          vertx.executeBlocking(() -> {
-            hooksFile.check(); // re-read when it changed, as puppet-masters.yaml is
-            managements.upkeep(leader());
-            return null;
-          }, false).onComplete(ar -> checking.set(false));
-        }
+      periodic.reconcile(reconciler::run);
+      periodic.upkeep(leader -> {
+        hooksFile.check(); // re-read when it changed, as puppet-masters.yaml is
+        managements.upkeep(leader);
       });
       InstanceDirectory noAws = id -> Future.succeededFuture(Optional.empty());
       Registrar registrar = new Registrar(vertx, tokens, List.of(new LocalAttestor(local, local::proves),
-          new AwsAttestor(AwsIdentityVerifier.withAwsCertificates(), tokens::find, token -> awsPolicy(intents, token),
+          new AwsAttestor(AwsIdentityVerifier.withAwsCertificates(), tokens::find, token -> Clouds.identityPolicy(intents, token),
               token -> clouds.aws(Clouds.cloudOf(intents, token.scope(), token.uuid())).orElse(noAws),
               Instant::now)), ca, registry, refusals, n -> handoff.listen(n.id()));
       registrar.groupNames((token, instance) -> intents.get(IntentStore.key(token.scope(), token.uuid())).map(i -> NodeNames.ofGroupNode(i, token.platform(), token.env(), instance)).orElse(token.name() + "-" + instance));
-      KeyPair serverKey = Keys.ec();
-      Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
-      try {
-        names.add(InetAddress.getLocalHost().getHostName());
-      } catch (IOException e) {
-        // no host name: loopback names only
-      }
-      if (!options.bindHost().equals("0.0.0.0")) {
-        names.add(options.bindHost());
-      }
-      for (String a : options.advertise()) {
-        names.add(a.substring(0, a.lastIndexOf(':')));
-      }
-      var cert = ca.issueServer(serverKey.getPublic(), "baton-controller", new ArrayList<>(names), Duration.ofDays(30));
+      ServerCertificate tls = ServerCertificate.issue(ca, options.bindHost(), options.advertise());
       downloads = new AgentDownloads(vertx, options.agentJar());
       bridge = new BridgeServer(vertx, ca, refusals, options.limits());
-      bridge.identities(this::identityRefusal);
+      bridge.identities((id, cert) -> IdentityCheck.refusal(registry, id, cert));
       metrics = new Metrics(registry, refusals, outbox);
       api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap, outbox, metrics);
       api.handoffs(handoffs::get);
@@ -236,12 +200,7 @@ public final class ControllerServer {
               customer, env, data)));
       api.schedules(b -> offHours.register(b, ScheduleClock.now()),
           () -> offHours.list(ScheduleClock.now()));
-      long scheduleEvery = dev.baton.common.settings.Settings.SCHEDULE_INTERVAL_MS.get();
-      scheduleTimer = vertx.setPeriodic(scheduleEvery, scheduleEvery, t -> {
-        if (leader()) {
-          offHours.tick(ScheduleClock.now());
-        }
-      });
+      periodic.schedule(() -> offHours.tick(ScheduleClock.now()));
       api.puppetCa(embeddedPuppetCa());
       // a node record that arrives from another controller of the cluster: its agent may connect here next
       registry.listen((before, after) -> {
@@ -252,8 +211,8 @@ public final class ControllerServer {
         }
       });
       handoff.resumeAll();
-      String certPem = Pem.encode(cert);
-      String keyPem = Pem.encode(serverKey.getPrivate());
+      String certPem = tls.certPem();
+      String keyPem = tls.keyPem();
       Future<Void> joined = Future.succeededFuture();
       if (clusterManager != null) {
         List<String> own = options.advertise().isEmpty() ? List.of((options.bindHost().equals("0.0.0.0") ? "127.0.0.1"
@@ -266,9 +225,9 @@ public final class ControllerServer {
         joined = sync.start().onSuccess(v -> handoff.resumeAll());
       }
       return joined.compose(v -> outbox.start()).compose(v -> registrar.start())
-          .compose(v -> inUse(bridge.listen(options.bindHost(), options.bridgePort(), certPem, keyPem), "bridge",
+          .compose(v -> PortInUse.said(bridge.listen(options.bindHost(), options.bridgePort(), certPem, keyPem), "bridge",
               options.bindHost(), options.bridgePort(), "--bridge-port"))
-          .compose(bridgePort -> inUse(downloads.listen(options.bindHost(), options.downloadPort(), certPem, keyPem),
+          .compose(bridgePort -> PortInUse.said(downloads.listen(options.bindHost(), options.downloadPort(), certPem, keyPem),
               "agent download", options.bindHost(),
               options.downloadPort(), "--download-port").compose(dl -> {
             // what the API's bootstrap answers is known before the API listens (it answered 500 in between)
@@ -276,7 +235,7 @@ public final class ControllerServer {
             endpoints = options.advertise().isEmpty()
                 ? List.of((options.bindHost().equals("0.0.0.0") ? "127.0.0.1" : options.bindHost()) + ":" + bridgePort)
                 : options.advertise();
-            return inUse(api.listen(apiHost(), options.apiPort()), "API", apiHost(), options.apiPort(), "--api-port")
+            return PortInUse.said(api.listen(apiHost(), options.apiPort()), "API", apiHost(), options.apiPort(), "--api-port")
                 .map(apiPort -> new Started(bridgePort, apiPort, dl));
           }));
     }).compose(started -> {
@@ -297,22 +256,6 @@ public final class ControllerServer {
   /** Rounds of the start's warm-up (a CSR checked, a certificate issued): ~0.4 s of one core. */
   static final int WARM_UP_ROUNDS = dev.baton.common.settings.Settings.WARM_UP_ROUNDS.get();
 
-  /** A port that is taken is the operator's to resolve: say which, and what to do. */
-  private static <T> Future<T> inUse(Future<T> listening, String what, String host, int port, String option) {
-    return listening.recover(e -> {
-      Throwable cause = e;
-      while (cause != null && !(cause instanceof BindException)) {
-        cause = cause.getCause();
-      }
-      if (cause == null) {
-        return Future.failedFuture(e);
-      }
-      return Future.failedFuture(new BatonException(
-          ErrorCode.FAILED_PRECONDITION, "the " + what + " port " + host + ":" + port
-              + " cannot be used (" + cause.getMessage() + "): another controller may be running (\"controller stop\","
-              + " or \"ss -ltnp sport = :" + port + "\" shows who holds it); or choose another port with " + option));
-    });
-  }
 
   /** Reconciles once now (tests; the timer does it every 30 s). */
   public void reconcileNow() {
@@ -323,38 +266,11 @@ public final class ControllerServer {
     return offHours;
   }
 
-  /**
-   * What a node's identity document must say: its platform's account (when the platform names one)
-   * and region, as {@code provision} described its cloud.
-   */
-  private static AwsIdentityVerifier.Policy awsPolicy(IntentStore intents, TokenStore.Token t) {
-    var cloud = Clouds.cloudOf(intents, t.scope(), t.uuid());
-    if (cloud == null) {
-      return AwsIdentityVerifier.Policy.of(Set.of(), null);
-    }
-    String account = cloud.account();
-    return AwsIdentityVerifier.Policy.of(account == null ? Set.of() : Set.of(account), cloud.region());
-  }
 
   public Outbox outbox() {
     return outbox;
   }
 
-  /**
-   * Why a node's identity certificate may not connect, or null: the node must be known, not
-   * terminated (its identity is revoked with it), and hold the key it pinned.
-   */
-  private String identityRefusal(String nodeId, X509Certificate cert) {
-    var n = registry.get(nodeId).orElse(null);
-    if (n == null) {
-      return "unknown_identity";
-    }
-    if (n.state() == NodeState.TERMINATED) {
-      return "revoked_identity";
-    }
-    String key = Fingerprints.sha256(cert.getPublicKey().getEncoded());
-    return n.keyFingerprint() != null && !n.keyFingerprint().equals(key) ? "superseded_identity" : null;
-  }
 
   /** What follows a node's change here: its clean-up or DNS record, and the hooks' event. */
   private void nodeEvent(NodeRecord before, NodeRecord after) {
@@ -400,9 +316,7 @@ public final class ControllerServer {
   }
 
   public Future<Void> stop() {
-    vertx.cancelTimer(healthTimer);
-    vertx.cancelTimer(reconcileTimer);
-    vertx.cancelTimer(scheduleTimer);
+    periodic.stop();
     List<Future<Void>> all = new ArrayList<>();
     if (bridge != null) {
       all.add(bridge.close());

@@ -43,7 +43,7 @@ class ClusterTlsIT {
   static Vertx member;
   static int hazelcastPort;
   static int busPort;
-  static final dev.baton.controller.bridge.Refusals refusals = new dev.baton.controller.bridge.Refusals();
+  static final dev.baton.controller.security.Refusals refusals = new dev.baton.controller.security.Refusals();
 
   @BeforeAll
   static void start() throws Exception {

@@ -1,4 +1,4 @@
-package dev.baton.controller.bridge;
+package dev.baton.controller.security;
 
 import java.util.Map;
 import java.util.TreeMap;
