@@ -94,7 +94,18 @@ public final class UserData {
   private static final Pattern PACKAGE = Pattern.compile("^[a-z0-9][a-z0-9+.-]{1,100}$");
 
   /** The user data: {@code bytes} as sent to the cloud (gzipped or not), and its parts as text. */
-  public record Rendered(byte[] bytes, boolean gzipped, String cloudConfig, String script, String mime) {}
+  public record Rendered(byte[] bytes, boolean gzipped, String cloudConfig, String script, String mime) {
+    /** The rendered user data as the controller's API answers it (and the local cloud keeps it). */
+    public io.vertx.core.json.JsonObject toJson() {
+      return new io.vertx.core.json.JsonObject().put("user_data", java.util.Base64.getEncoder().encodeToString(bytes))
+          .put("gzipped", gzipped).put("cloud_config", cloudConfig).put("script", script).put("mime", mime);
+    }
+
+    public static Rendered fromJson(io.vertx.core.json.JsonObject o) {
+      return new Rendered(java.util.Base64.getDecoder().decode(o.getString("user_data")), o.getBoolean("gzipped"),
+          o.getString("cloud_config"), o.getString("script"), o.getString("mime"));
+    }
+  }
 
   public static Rendered render(Input in) {
     if (!in.agentJarUrl().startsWith("https://")) {

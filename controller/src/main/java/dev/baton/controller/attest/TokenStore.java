@@ -33,8 +33,8 @@ public final class TokenStore implements dev.baton.controller.cluster.Replicated
       String instanceId, Instant expires, Instant usedAt, boolean group) {
 
     /** The platform's environment the token joins a node to. */
-    public dev.baton.controller.provider.Scope scope() {
-      return new dev.baton.controller.provider.Scope(platform, customer, env);
+    public dev.baton.controller.definition.Scope scope() {
+      return new dev.baton.controller.definition.Scope(platform, customer, env);
     }
 
     JsonObject toJson() {

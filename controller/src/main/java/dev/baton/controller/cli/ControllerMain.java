@@ -111,16 +111,6 @@ public final class ControllerMain implements Runnable {
     spec.commandLine().usage(terminal.out());
   }
 
-  /**
-   * Vert.x as the controller and the CLI use it: work on worker threads may block for long (making
-   * a machine image, booting a machine: minutes), so Vert.x warns only after 30 minutes, not after
-   * its 60 s default (it printed stack traces at the operator while an image was made).
-   */
-  public static io.vertx.core.VertxOptions vertxOptions() {
-    return new io.vertx.core.VertxOptions().setMaxWorkerExecuteTime(30).setMaxWorkerExecuteTimeUnit(
-        java.util.concurrent.TimeUnit.MINUTES);
-  }
-
   /** Reads the version written at build time. */
   public static final class Version implements CommandLine.IVersionProvider {
     @Override

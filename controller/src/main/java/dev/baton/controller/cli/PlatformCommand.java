@@ -82,7 +82,7 @@ abstract class PlatformCommand implements Callable<Integer> {
     if (platform == null) {
       return ExitCodes.FAILED;
     }
-    Vertx vertx = Vertx.vertx(ControllerMain.vertxOptions());
+    Vertx vertx = Vertx.vertx(dev.baton.common.settings.VertxDefaults.options());
     try {
       CloudProvider provider = Providers.create(vertx, platform, Providers.home(),
           endpointUrl != null ? endpointUrl : System.getenv("AWS_ENDPOINT_URL"), launcher(platform));

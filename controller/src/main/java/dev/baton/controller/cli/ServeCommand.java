@@ -97,7 +97,7 @@ final class ServeCommand implements Callable<Integer> {
           .Options(host, clusterPort, busPort, members, clusterName, tls), refusals));
       manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
     } else {
-      vertx = Vertx.vertx(ControllerMain.vertxOptions());
+      vertx = Vertx.vertx(dev.baton.common.settings.VertxDefaults.options());
     }
     ControllerServer server = new ControllerServer(vertx, new ControllerServer.Options(Providers.home(), bind,
         bridgePort, apiPort, downloadPort, advertise, BridgeServer.Limits.defaults(), Providers.agentJar()), refusals);

@@ -65,7 +65,7 @@ public final class Cluster {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(o.members());
-    VertxOptions vo = dev.baton.controller.cli.ControllerMain.vertxOptions();
+    VertxOptions vo = dev.baton.common.settings.VertxDefaults.options();
     vo.getEventBusOptions().setHost(o.host()).setPort(o.busPort()).setClusterPublicHost(o.host());
     if (o.tls() != null) {
       // what crosses between members (hand-off state, requests to agents, replies) is encrypted and only members,

@@ -63,7 +63,7 @@ public final class Clouds {
   }
 
   /** The cloud {@code provision} registered with the node of this intent key, if any. */
-  public static CloudIntent cloudOf(IntentStore intents, dev.baton.controller.provider.Scope scope, String uuid) {
+  public static CloudIntent cloudOf(IntentStore intents, dev.baton.controller.definition.Scope scope, String uuid) {
     return intents.get(scope, uuid).map(NodeIntent::cloud).orElse(null);
   }
 

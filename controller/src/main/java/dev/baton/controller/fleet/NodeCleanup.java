@@ -6,7 +6,7 @@ import dev.baton.controller.intent.CloudIntent;
 import dev.baton.controller.intent.IntentStore;
 import dev.baton.controller.intent.NodeIntent;
 import dev.baton.controller.provider.NodeDns;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;

@@ -107,16 +107,4 @@ public final class NodeUserData {
     return UserData.render(new UserData.Input(cfg, UserData.Family.of(intent.imageFamily()), url,
         b.getString("agent_sha256"), puppet, intent.packages()));
   }
-
-  /** The rendered user data as the API answers it. */
-  public static JsonObject toJson(UserData.Rendered r) {
-    return new JsonObject().put("user_data", java.util.Base64.getEncoder().encodeToString(r.bytes()))
-        .put("gzipped", r.gzipped()).put("cloud_config", r.cloudConfig()).put("script", r.script()).put("mime", r.mime());
-  }
-
-  /** The rendered user data from the API's answer. */
-  public static UserData.Rendered fromJson(JsonObject o) {
-    return new UserData.Rendered(java.util.Base64.getDecoder().decode(o.getString("user_data")), o.getBoolean("gzipped"),
-        o.getString("cloud_config"), o.getString("script"), o.getString("mime"));
-  }
 }

@@ -4,7 +4,7 @@ import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.intent.IntentStore;
 import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import dev.baton.controller.registry.NodeRecord;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;

@@ -5,7 +5,7 @@ import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
 import dev.baton.common.msg.Registration;
 import dev.baton.controller.attest.TokenStore;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import dev.baton.controller.provider.local.NodeLauncher;
 import dev.baton.controller.registry.NodeRegistry;
 import dev.baton.controller.registry.NodeState;

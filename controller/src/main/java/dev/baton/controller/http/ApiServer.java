@@ -278,7 +278,7 @@ public final class ApiServer {
         error(ctx, ar.cause() instanceof dev.baton.common.error.BatonException b
             && b.code() == dev.baton.common.error.ErrorCode.FAILED_PRECONDITION ? 409 : 400, ar.cause().getMessage());
       } else {
-        answerOnceStored(ctx, 201, dev.baton.controller.fleet.NodeUserData.toJson(ar.result()));
+        answerOnceStored(ctx, 201, ar.result().toJson());
       }
     });
   }

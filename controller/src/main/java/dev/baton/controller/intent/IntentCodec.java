@@ -1,6 +1,6 @@
 package dev.baton.controller.intent;
 
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.baton.controller.intent;
 
 import dev.baton.controller.cluster.ReplicaFeed;
 import dev.baton.controller.cluster.StampedJsonMap;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -10,7 +10,7 @@ import dev.baton.controller.definition.model.MachineImage;
 import dev.baton.controller.definition.model.ProviderKind;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.definition.model.SubnetSpec;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.baton.controller.intent;
 
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import java.util.List;
 
 /**

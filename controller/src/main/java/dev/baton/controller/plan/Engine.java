@@ -5,7 +5,7 @@ import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.Ref;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import dev.baton.controller.provider.Values;
 import io.vertx.core.Future;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.baton.controller.plan;
 
 import dev.baton.controller.definition.model.ResourceKind;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

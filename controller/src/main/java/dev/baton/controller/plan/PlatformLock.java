@@ -2,7 +2,7 @@ package dev.baton.controller.plan;
 
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;

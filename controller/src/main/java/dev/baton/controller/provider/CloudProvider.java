@@ -1,5 +1,6 @@
 package dev.baton.controller.provider;
 
+import dev.baton.controller.definition.Scope;
 import dev.baton.controller.definition.model.ResourceKind;
 import io.vertx.core.Future;
 import java.util.List;

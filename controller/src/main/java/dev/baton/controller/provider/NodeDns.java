@@ -1,5 +1,6 @@
 package dev.baton.controller.provider;
 
+import dev.baton.controller.definition.Scope;
 import io.vertx.core.Future;
 
 /**

@@ -22,8 +22,8 @@ public record NodeRecord(String id, String name, String uuid, String platform, S
     String step) {
 
   /** The platform's environment the node belongs to. */
-  public dev.baton.controller.provider.Scope scope() {
-    return new dev.baton.controller.provider.Scope(platform, customer, env);
+  public dev.baton.controller.definition.Scope scope() {
+    return new dev.baton.controller.definition.Scope(platform, customer, env);
   }
 
   public NodeRecord(String id, String name, String uuid, String platform, String customer, String env, NodeState state,

@@ -6,7 +6,7 @@ import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.intent.CloudIntent;
 import dev.baton.controller.intent.IntentCodec;
 import dev.baton.controller.intent.PlatformIntents;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

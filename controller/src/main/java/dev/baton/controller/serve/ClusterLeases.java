@@ -3,7 +3,7 @@ package dev.baton.controller.serve;
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.plan.PlatformLock;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;

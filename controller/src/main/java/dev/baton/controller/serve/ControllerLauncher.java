@@ -3,7 +3,7 @@ package dev.baton.controller.serve;
 import dev.baton.cloudinit.UserData;
 import dev.baton.common.msg.Registration;
 import dev.baton.controller.fleet.NodeUserData;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import dev.baton.controller.provider.local.NodeLauncher;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -52,7 +52,7 @@ public final class ControllerLauncher implements NodeLauncher {
     JsonObject ask = new JsonObject().put("customer", scope.customer()).put("platform", scope.platform())
         .put("env", scope.env()).put("uuid", uuid).put("instance_id", instanceId).put("group", group)
         .put("evidence", evidence);
-    return NodeUserData.fromJson(client.post("/api/v1/user-data", ask));
+    return dev.baton.cloudinit.UserData.Rendered.fromJson(client.post("/api/v1/user-data", ask));
   }
 
   @Override

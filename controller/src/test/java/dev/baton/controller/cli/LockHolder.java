@@ -1,7 +1,7 @@
 package dev.baton.controller.cli;
 
 import dev.baton.controller.plan.PlatformLock;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import java.nio.file.Path;
 
 /** A second process that takes a platform's lock and holds it until killed. */

@@ -16,7 +16,7 @@ import dev.baton.controller.plan.Planner;
 import dev.baton.controller.plan.Retry;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -78,8 +78,10 @@ public final class PuppetManagement implements ConfigManagement {
     @Override
     public ConfigManagement create(Context c) {
       EmbeddedPuppetCa ca = new EmbeddedPuppetCa(c.home().resolve("puppet-ca"));
-      PuppetMasters masters = new PuppetMasters(c.home().resolve("puppet-masters.yaml"), ca,
-          new dev.baton.controller.provider.aws.AwsMasterDiscovery());
+      // masters found in a cloud by their tags: the cloud's provider offers the search (AWS: EC2)
+      PuppetMasters.Discoverer discoverer = java.util.ServiceLoader.load(PuppetMasters.Discoverer.class,
+          PuppetManagement.class.getClassLoader()).findFirst().orElse(null);
+      PuppetMasters masters = new PuppetMasters(c.home().resolve("puppet-masters.yaml"), ca, discoverer);
       PuppetManagement m = new PuppetManagement(masters, c.store(), ca);
       m.publishCrls(false);
       return m;

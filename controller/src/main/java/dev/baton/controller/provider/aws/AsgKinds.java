@@ -7,7 +7,7 @@ import dev.baton.controller.provider.AutoscalingGroups.GroupInstance;
 import dev.baton.controller.provider.AutoscalingGroups.Lifecycle;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;

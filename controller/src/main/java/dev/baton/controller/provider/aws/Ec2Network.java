@@ -15,7 +15,7 @@ import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -10,7 +10,7 @@ import static dev.baton.controller.provider.aws.Ec2Kinds.tags;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.baton.controller.provider.aws;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

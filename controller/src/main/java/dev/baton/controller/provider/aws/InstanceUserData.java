@@ -1,6 +1,6 @@
 package dev.baton.controller.provider.aws;
 
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import java.io.IOException;
 
 /** The user data a new instance boots with (the agent's start-up and a join token). */

@@ -3,7 +3,7 @@ package dev.baton.controller.provider.factory;
 import dev.baton.controller.definition.Platform;
 import dev.baton.controller.provider.CallStats;
 import dev.baton.controller.provider.CloudProvider;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import dev.baton.controller.provider.local.LocalCloudProvider;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.NodeDns;
 import dev.baton.controller.provider.Power;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import dev.baton.controller.provider.Values;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

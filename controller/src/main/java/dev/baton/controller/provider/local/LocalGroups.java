@@ -14,7 +14,7 @@ import dev.baton.controller.provider.AutoscalingGroups.GroupInstance;
 import dev.baton.controller.provider.AutoscalingGroups.Lifecycle;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -159,12 +159,12 @@ final class LocalGroups {
     if (Files.exists(f)) {
       JsonObject kept = new JsonObject(Files.readString(f));
       if (kept.containsKey("user_data")) { // else the agent configuration alone, as kept before: made again
-        return dev.baton.controller.fleet.NodeUserData.fromJson(kept);
+        return dev.baton.cloudinit.UserData.Rendered.fromJson(kept);
       }
     }
     UserData.Rendered r = launcher.groupUserData(scope, group.uuid());
     AtomicFiles.write(f,
-        dev.baton.controller.fleet.NodeUserData.toJson(r).encode(), true);
+        r.toJson().encode(), true);
     return r;
   }
 

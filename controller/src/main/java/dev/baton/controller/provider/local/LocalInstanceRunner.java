@@ -5,7 +5,7 @@ import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.definition.model.MachineImage;
 import dev.baton.controller.definition.model.ResourceKind;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import dev.baton.controller.provider.local.machine.Machines;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static dev.baton.controller.provider.local.LocalCloudProvider.GROUP;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;

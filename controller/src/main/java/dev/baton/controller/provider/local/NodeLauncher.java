@@ -1,7 +1,7 @@
 package dev.baton.controller.provider.local;
 
 import dev.baton.cloudinit.UserData;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import java.io.IOException;
 
 /**

@@ -139,7 +139,7 @@ class AwsThrottleBenchmark {
     });
     proxy.start();
     String endpoint = "http://127.0.0.1:" + proxy.getAddress().getPort();
-    Vertx vertx = Vertx.vertx(dev.baton.controller.cli.ControllerMain.vertxOptions());
+    Vertx vertx = Vertx.vertx(dev.baton.common.settings.VertxDefaults.options());
     try {
       String ami;
       try (var ec2 = software.amazon.awssdk.services.ec2.Ec2Client.builder().region(software.amazon.awssdk.regions.Region.EU_WEST_1)

@@ -11,7 +11,7 @@ import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.CallStats;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.Scope;
+import dev.baton.controller.definition.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;

@@ -249,7 +249,7 @@ class PlatformAwsIT {
     var vertx = io.vertx.core.Vertx.vertx();
     try {
       var provider = AwsCloudProvider.forCloud(vertx, cloud);
-      var scope = new dev.baton.controller.provider.Scope("globex-apps", "globex", "dev");
+      var scope = new dev.baton.controller.definition.Scope("globex-apps", "globex", "dev");
       var group = await(provider.findOne(dev.baton.controller.definition.model.ResourceKind.AUTOSCALING_GROUP, scope,
           "24a93a00-9334-457c-a7bd-1329608d27f2")).orElseThrow();
       var members = await(provider.groupInstances(group));

@@ -148,7 +148,7 @@ class LocalGroupsIT {
     JsonObject file = new JsonObject(Files.readString(root.resolve("instance").resolve(worker.id().id() + ".json")));
     file.put("id", id);
     Files.writeString(root.resolve("instance").resolve(id + ".json"), file.encode());
-    String webConfig = dev.baton.cloudinit.UserData.agentConfigOf(dev.baton.controller.fleet.NodeUserData.fromJson(
+    String webConfig = dev.baton.cloudinit.UserData.agentConfigOf(dev.baton.cloudinit.UserData.Rendered.fromJson(
         new JsonObject(webTemplate)).cloudConfig());
     LocalInstances.launch(root, id, webConfig, Path.of(System.getProperty("baton.agent.jar")));
     try {

@@ -1,4 +1,4 @@
-package dev.baton.controller.provider;
+package dev.baton.controller.definition;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
