@@ -194,6 +194,14 @@ public final class Agent {
     } catch (IllegalArgumentException e) {
       LOG.warning("agent: ignored " + e.getMessage());
       return;
+    } catch (RuntimeException e) {
+      // a known type with a value of the wrong type: answered at once, so the controller need not wait it out
+      LOG.warning("agent: refused a " + body.getValue("type") + " message: " + e);
+      if (reply != null) {
+        c.send(reply, PuppetDriver.failed(new IllegalArgumentException("agent: malformed "
+            + body.getValue("type") + " message: " + e.getMessage())).toJson());
+      }
+      return;
     }
     java.util.concurrent.Callable<CommandResult> work = work(command);
     LOG.info("agent: " + command.type() + " for " + command.step());

@@ -52,7 +52,8 @@ final class InstancesCommand extends GroupCommand {
       JsonObject n = nodes.get(i.id());
       rows.add(new JsonObject().put("instance", i.id()).put("state", i.state()).put("health", i.health())
           .put("template_version", i.templateVersion()).put("zone", i.zone())
-          .put("node", n == null ? null : n.getString("name")).put("node_state", n == null ? null : n.getString("state"))
+          .put("node", n == null ? null : n.getString("name")).put("node_state", n == null ? null
+              : dev.baton.controller.registry.NodeRecord.phaseOf(n))
           .put("reason", n == null ? null : n.getString("reason")));
     }
     return rows;

@@ -165,8 +165,9 @@ final class ProvisionCommand extends PlatformCommand {
       mine.sort((x, y) -> x.getString("name").compareTo(y.getString("name")));
       for (JsonObject n : mine) {
         String key = n.getString("id");
-        if (!n.getString("state").equals(seen.put(key, n.getString("state"))) && output != OutputFormat.JSON) {
-          t().err().println("  " + n.getString("name") + " (" + key + "): " + n.getString("state")
+        String phase = dev.baton.controller.registry.NodeRecord.phaseOf(n); // each hand-off step too
+        if (!phase.equals(seen.put(key, phase)) && output != OutputFormat.JSON) {
+          t().err().println("  " + n.getString("name") + " (" + key + "): " + phase
               + (n.getString("reason") == null ? "" : " - " + Terminal.safe(n.getString("reason"))));
         }
       }

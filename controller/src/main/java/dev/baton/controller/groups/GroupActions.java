@@ -72,13 +72,13 @@ public final class GroupActions {
    * @param group the group's intent, as provision registered it (null: never registered)
    */
   public static String undefined(Request r, dev.baton.controller.intent.NodeIntent group) {
-    if (group == null || !group.isGroup()) {
+    if (group == null) {
       return "group " + r.groupUuid() + " of " + r.platform() + " is not provisioned on this controller";
     }
     if (!"command".equals(r.type())) {
       return null; // puppet_run and facts are built in: every group has them
     }
-    var defined = group.group().actions().get(r.action());
+    var defined = group.isGroup() ? group.group().actions().get(r.action()) : null;
     if (defined == null) {
       return "the platform " + r.platform() + " defines no action \"" + r.action() + "\" for group "
           + group.name() + " (define it under \"actions:\" and provision again)";
@@ -108,7 +108,7 @@ public final class GroupActions {
       if (n.state() == NodeState.READY) {
         ready.add(n);
       } else {
-        onResult.accept(base(n, 0).put("status", "skipped").put("output", "the node is " + n.state()
+        onResult.accept(base(n, 0).put("status", "skipped").put("output", "the node is " + n.phase()
             + (n.reason() == null ? "" : " (" + n.reason() + ")") + ", not READY"));
       }
     }

@@ -108,10 +108,15 @@ public final class HandoffOrchestrator {
     String kind = intent.handoff().configManagement();
     ConfigManagement cm = kinds.get(kind);
     Handoff h = new Handoff(vertx, r, intent, store);
-    Future<Void> all = cm == null
-        ? Future.failedFuture(new BatonException(ErrorCode.FAILED_PRECONDITION, "config_management " + kind
-            + " is not available on this controller (it has " + kinds.keySet() + ")"))
-        : vertx.executeBlocking(() -> cm.steps(h), false).compose(steps -> steps(h, steps, 0, 0));
+    Future<Void> all;
+    try {
+      all = cm == null
+          ? Future.failedFuture(new BatonException(ErrorCode.FAILED_PRECONDITION, "config_management " + kind
+              + " is not available on this controller (it has " + kinds.keySet() + ")"))
+          : vertx.executeBlocking(() -> cm.steps(h), false).compose(steps -> steps(h, steps, 0, 0));
+    } catch (RuntimeException e) {
+      all = Future.failedFuture(e); // whatever goes wrong, the node is not left marked as under way
+    }
     return all.transform(ar -> {
       running.remove(id);
       if (ar.succeeded()) {

@@ -227,8 +227,8 @@ public final class ApiServer {
     dev.baton.controller.intent.PlatformIntents p;
     try {
       p = dev.baton.controller.intent.IntentCodec.platformFromJson(b);
-    } catch (RuntimeException e) {
-      error(ctx, 400, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      error(ctx, 400, e.getMessage()); // a wrong type goes to ApiFailures, which says so in one line
       return;
     }
     intents.register(p); // each node told how to reach its cloud, and where cloud nodes reach the controller

@@ -52,8 +52,9 @@ public final class IntentCodec {
       Map<String, GroupIntent.Action> actions = new LinkedHashMap<>();
       JsonObject a = o.getJsonObject("actions", new JsonObject());
       for (String name : a.fieldNames()) {
-        JsonObject x = a.getJsonObject(name);
-        actions.put(name, new GroupIntent.Action(x.getString("command"), x.getInteger("timeout_seconds")));
+        if (a.getValue(name) instanceof JsonObject x) {
+          actions.put(name, new GroupIntent.Action(x.getString("command"), x.getInteger("timeout_seconds")));
+        }
       }
       group = new GroupIntent(o.getString("cluster"), o.getString("role"), o.getString("domain"),
           o.getString("certname_pattern"), o.getString("dns_zone"), o.getBoolean("lifecycle_hook", false),
@@ -87,7 +88,8 @@ public final class IntentCodec {
     JsonObject p = o.getJsonObject("puppet");
     return new HandoffIntent(o.getString("config_management"),
         s == null ? null : new HandoffIntent.Shell(s.getString("bootstrap"), s.getString("final"),
-            s.getInteger("timeout_seconds", HandoffIntent.Shell.DEFAULT_TIMEOUT_SECONDS)),
+            s.getInteger("timeout_seconds") == null ? HandoffIntent.Shell.DEFAULT_TIMEOUT_SECONDS
+                : s.getInteger("timeout_seconds")),
         p == null ? null : new HandoffIntent.Puppet(p.getString("role"), p.getString("environment"),
             p.getString("bootstrap_environment"), strings(p.getJsonArray("classes"))));
   }

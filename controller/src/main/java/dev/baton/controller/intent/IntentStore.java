@@ -46,16 +46,32 @@ public final class IntentStore extends StampedJsonMap {
     }
   }
 
-  /** Every intent by key. */
+  /** Every intent by key; one that cannot be read is left out (and said), so that it stops no other. */
   public Map<String, NodeIntent> all() {
     Map<String, NodeIntent> out = new LinkedHashMap<>();
-    entries().forEach((k, v) -> out.put(k, IntentCodec.nodeFromJson(v)));
+    entries().forEach((k, v) -> decode(k, v).ifPresent(i -> out.put(k, i)));
     return out;
   }
 
+  /** The intent of {@code key}; empty when there is none, or when it cannot be read (said in the log). */
   public Optional<NodeIntent> get(String key) {
-    return find(key).map(IntentCodec::nodeFromJson);
+    return find(key).flatMap(v -> decode(key, v));
   }
+
+  /**
+   * An entry another controller replicated or a hand edit left unreadable (a kind this build does
+   * not know, a value of the wrong type): the node is treated as one without an intent.
+   */
+  private static Optional<NodeIntent> decode(String key, io.vertx.core.json.JsonObject v) {
+    try {
+      return Optional.of(IntentCodec.nodeFromJson(v));
+    } catch (RuntimeException e) {
+      LOG.warning(() -> "intents: the intent of " + key + " cannot be read (" + e + "); provision again to replace it");
+      return Optional.empty();
+    }
+  }
+
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("baton.intents");
 
   /** The intent of the node {@code uuid} of a platform's environment. */
   public Optional<NodeIntent> get(Scope scope, String uuid) {

@@ -36,6 +36,11 @@ public record NodeRecord(String id, String name, String uuid, String platform, S
     return step != null ? step : state.name();
   }
 
+  /** {@link #phase()} of a record in its JSON form (as the API answers it). */
+  public static String phaseOf(JsonObject node) {
+    return node.getString("step") != null ? node.getString("step") : node.getString("state");
+  }
+
   /** One phase: its name, when it started and ended (null while running), and its outcome. */
   public record Phase(String name, Instant start, Instant end, String outcome) {
     public Duration duration() {

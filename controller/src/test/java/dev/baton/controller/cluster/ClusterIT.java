@@ -197,7 +197,11 @@ class ClusterIT {
     long allReady = System.currentTimeMillis();
     for (Member m : alive) {
       Map<String, JsonObject> nodes = m.nodes();
-      assertEquals(NODES, nodes.size(), "one record per instance on member " + m.index);
+      assertEquals(NODES, nodes.size(), "one record per instance on member " + m.index + "; names with more: "
+          + nodes.values().stream().collect(java.util.stream.Collectors.groupingBy(n -> n.getString("name")))
+              .values().stream().filter(l -> l.size() > 1).map(l -> l.stream().map(n -> n.getString("id") + " "
+                  + n.getString("state") + " " + n.getJsonArray("timeline").stream().map(p -> ((JsonObject) p)
+                      .getString("phase")).toList()).toList()).toList());
       for (JsonObject n : nodes.values()) {
         long readies = n.getJsonArray("timeline").stream().filter(p -> ((JsonObject) p).getString("phase").equals("READY"))
             .count();

@@ -95,6 +95,24 @@ class IntentsTest {
         .getMessage().startsWith("each of nodes is"));
   }
 
+  /** One unreadable entry (from another member, or a hand edit) stops no other: it reads as no intent at all. */
+  @Test
+  void anUnreadableStoredIntentIsLeftOutAndTheOthersStillRead(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("intents.json");
+    java.nio.file.Files.writeString(file, new JsonObject()
+        .put("c/p/-/good", IntentCodec.toJson(Intents.of(load("examples/local-demo", null), null).nodes().get(0)))
+        .put("c/p/-/kind", new JsonObject().put("uuid", "k").put("kind", "lambda_function"))
+        .put("c/p/-/type", new JsonObject().put("uuid", "t").put("kind", "instance")
+            .put("handoff", new JsonObject().put("config_management", "shell")
+                .put("shell", new JsonObject().put("timeout_seconds", "ten")))).encode());
+    IntentStore store = new IntentStore(file);
+    assertEquals(java.util.Set.of("c/p/-/good"), store.all().keySet());
+    assertTrue(store.get("c/p/-/kind").isEmpty());
+    assertTrue(store.get("c/p/-/type").isEmpty());
+    assertTrue(store.get("c/p/-/good").isPresent());
+  }
+
   /** The controller's defaults for an intent that names none are the definitions' own: they cannot drift apart. */
   @Test
   void theIntentsDefaultsAreTheDefinitionsDefaults() throws Exception {

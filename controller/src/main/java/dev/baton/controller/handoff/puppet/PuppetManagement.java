@@ -260,11 +260,7 @@ public final class PuppetManagement implements ConfigManagement {
   }
 
   private Future<Void> sign(Handoff h) {
-    try {
-      return signing.sign(h, master(h), certname(h));
-    } catch (BatonException e) {
-      return Future.failedFuture(e);
-    }
+    return signing.sign(h, () -> master(h), certname(h));
   }
 
   private Future<Void> puppetRun(Handoff h, String step, String environment) {

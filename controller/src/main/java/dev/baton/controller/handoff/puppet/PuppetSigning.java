@@ -26,8 +26,15 @@ final class PuppetSigning {
     this.embedded = embedded;
   }
 
-  Future<Void> sign(Handoff h, PuppetMasters.Master chosen, String certname) {
-    return (chosen.embedded() ? signEmbedded(h, certname) : signThroughCa(h, chosen, certname)).recover(err ->
+  /** @param master the node's master as it is now (it may leave the masters file while the node files its request) */
+  Future<Void> sign(Handoff h, java.util.function.Supplier<PuppetMasters.Master> master, String certname) {
+    PuppetMasters.Master chosen;
+    try {
+      chosen = master.get();
+    } catch (BatonException e) {
+      return Future.failedFuture(e);
+    }
+    return (chosen.embedded() ? signEmbedded(h, certname) : signThroughCa(h, master, certname)).recover(err ->
         Future.failedFuture(err instanceof BatonException b && b.code() == ErrorCode.PERMISSION_DENIED
             ? new StepFailure(ErrorCode.PERMISSION_DENIED, STEP, "SIGN refused: "
                 + err.getMessage().replaceFirst("^puppet: ", ""), StepFailure.NO_EXIT)
@@ -49,13 +56,15 @@ final class PuppetSigning {
     }).compose(cert -> h.request(new NodeCommand.PuppetInstall(STEP, cert))).compose(res -> exit0(STEP, res));
   }
 
-  private Future<Void> signThroughCa(Handoff h, PuppetMasters.Master m, String certname) {
+  private Future<Void> signThroughCa(Handoff h, java.util.function.Supplier<PuppetMasters.Master> master,
+      String certname) {
     return h.request(new NodeCommand.PuppetSubmit(STEP, 300)).compose(res -> {
       if (!res.ok()) {
         return Future.failedFuture(new BatonException(ErrorCode.UNAVAILABLE, "the node could not file its request:"
             + lastLine(res.output())));
       }
       return h.vertx().<Void>executeBlocking(() -> {
+        PuppetMasters.Master m = master.get();
         if (m.ca().state(certname).isEmpty()) {
           List<String> waiting = m.ca().requested().stream().map(r -> r.getString("name")).toList();
           throw BatonException.denied("no certificate request was filed under " + certname + " on " + m.name()
