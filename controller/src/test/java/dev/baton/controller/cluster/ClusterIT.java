@@ -196,12 +196,24 @@ class ClusterIT {
     Wait.until(() -> alive.stream().allMatch(m -> m.ready() == NODES), 600);
     long allReady = System.currentTimeMillis();
     for (Member m : alive) {
-      Map<String, JsonObject> nodes = m.nodes();
-      assertEquals(NODES, nodes.size(), "one record per instance on member " + m.index + "; names with more: "
-          + nodes.values().stream().collect(java.util.stream.Collectors.groupingBy(n -> n.getString("name")))
-              .values().stream().filter(l -> l.size() > 1).map(l -> l.stream().map(n -> n.getString("id") + " "
-                  + n.getString("state") + " " + n.getJsonArray("timeline").stream().map(p -> ((JsonObject) p)
-                      .getString("phase")).toList()).toList()).toList());
+      Map<String, JsonObject> all = m.nodes();
+      // a boot that failed leaves no instance (as a failed RunInstances) and provision launches it again: the
+      // first instance's record, which never registered, is TERMINATED once reconciliation finds it gone
+      List<JsonObject> retried = all.values().stream().filter(n -> "TERMINATED".equals(n.getString("state"))).toList();
+      for (JsonObject n : retried) {
+        assertEquals(List.of("LAUNCHED", "TERMINATED"), n.getJsonArray("timeline").stream()
+            .map(p -> ((JsonObject) p).getString("phase")).toList(), "only a boot that never registered: " + n.encode());
+      }
+      if (!retried.isEmpty()) {
+        System.out.println("cluster-it: member " + m.index + ": " + retried.size() + " boots failed and were launched"
+            + " again; provision said: " + (run.out() + run.err()).lines()
+                .filter(l -> l.matches("(?i).*(retr|fail|error|refus).*")).limit(20).toList());
+      }
+      Map<String, JsonObject> nodes = new HashMap<>(all);
+      nodes.values().removeAll(retried);
+      assertEquals(NODES, nodes.size(), "one live record per instance on member " + m.index);
+      assertEquals(NODES, nodes.values().stream().map(n -> n.getString("name")).distinct().count(),
+          "one live node per name on member " + m.index);
       for (JsonObject n : nodes.values()) {
         long readies = n.getJsonArray("timeline").stream().filter(p -> ((JsonObject) p).getString("phase").equals("READY"))
             .count();
