@@ -2,7 +2,6 @@ package dev.baton.controller.serve;
 
 import dev.baton.cloudinit.UserData;
 import dev.baton.common.msg.Registration;
-import dev.baton.controller.fleet.NodeUserData;
 import dev.baton.controller.definition.Scope;
 import dev.baton.controller.provider.local.NodeLauncher;
 import io.vertx.core.json.JsonObject;

@@ -7,7 +7,6 @@ import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.CloudId;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.definition.Scope;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
