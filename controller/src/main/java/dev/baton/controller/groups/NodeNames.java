@@ -5,9 +5,6 @@ import dev.baton.controller.intent.NodeIntent;
 
 /** How nodes are named: an instance by its definition; a group's node by the group's certname pattern. */
 public final class NodeNames {
-  /** A group's pattern when it gives none. */
-  public static final String DEFAULT_PATTERN = GroupIntent.DEFAULT_CERTNAME_PATTERN;
-
   private NodeNames() {}
 
   /**
@@ -16,7 +13,7 @@ public final class NodeNames {
    */
   public static String ofGroupNode(NodeIntent intent, String platform, String env, String instance) {
     GroupIntent g = intent.group();
-    String pattern = g == null ? DEFAULT_PATTERN : g.certnamePattern();
+    String pattern = g == null ? GroupIntent.DEFAULT_CERTNAME_PATTERN : g.certnamePattern();
     String domain = g == null ? null : g.domain();
     String role = g != null && g.role() != null ? g.role() : intent.name() != null ? intent.name() : "node";
     String name = pattern.replace("{role}", role)

@@ -83,7 +83,7 @@ public final class PuppetManagement implements ConfigManagement {
           PuppetManagement.class.getClassLoader()).findFirst().orElse(null);
       PuppetMasters masters = new PuppetMasters(c.home().resolve("puppet-masters.yaml"), ca, discoverer);
       PuppetManagement m = new PuppetManagement(masters, c.store(), ca);
-      m.publishCrls(false);
+      m.certificates.publishCrls(false);
       return m;
     }
   }
@@ -168,16 +168,6 @@ public final class PuppetManagement implements ConfigManagement {
   /** Hand-offs in flight on a master. */
   public int load(String master) {
     return store.count(s -> master.equals(s.getString("master")) && !s.getBoolean("finished", false));
-  }
-
-  /** Writes the embedded CA's CRL where its masters read it (always when {@code changed}, else when stale). */
-  public void publishCrls(boolean changed) {
-    certificates.publishCrls(changed);
-  }
-
-  /** Runs the cleans deferred while a master was down, on those healthy now (blocking). */
-  public void cleanDeferred() {
-    certificates.cleanDeferred();
   }
 
   private static HandoffIntent.Puppet puppet(Handoff h) {
