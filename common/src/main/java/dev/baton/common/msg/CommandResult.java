@@ -12,12 +12,14 @@ import io.vertx.core.json.JsonObject;
  * @param summary a Puppet run's {@code last_run_summary.yaml} (at most 16 KiB), or null
  * @param csrPem the certificate request the node made for the embedded CA, or null
  * @param facts the node's facts (the {@code facts} action), or null
+ * @param release the application's current release on the node after a deploy command, or null (none)
  */
-public record CommandResult(int exitCode, String output, long millis, String summary, String csrPem, JsonObject facts) {
+public record CommandResult(int exitCode, String output, long millis, String summary, String csrPem, JsonObject facts,
+    String release) {
   public static final String TYPE = "result";
 
   public static CommandResult of(int exitCode, String output, long millis) {
-    return new CommandResult(exitCode, output, millis, null, null, null);
+    return new CommandResult(exitCode, output, millis, null, null, null, null);
   }
 
   public boolean ok() {
@@ -25,15 +27,19 @@ public record CommandResult(int exitCode, String output, long millis, String sum
   }
 
   public CommandResult withSummary(String s) {
-    return new CommandResult(exitCode, output, millis, s, csrPem, facts);
+    return new CommandResult(exitCode, output, millis, s, csrPem, facts, release);
   }
 
   public CommandResult withCsr(String csr) {
-    return new CommandResult(exitCode, output, millis, summary, csr, facts);
+    return new CommandResult(exitCode, output, millis, summary, csr, facts, release);
   }
 
   public CommandResult withFacts(JsonObject f) {
-    return new CommandResult(exitCode, output, millis, summary, csrPem, f);
+    return new CommandResult(exitCode, output, millis, summary, csrPem, f, release);
+  }
+
+  public CommandResult withRelease(String r) {
+    return new CommandResult(exitCode, output, millis, summary, csrPem, facts, r);
   }
 
   public JsonObject toJson() {
@@ -47,6 +53,9 @@ public record CommandResult(int exitCode, String output, long millis, String sum
     if (facts != null) {
       o.put("facts", facts);
     }
+    if (release != null) {
+      o.put("release", release);
+    }
     return o;
   }
 
@@ -55,6 +64,7 @@ public record CommandResult(int exitCode, String output, long millis, String sum
     Object code = o.getValue("exit_code");
     return new CommandResult(code instanceof Number n ? n.intValue() : -1, o.getValue("output") instanceof String s ? s : "",
         o.getValue("millis") instanceof Number m ? m.longValue() : 0L, o.getValue("summary") instanceof String s ? s : null,
-        o.getValue("csr_pem") instanceof String s ? s : null, o.getValue("facts") instanceof JsonObject f ? f : null);
+        o.getValue("csr_pem") instanceof String s ? s : null, o.getValue("facts") instanceof JsonObject f ? f : null,
+        o.getValue("release") instanceof String r ? r : null);
   }
 }

@@ -41,6 +41,8 @@ public sealed interface NodeCommand {
       case PuppetSubmit.TYPE -> new PuppetSubmit(step, timeout);
       case PuppetRun.TYPE -> new PuppetRun(step, o.getString("environment"), timeout);
       case Facts.TYPE -> new Facts(step, timeout);
+      case Deploy.TYPE -> Deploy.fromJson(o);
+      case DeployRollback.TYPE -> DeployRollback.fromJson(o);
       default -> throw new IllegalArgumentException("a message of unknown type " + type);
     };
   }
@@ -189,6 +191,104 @@ public sealed interface NodeCommand {
     @Override
     public JsonObject toJson() {
       return base(this);
+    }
+  }
+
+  /**
+   * What a node needs to run one stage of an application's release: where its releases live, who
+   * it runs as, and the platform's hook commands by stage ({@link #HOOKS}, in the order they run).
+   *
+   * @param path releases directory: absolute, or relative to the agent's directory
+   * @param user the user the hooks run as, or null for the agent's own
+   */
+  record Application(String name, String path, String user, Map<String, String> hooks, int hookTimeoutSeconds, int keep) {
+    /** The stages, in the order they run on a node. */
+    public static final java.util.List<String> HOOKS = java.util.List.of("block_traffic", "stop", "before_install",
+        "after_install", "start", "validate", "allow_traffic");
+
+    public Application {
+      hooks = hooks == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hooks));
+    }
+
+    /** The command of a stage, or null when the platform defines none. */
+    public String hook(String stage) {
+      String h = hooks.get(stage);
+      return h == null || h.isBlank() ? null : h;
+    }
+
+    JsonObject toJson() {
+      JsonObject h = new JsonObject();
+      hooks.forEach(h::put);
+      return new JsonObject().put("name", name).put("path", path).put("user", user).put("hooks", h)
+          .put("hook_timeout_seconds", hookTimeoutSeconds).put("keep", keep);
+    }
+
+    static Application fromJson(JsonObject o) {
+      if (o == null) {
+        throw new IllegalArgumentException("no application");
+      }
+      Map<String, String> h = new LinkedHashMap<>();
+      JsonObject hooks = o.getJsonObject("hooks", new JsonObject());
+      for (String k : hooks.fieldNames()) {
+        h.put(k, hooks.getString(k));
+      }
+      return new Application(o.getString("name"), o.getString("path"), o.getString("user"), h,
+          o.getInteger("hook_timeout_seconds", 300), o.getInteger("keep", 2));
+    }
+  }
+
+  /**
+   * Releases {@code revision} of an application on the node: the archive fetched from
+   * {@code artifactUrl} (the controller's download port, over its TLS, with {@code artifactToken})
+   * unless the node still has that release, checked against {@code artifactSha256}, unpacked into
+   * {@code releases/REV}; then the hooks, the switch of {@code current}, start and validate. A failure
+   * after the stop goes back to the release that ran, on the node, with no download. The answer's
+   * {@link CommandResult#release} names the release current at the end.
+   */
+  record Deploy(String step, Application application, String revision, String artifactUrl, String artifactSha256,
+      String artifactToken, int timeoutSeconds) implements NodeCommand {
+    public static final String TYPE = "deploy";
+
+    @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return base(this).put("application", application.toJson()).put("revision", revision)
+          .put("artifact_url", artifactUrl).put("artifact_sha256", artifactSha256).put("artifact_token", artifactToken);
+    }
+
+    static Deploy fromJson(JsonObject o) {
+      return new Deploy(o.getString("phase", "?"), Application.fromJson(o.getJsonObject("application")),
+          o.getString("revision"), o.getString("artifact_url"), o.getString("artifact_sha256"),
+          o.getString("artifact_token"), o.getInteger("timeout_seconds", 600));
+    }
+  }
+
+  /**
+   * Puts the node back on a release it still has ({@code revision}), as a deployment that failed
+   * elsewhere asks: the running release's {@code stop} (its failure never blocks the way back), the
+   * switch, {@code start}, {@code validate}. A null revision means the application had no release
+   * before: it is stopped and {@code current} removed.
+   */
+  record DeployRollback(String step, Application application, String revision, int timeoutSeconds) implements NodeCommand {
+    public static final String TYPE = "deploy_rollback";
+
+    @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return base(this).put("application", application.toJson()).put("revision", revision);
+    }
+
+    static DeployRollback fromJson(JsonObject o) {
+      return new DeployRollback(o.getString("phase", "?"), Application.fromJson(o.getJsonObject("application")),
+          o.getString("revision"), o.getInteger("timeout_seconds", 600));
     }
   }
 }

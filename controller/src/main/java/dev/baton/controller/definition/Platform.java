@@ -51,6 +51,11 @@ public record Platform(Path dir, PlatformSpec spec, String env, List<Resource> r
     return resources.stream().filter(r -> r.kind() == kind && r.name().equals(name)).findFirst();
   }
 
+  /** What a cloud provider creates: every resource but the applications. */
+  public List<Resource> cloudResources() {
+    return resources.stream().filter(r -> r.kind().cloud()).toList();
+  }
+
   public List<Resource> ofKind(ResourceKind kind) {
     return resources.stream().filter(r -> r.kind() == kind).toList();
   }

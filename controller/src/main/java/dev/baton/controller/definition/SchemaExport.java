@@ -247,6 +247,7 @@ public final class SchemaExport {
       case ENDPOINT -> "HOST:PORT";
       case SERVICE -> "service principal";
       case PACKAGE -> "package name";
+      case URL -> "URL";
     };
   }
 

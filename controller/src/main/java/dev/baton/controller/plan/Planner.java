@@ -63,7 +63,7 @@ public final class Planner {
   public Future<Map<ResourceKind, List<LiveResource>>> observe(Scope scope) {
     unchecked.clear();
     List<Future<List<LiveResource>>> all = new ArrayList<>();
-    for (ResourceKind k : ResourceKind.values()) {
+    for (ResourceKind k : ResourceKind.cloudKinds()) {
       java.util.function.Supplier<Future<List<LiveResource>>> op = () -> provider.observe(k, scope);
       Future<List<LiveResource>> listed = retry == null ? op.get() : retry.run(op, (n, why) -> { });
       all.add(listed.map(list -> list.stream().filter(l -> scope.owns(l.tags())).toList()).recover(err -> {
@@ -77,9 +77,9 @@ public final class Planner {
     }
     return Future.all(all).map(cf -> {
       Map<ResourceKind, List<LiveResource>> out = new LinkedHashMap<>();
-      ResourceKind[] kinds = ResourceKind.values();
-      for (int i = 0; i < kinds.length; i++) {
-        out.put(kinds[i], cf.resultAt(i));
+      List<ResourceKind> kinds = ResourceKind.cloudKinds();
+      for (int i = 0; i < kinds.size(); i++) {
+        out.put(kinds.get(i), cf.resultAt(i));
       }
       return out;
     });
@@ -154,7 +154,7 @@ public final class Planner {
       byUuid.computeIfAbsent(l.kind().yaml() + "/" + l.uuid(), k -> new ArrayList<>()).add(l);
     }));
     Map<String, Resource> defined = new LinkedHashMap<>();
-    platform.resources().forEach(r -> defined.put(r.uuid(), r));
+    platform.cloudResources().forEach(r -> defined.put(r.uuid(), r));
 
     List<PlannedChange> changes = new ArrayList<>();
     List<PlannedChange> deletes = new ArrayList<>();
@@ -256,7 +256,7 @@ public final class Planner {
 
   /** Definitions sorted so that each comes after what it references (kind order breaks ties). */
   static List<Resource> creationOrder(Platform platform) {
-    List<Resource> sorted = new ArrayList<>(platform.resources());
+    List<Resource> sorted = new ArrayList<>(platform.cloudResources());
     sorted.sort(Comparator.comparing((Resource r) -> r.kind().ordinal()).thenComparing(Resource::name));
     Map<String, Resource> byUuid = new LinkedHashMap<>();
     sorted.forEach(r -> byUuid.put(r.uuid(), r));

@@ -22,7 +22,8 @@ public enum Format {
   ADDRESS("^[a-z_]+/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", "KIND/NAME such as instance/db-1"),
   ENDPOINT("^[A-Za-z0-9.-]+:\\d{1,5}$", "HOST:PORT such as controller.example.net:7443"),
   SERVICE("^[a-z0-9.-]+\\.amazonaws\\.com$", "an AWS service principal such as ec2.amazonaws.com"),
-  PACKAGE("^[a-z0-9][a-z0-9+.-]{1,100}$", "a package name such as chrony");
+  PACKAGE("^[a-z0-9][a-z0-9+.-]{1,100}$", "a package name such as chrony"),
+  URL("^https?://[^\\s/?#]+[^\\s]*$", "an HTTPS URL such as https://artifacts.example.com/webapp-{revision}.tar.gz");
 
   private final Pattern pattern;
   private final String description;

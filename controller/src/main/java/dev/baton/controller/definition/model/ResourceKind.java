@@ -18,12 +18,30 @@ public enum ResourceKind {
   VOLUME(VolumeSpec.class),
   INSTANCE(InstanceSpec.class),
   AUTOSCALING_GROUP(AutoscalingGroupSpec.class),
-  DNS_RECORD(DnsRecordSpec.class);
+  DNS_RECORD(DnsRecordSpec.class),
+  /** Released through the agents ({@code controller deploy}); nothing in the cloud. */
+  APPLICATION(ApplicationSpec.class, false);
 
   private final Class<? extends ResourceSpec> specType;
+  private final boolean cloud;
 
   ResourceKind(Class<? extends ResourceSpec> specType) {
+    this(specType, true);
+  }
+
+  ResourceKind(Class<? extends ResourceSpec> specType, boolean cloud) {
     this.specType = specType;
+    this.cloud = cloud;
+  }
+
+  /** True for what a cloud provider creates and lists; false for what only Baton keeps (applications). */
+  public boolean cloud() {
+    return cloud;
+  }
+
+  /** The kinds a cloud provider creates and lists, in creation order. */
+  public static List<ResourceKind> cloudKinds() {
+    return Arrays.stream(values()).filter(ResourceKind::cloud).toList();
   }
 
   public Class<? extends ResourceSpec> specType() {

@@ -1,0 +1,16 @@
+package dev.baton.controller.definition.model;
+
+/**
+ * Where an application's archives come from: one of an HTTPS URL, a git repository or a directory
+ * beside the definitions. {@code {revision}} in a URL is replaced by the revision deployed. The
+ * controller fetches each revision once and serves it to the nodes.
+ */
+public record ArtifactSourceSpec(
+    @Field(doc = "HTTPS URL of the archive (.tar.gz or .tar); {revision} is replaced by the revision deployed",
+        format = Format.URL, example = "https://artifacts.example.com/webapp/webapp-{revision}.tar.gz") String url,
+    @Field(doc = "URL of a file that holds the archive's SHA-256 (hex); without it, `controller deploy` needs --sha256",
+        format = Format.URL, example = "https://artifacts.example.com/webapp/webapp-{revision}.tar.gz.sha256") String sha256Url,
+    @Field(doc = "Git repository: the controller archives the revision (a commit, tag or branch) from it",
+        example = "https://github.com/acme/webapp.git") String git,
+    @Field(doc = "Directory, relative to the platform's, that holds REVISION.tar.gz archives (a local platform, tests)",
+        example = "artifacts") String directory) {}
