@@ -216,14 +216,14 @@ public sealed interface NodeCommand {
       return h == null || h.isBlank() ? null : h;
     }
 
-    JsonObject toJson() {
+    public JsonObject toJson() {
       JsonObject h = new JsonObject();
       hooks.forEach(h::put);
       return new JsonObject().put("name", name).put("path", path).put("user", user).put("hooks", h)
           .put("hook_timeout_seconds", hookTimeoutSeconds).put("keep", keep);
     }
 
-    static Application fromJson(JsonObject o) {
+    public static Application fromJson(JsonObject o) {
       if (o == null) {
         throw new IllegalArgumentException("no application");
       }

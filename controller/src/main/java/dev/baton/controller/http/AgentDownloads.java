@@ -21,10 +21,24 @@ public final class AgentDownloads {
   private volatile String sha256;
   private HttpServer server;
 
+  /** Which archive a node may fetch with the token it shows, if any (a deployment running now). */
+  public interface Artifacts {
+    java.util.Optional<Path> artifact(String sha256, String token);
+  }
+
+  private volatile Artifacts artifacts = (sha, token) -> java.util.Optional.empty();
+  private volatile dev.baton.controller.security.Refusals refusals = new dev.baton.controller.security.Refusals();
+
   /** @param jar the agent jar (null or absent: 404) */
   public AgentDownloads(Vertx vertx, Path jar) {
     this.vertx = vertx;
     this.jar = jar;
+  }
+
+  /** Serves application archives under {@code /deploy/artifacts/SHA256} to nodes that show a deployment's token. */
+  public void artifacts(Artifacts a, dev.baton.controller.security.Refusals r) {
+    this.artifacts = a;
+    this.refusals = r;
   }
 
   /** The jar's SHA-256 (hex), known once {@link #listen} completed; null without a jar. */
@@ -40,6 +54,20 @@ public final class AgentDownloads {
         ctx.response().setStatusCode(404).end("no agent jar on this controller");
       } else {
         ctx.response().putHeader("Content-Type", "application/java-archive").sendFile(jar.toString());
+      }
+    });
+    r.get("/deploy/artifacts/:sha256").handler(ctx -> {
+      String h = ctx.request().getHeader("Authorization");
+      String token = h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : null;
+      String sha = ctx.pathParam("sha256");
+      var file = sha.matches("[0-9a-fA-F]{64}") ? artifacts.artifact(sha, token) : java.util.Optional.<Path>empty();
+      if (file.isEmpty()) {
+        // one answer for a wrong token and an unknown archive: a node learns nothing it was not given
+        refusals.refuse("artifact_token", "archive " + sha + " from " + ctx.request().remoteAddress()
+            + (token == null ? " without a token" : " with a token of no running deployment"));
+        ctx.response().setStatusCode(401).end("no such archive for this token");
+      } else {
+        ctx.response().putHeader("Content-Type", "application/gzip").sendFile(file.get().toString());
       }
     });
     r.get("/agent/baton-agent.jar.sha256").handler(ctx -> ctx.response().end(sha256 == null ? "" : sha256));

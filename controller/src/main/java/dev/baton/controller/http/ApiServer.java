@@ -82,6 +82,8 @@ public final class ApiServer {
     r.post("/api/v1/nodes/:id/terminate").handler(this::terminate);
     r.post("/api/v1/intents").handler(this::intents);
     r.post("/api/v1/actions").handler(ctx -> new ActionRoutes(vertx, actions, intents, refusals).run(ctx));
+    r.post("/api/v1/deployments").handler(ctx -> new DeploymentRoutes(vertx, deployments).start(ctx));
+    r.get("/api/v1/deployments").handler(ctx -> new DeploymentRoutes(vertx, deployments).list(ctx));
     LockRoutes locks = new LockRoutes(vertx, () -> member);
     r.post("/api/v1/locks").handler(locks::lock);
     r.post("/api/v1/locks/renew").handler(locks::renew);
@@ -212,6 +214,12 @@ public final class ApiServer {
 
   public void actions(dev.baton.controller.groups.GroupActions a) {
     this.actions = a;
+  }
+
+  private dev.baton.controller.deploy.Deployments deployments;
+
+  public void deployments(dev.baton.controller.deploy.Deployments d) {
+    this.deployments = d;
   }
 
   /** Where the off-hours schedule of an environment goes when provision registers it. */

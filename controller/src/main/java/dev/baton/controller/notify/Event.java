@@ -26,8 +26,17 @@ public record Event(String id, String type, Instant time, String platform, Strin
   public static final String PLATFORM_STARTED = "platform.started";
   /** A scheduled stop or start did not complete (retried). */
   public static final String SCHEDULE_FAILED = "schedule.failed";
+  /** A deployment of an application began. */
+  public static final String DEPLOY_STARTED = "deploy.started";
+  /** Every target node runs the deployed revision. */
+  public static final String DEPLOY_SUCCEEDED = "deploy.succeeded";
+  /** A node failed its deployment (or the deployment could not run); the rollback follows. */
+  public static final String DEPLOY_FAILED = "deploy.failed";
+  /** After a failure, every node is back on the release it ran. */
+  public static final String DEPLOY_ROLLED_BACK = "deploy.rolled_back";
   public static final List<String> TYPES = List.of(NODE_REGISTERED, NODE_READY, NODE_FAILED, NODE_TERMINATED,
-      PLATFORM_PROVISIONED, PLATFORM_DRIFT, PLATFORM_STOPPED, PLATFORM_STARTED, SCHEDULE_FAILED);
+      PLATFORM_PROVISIONED, PLATFORM_DRIFT, PLATFORM_STOPPED, PLATFORM_STARTED, SCHEDULE_FAILED, DEPLOY_STARTED,
+      DEPLOY_SUCCEEDED, DEPLOY_FAILED, DEPLOY_ROLLED_BACK);
 
   public static Event of(String type, String platform, String customer, String env, JsonObject data) {
     return new Event(UUID.randomUUID().toString(), type, Instant.now(), platform, customer, env, data);

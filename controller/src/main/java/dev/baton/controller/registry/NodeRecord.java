@@ -69,6 +69,17 @@ public record NodeRecord(String id, String name, String uuid, String platform, S
     }
   }
 
+  /**
+   * Notes a step that happened to the node without changing its state (a deploy on a READY node):
+   * one closed phase at the end of the timeline.
+   */
+  public NodeRecord noted(String step, Instant start, Instant end, String outcome) {
+    List<Phase> t = new ArrayList<>(timeline);
+    t.add(new Phase(step, start, end, outcome));
+    return new NodeRecord(id, name, uuid, platform, customer, env, state, reason, t, keyFingerprint, end, identitySerial,
+        this.step);
+  }
+
   /** Ends the running phase with {@code outcome} and starts {@code next} (which may be terminal; not HANDING_OFF). */
   public NodeRecord advance(NodeState next, String outcome, String why, Instant now) {
     return advance(next, null, outcome, why, now);
@@ -81,9 +92,13 @@ public record NodeRecord(String id, String name, String uuid, String platform, S
 
   private NodeRecord advance(NodeState next, String nextStep, String outcome, String why, Instant now) {
     List<Phase> t = new ArrayList<>(timeline);
-    if (!t.isEmpty() && t.get(t.size() - 1).end() == null) {
-      Phase last = t.remove(t.size() - 1);
-      t.add(new Phase(last.name(), last.start(), now, outcome));
+    // the running phase is the last open one: steps noted since (a deploy) are closed already
+    for (int i = t.size() - 1; i >= 0; i--) {
+      if (t.get(i).end() == null) {
+        Phase open = t.get(i);
+        t.set(i, new Phase(open.name(), open.start(), now, outcome));
+        break;
+      }
     }
     String phase = nextStep != null ? nextStep : next.name();
     t.add(new Phase(phase, now, next.terminal() ? now : null, next.terminal() ? next.name().toLowerCase() : null));

@@ -13,6 +13,9 @@ import dev.baton.controller.attest.TokenStore;
 import dev.baton.controller.bridge.BridgeServer;
 import dev.baton.controller.security.Refusals;
 import dev.baton.controller.cluster.ClusterSync;
+import dev.baton.controller.deploy.Artifacts;
+import dev.baton.controller.deploy.DeploymentStore;
+import dev.baton.controller.deploy.Deployments;
 import dev.baton.controller.fleet.Clouds;
 import dev.baton.controller.fleet.LaunchWatch;
 import dev.baton.controller.fleet.NodeCleanup;
@@ -125,6 +128,8 @@ public final class ControllerServer {
   private Reconciler reconciler;
   private NodeUserData userData;
   private OffHours offHours;
+  private DeploymentStore deployStore;
+  private Deployments deployments;
 
   /** Makes this controller a member of the cluster {@code manager} belongs to (before {@link #start}). */
   public void cluster(ClusterManager manager) {
@@ -178,6 +183,9 @@ public final class ControllerServer {
       periodic.upkeep(leader -> {
         hooksFile.check(); // re-read when it changed, as puppet-masters.yaml is
         managements.upkeep(leader);
+        if (leader && deployments != null) {
+          deployments.resume(); // a deployment whose controller died, once its lease is gone
+        }
       });
       InstanceDirectory noAws = id -> Future.succeededFuture(Optional.empty());
       Registrar registrar = new Registrar(vertx, tokens, List.of(new LocalAttestor(local, local::proves),
@@ -195,6 +203,11 @@ public final class ControllerServer {
       userData = new NodeUserData(tokens, registry, intents, this::bootstrap);
       api.userData(userData);
       api.actions(new GroupActions(vertx, registry));
+      deployStore = new DeploymentStore(home.dir().resolve("deployments.json"));
+      deployments = new Deployments(vertx, registry, deployStore, new Artifacts(home.dir().resolve("artifacts")),
+          this::artifactBase, deployEvents(), options.advertise().isEmpty() ? options.bindHost() : options.advertise().get(0));
+      api.deployments(deployments);
+      downloads.artifacts(deployments::artifact, refusals);
       offHours = new OffHours(home.dir().resolve("schedules.json"), clouds::of,
           (type, customer, platform, env, data) -> outbox.enqueue(Event.of(type, platform,
               customer, env, data)));
@@ -218,7 +231,7 @@ public final class ControllerServer {
         List<String> own = options.advertise().isEmpty() ? List.of((options.bindHost().equals("0.0.0.0") ? "127.0.0.1"
             : options.bindHost()) + ":" + options.bridgePort()) : options.advertise();
         sync = new ClusterSync(vertx, clusterManager, own, List.of(registry, tokens,
-            handoffs, intents, offHours));
+            handoffs, intents, offHours, deployStore));
         api.cluster(() -> new JsonObject().put("member", sync.memberId()).put("members", sync.members())
             .put("leader", sync.leader()).put("endpoints", new JsonArray(sync.endpoints())), "at " + String.join(", ", own));
         // in sync with the others before any agent can connect here
@@ -249,7 +262,11 @@ public final class ControllerServer {
       return vertx.executeBlocking(() -> {
         AtomicFiles.write(home.runtime(), runtime.encodePrettily(), false);
         return started;
-      }, false);
+      }, false).onSuccess(s -> {
+        if (leader()) {
+          deployments.resume(); // a deployment this controller ran when it stopped goes on
+        }
+      });
     });
   }
 
@@ -288,6 +305,29 @@ public final class ControllerServer {
 
   private String apiHost() {
     return "127.0.0.1";
+  }
+
+  /** Where nodes fetch application archives: this controller's download port, at the address they reach it by. */
+  private String artifactBase() {
+    String agentUrl = bootstrap().getString("agent_url");
+    return agentUrl.substring(0, agentUrl.indexOf("/agent/")) + "/deploy/artifacts";
+  }
+
+  /** deploy.* events to the hooks, with what people want in a message. */
+  private dev.baton.controller.deploy.DeployRun.Sink deployEvents() {
+    return new dev.baton.controller.deploy.DeployRun.Sink() {
+      @Override
+      public void progress(JsonObject line) { }
+
+      @Override
+      public void event(String type, JsonObject d) {
+        outbox.enqueue(dev.baton.controller.deploy.DeployEvents.of(type, d));
+      }
+    };
+  }
+
+  public Deployments deployments() {
+    return deployments;
   }
 
   /** What a node needs to reach and trust the controller (no secret). */

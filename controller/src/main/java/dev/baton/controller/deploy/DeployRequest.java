@@ -1,0 +1,123 @@
+package dev.baton.controller.deploy;
+
+import dev.baton.common.error.BatonException;
+import dev.baton.common.msg.NodeCommand;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What {@code controller deploy} asks for: one revision of one application of a platform's
+ * environment, with the application as the definitions say (its source, its targets as resource
+ * UUIDs, its hooks) so that the controller needs no definition files of its own.
+ *
+ * @param targets the UUIDs of the instances and autoscaling groups whose nodes run it
+ * @param batch {@code N} or {@code P%} of the targets
+ * @param sha256 the archive's digest when the operator gives it (else the source's {@code sha256_url})
+ * @param by who asked (user@host), for the history
+ */
+public record DeployRequest(String customer, String platform, String env, String name, String uuid, List<String> targets,
+    Source source, NodeCommand.Application application, String revision, String batch, String sha256, String by) {
+
+  /** Where the archives come from: exactly one of {@code url}, {@code git}, {@code directory} (absolute). */
+  public record Source(String url, String sha256Url, String git, String directory) {
+    JsonObject toJson() {
+      return new JsonObject().put("url", url).put("sha256_url", sha256Url).put("git", git).put("directory", directory);
+    }
+
+    static Source fromJson(JsonObject o) {
+      return new Source(o.getString("url"), o.getString("sha256_url"), o.getString("git"), o.getString("directory"));
+    }
+
+    /** The source for people: its URL, repository or directory. */
+    public String describe() {
+      return url != null ? url : git != null ? "git " + git : "directory " + directory;
+    }
+  }
+
+  private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+  private static final Pattern BATCH = Pattern.compile("[1-9][0-9]{0,5}|([1-9][0-9]?|100)%");
+
+  public DeployRequest {
+    targets = List.copyOf(targets);
+  }
+
+  /** The scope key of the application: one deployment of it at a time. */
+  public String key() {
+    return customer + "/" + platform + "/" + (env == null ? "" : env) + "/" + name;
+  }
+
+  /** Nodes per batch for {@code targets} nodes: a number, or a share rounded up (at least 1). */
+  public static int batchSize(String batch, int targets) {
+    if (batch == null || batch.isBlank()) {
+      return 1;
+    }
+    if (batch.endsWith("%")) {
+      int pct = Integer.parseInt(batch.substring(0, batch.length() - 1));
+      return Math.max(1, (int) Math.ceil(targets * pct / 100.0));
+    }
+    return Integer.parseInt(batch);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("customer", customer).put("platform", platform).put("env", env)
+        .put("application", new JsonObject().put("name", name).put("uuid", uuid).put("targets", new JsonArray(targets))
+            .put("source", source.toJson()).put("node", application.toJson()))
+        .put("revision", revision).put("batch", batch).put("sha256", sha256).put("by", by);
+  }
+
+  /** The request as the API gets it; {@code BatonException.invalid} naming what is wrong. */
+  public static DeployRequest fromJson(JsonObject o) {
+    JsonObject app = o.getJsonObject("application");
+    if (app == null) {
+      throw BatonException.invalid("expected {customer, platform, env, application: {name, uuid, targets, source, node},"
+          + " revision, batch, sha256, by}");
+    }
+    List<String> targets = new ArrayList<>();
+    app.getJsonArray("targets", new JsonArray()).forEach(t -> targets.add(String.valueOf(t)));
+    JsonObject node = app.getJsonObject("node", new JsonObject());
+    Map<String, String> hooks = new LinkedHashMap<>();
+    JsonObject h = node.getJsonObject("hooks", new JsonObject());
+    for (String stage : h.fieldNames()) {
+      if (!NodeCommand.Application.HOOKS.contains(stage)) {
+        throw BatonException.invalid("unknown hook \"" + stage + "\"; the stages are " + NodeCommand.Application.HOOKS);
+      }
+      hooks.put(stage, h.getString(stage));
+    }
+    NodeCommand.Application a = new NodeCommand.Application(app.getString("name"), node.getString("path"),
+        node.getString("user"), hooks, node.getInteger("hook_timeout_seconds", 300), node.getInteger("keep", 2));
+    DeployRequest r = new DeployRequest(o.getString("customer"), o.getString("platform"), o.getString("env"),
+        app.getString("name"), app.getString("uuid"), targets, Source.fromJson(app.getJsonObject("source", new JsonObject())),
+        a, o.getString("revision"), o.getString("batch"), o.getString("sha256"), o.getString("by", "?"));
+    r.check();
+    return r;
+  }
+
+  private void check() {
+    if (customer == null || platform == null || name == null || targets.isEmpty()) {
+      throw BatonException.invalid("customer, platform, application.name and application.targets are required");
+    }
+    if (revision == null || !REVISION.matcher(revision).matches()) {
+      throw BatonException.invalid("revision " + (revision == null ? "(none)" : "\"" + revision + "\"")
+          + " is not one: letters, digits, '.', '-', '_' (at most 128)");
+    }
+    if (sha256 != null && !SHA256.matcher(sha256).matches()) {
+      throw BatonException.invalid("--sha256 " + sha256 + " is not a SHA-256 (64 hex digits)");
+    }
+    if (batch != null && !BATCH.matcher(batch).matches()) {
+      throw BatonException.invalid("batch \"" + batch + "\" is neither a number of nodes nor a share such as 25%");
+    }
+    int sources = (source.url() == null ? 0 : 1) + (source.git() == null ? 0 : 1) + (source.directory() == null ? 0 : 1);
+    if (sources != 1) {
+      throw BatonException.invalid("the application's source must be exactly one of url, git, directory");
+    }
+    if (application.hookTimeoutSeconds() < 1 || application.keep() < 1) {
+      throw BatonException.invalid("hook_timeout_seconds and keep must be at least 1");
+    }
+  }
+}
