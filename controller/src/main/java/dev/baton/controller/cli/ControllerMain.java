@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         + " off to configuration management.", ""},
     subcommands = {ValidateCommand.class, PlanCommand.class, ProvisionCommand.class, AuditCommand.class,
         DestroyCommand.class, ServeCommand.class, StopCommand.class, NodesCommand.class, DashboardCommand.class, HooksCommand.class, PuppetCaCommand.class, NewCommand.class, SchemaCommand.class,
-        InstancesCommand.class, UpdateLaunchTemplateCommand.class, RunCommand.class,
+        InstancesCommand.class, UpdateLaunchTemplateCommand.class, RunCommand.class, DeployCommand.class,
+        DeploymentsCommand.class, RollbackCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 failure, 2 changes (plan) or drift (audit), 64 wrong usage.",
         "Documentation: docs/cli.md and docs/definitions.md"})

@@ -47,6 +47,11 @@ public record DeployRequest(String customer, String platform, String env, String
     targets = List.copyOf(targets);
   }
 
+  /** The same application at another revision (a new node gets the one its group runs). */
+  public DeployRequest withRevision(String rev) {
+    return new DeployRequest(customer, platform, env, name, uuid, targets, source, application, rev, batch, null, by);
+  }
+
   /** The scope key of the application: one deployment of it at a time. */
   public String key() {
     return customer + "/" + platform + "/" + (env == null ? "" : env) + "/" + name;

@@ -36,6 +36,7 @@ public final class Deployments {
   private final DeployRun.Sink events;
   private final String member;
   private final SecureRandom random = new SecureRandom();
+  private final NewNodeRelease newNodes;
   /** Deployments this controller runs now, by id, with whoever follows their progress. */
   private final Map<String, List<Consumer<JsonObject>>> running = new ConcurrentHashMap<>();
 
@@ -52,6 +53,12 @@ public final class Deployments {
     this.artifactBase = artifactBase;
     this.events = events;
     this.member = member;
+    this.newNodes = new NewNodeRelease(vertx, store, artifacts, artifactBase);
+  }
+
+  /** The last steps of a node's hand-off: the applications it runs, at the revision its group runs. */
+  public List<dev.baton.controller.handoff.HandoffStep> handoffSteps(dev.baton.controller.handoff.Handoff h) {
+    return newNodes.steps(h);
   }
 
   public DeploymentStore store() {
@@ -161,6 +168,9 @@ public final class Deployments {
   public Optional<java.nio.file.Path> artifact(String sha256, String token) {
     if (token == null || token.isEmpty()) {
       return Optional.empty();
+    }
+    if (newNodes.allows(sha256, token)) {
+      return artifacts.find(sha256);
     }
     boolean allowed = !store.deployments(o -> token.equals(o.getString("token"))
         && sha256.equalsIgnoreCase(o.getJsonObject("artifact", new JsonObject()).getString("sha256", ""))).isEmpty();

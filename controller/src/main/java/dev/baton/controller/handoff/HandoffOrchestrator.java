@@ -75,6 +75,16 @@ public final class HandoffOrchestrator {
     }
   }
 
+  private volatile java.util.function.Function<Handoff, List<HandoffStep>> last = h -> List.of();
+
+  /**
+   * Steps every hand-off ends with, after its configuration manager's, whatever the manager: the
+   * applications the node runs ({@code deploy}), so that a node is READY on its group's revision.
+   */
+  public void endWith(java.util.function.Function<Handoff, List<HandoffStep>> steps) {
+    this.last = steps;
+  }
+
   /** Listens for every known node that is not finished (after a restart). */
   public void resumeAll() {
     for (NodeRecord r : registry.all()) {
@@ -113,7 +123,11 @@ public final class HandoffOrchestrator {
       all = cm == null
           ? Future.failedFuture(new BatonException(ErrorCode.FAILED_PRECONDITION, "config_management " + kind
               + " is not available on this controller (it has " + kinds.keySet() + ")"))
-          : vertx.executeBlocking(() -> cm.steps(h), false).compose(steps -> steps(h, steps, 0, 0));
+          : vertx.executeBlocking(() -> {
+            List<HandoffStep> steps = new java.util.ArrayList<>(cm.steps(h));
+            steps.addAll(last.apply(h));
+            return steps;
+          }, false).compose(steps -> steps(h, steps, 0, 0));
     } catch (RuntimeException e) {
       all = Future.failedFuture(e); // whatever goes wrong, the node is not left marked as under way
     }

@@ -207,6 +207,7 @@ public final class ControllerServer {
       deployments = new Deployments(vertx, registry, deployStore, new Artifacts(home.dir().resolve("artifacts")),
           this::artifactBase, deployEvents(), options.advertise().isEmpty() ? options.bindHost() : options.advertise().get(0));
       api.deployments(deployments);
+      handoff.endWith(deployments::handoffSteps);
       downloads.artifacts(deployments::artifact, refusals);
       offHours = new OffHours(home.dir().resolve("schedules.json"), clouds::of,
           (type, customer, platform, env, data) -> outbox.enqueue(Event.of(type, platform,

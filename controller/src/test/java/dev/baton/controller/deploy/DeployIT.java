@@ -1,0 +1,258 @@
+package dev.baton.controller.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.controller.Wait;
+import dev.baton.controller.bridge.BridgeServer;
+import dev.baton.controller.bridge.ControllerFixture;
+import dev.baton.controller.cli.CliRun;
+import dev.baton.controller.registry.NodeRecord;
+import dev.baton.controller.registry.NodeState;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Application deploys on the local cloud, with real agent processes: a group of 4 gets v1, then
+ * v2 in batches of 2; v3 whose validate fails in the second batch is rolled back everywhere; an
+ * archive whose SHA-256 differs is refused before any node changes; a second deployment while one
+ * runs is refused; a hook that hangs hits its timeout; a node added during a deployment ends on its
+ * revision; a controller stopped mid-deployment and started again completes it. What each node
+ * runs is read on the node itself (an action that prints current/VERSION).
+ */
+class DeployIT {
+  private static final String GROUP = "5d0a3c3e-0000-4000-8000-0000000000d1";
+  @TempDir
+  Path home;
+  ControllerFixture controller;
+  int bridgePort;
+  Path platform;
+  Path artifacts;
+
+  @BeforeEach
+  void start() throws Exception {
+    System.setProperty("baton.home", home.toString());
+    bridgePort = ControllerFixture.freePort();
+    controller = new ControllerFixture(home, BridgeServer.Limits.defaults(), bridgePort);
+    platform = home.resolve("shop");
+    artifacts = platform.resolve("artifacts");
+    Files.createDirectories(artifacts);
+    Files.writeString(platform.resolve("platform.yaml"), """
+        name: shop
+        customer: demo
+        provider: local
+        region: local-1
+        domain: demo.baton.test
+        actions:
+          version: {command: "cat apps/webapp/current/VERSION", description: the release the node runs}
+        """);
+    Files.writeString(platform.resolve("network.yaml"), """
+        kind: vpc
+        name: main
+        uuid: 5d0a3c3e-0000-4000-8000-0000000000c1
+        cidr: 10.40.0.0/16
+        ---
+        kind: subnet
+        name: app-a
+        uuid: 5d0a3c3e-0000-4000-8000-0000000000c2
+        vpc: main
+        cidr: 10.40.1.0/24
+        az: local-1a
+        """);
+    group(4);
+    application(30);
+    for (String v : List.of("v1", "v2")) {
+      archive(v, "exit 0", "exit 0");
+    }
+    CliRun run = CliRun.of("provision", "--yes", platform.toString());
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    Wait.until(() -> ready().size() == 4, 120, "4 READY nodes");
+  }
+
+  void group(int desired) throws Exception {
+    Files.writeString(platform.resolve("web.yaml"), """
+        kind: autoscaling_group
+        name: web
+        uuid: %s
+        cluster: staging
+        role: web
+        launch: {instance_type: t3.small}
+        subnets: [app-a]
+        min: 0
+        max: 8
+        desired: %d
+        handoff:
+          config_management: shell
+          shell: {bootstrap: "echo web > role", final: "grep -q web role"}
+        """.formatted(GROUP, desired));
+  }
+
+  void application(int hookTimeout) throws Exception {
+    Files.writeString(platform.resolve("webapp.yaml"), """
+        kind: application
+        name: webapp
+        uuid: 5d0a3c3e-0000-4000-8000-0000000000e1
+        source: {directory: artifacts}
+        groups: [web]
+        batch: "2"
+        hook_timeout_seconds: %d
+        hooks:
+          stop: ./bin/stop
+          start: ./bin/start
+          validate: ./bin/validate
+        """.formatted(hookTimeout));
+  }
+
+  /** An archive of {@code rev}: VERSION, and bin/start and bin/validate running the given shell. */
+  void archive(String rev, String start, String validate) throws Exception {
+    Path src = home.resolve("src-" + rev);
+    Files.createDirectories(src.resolve("bin"));
+    Files.writeString(src.resolve("VERSION"), rev + "\n");
+    Files.writeString(src.resolve("bin/start"), "#!/bin/sh\n" + start + "\n");
+    Files.writeString(src.resolve("bin/validate"), "#!/bin/sh\n" + validate + "\n");
+    Files.writeString(src.resolve("bin/stop"), "#!/bin/sh\nexit 0\n");
+    for (String f : List.of("bin/start", "bin/validate", "bin/stop")) {
+      src.resolve(f).toFile().setExecutable(true);
+    }
+    Process p = new ProcessBuilder("tar", "-czf", artifacts.resolve(rev + ".tar.gz").toString(), "-C", src.toString(), ".")
+        .inheritIO().start();
+    assertEquals(0, p.waitFor());
+  }
+
+  @AfterEach
+  void stop() {
+    CliRun.of("destroy", "--yes", platform.toString());
+    if (controller != null) {
+      controller.close();
+    }
+    System.clearProperty("baton.home");
+  }
+
+  List<NodeRecord> ready() {
+    return controller.server.registry().all().stream().filter(n -> GROUP.equals(n.uuid()) && n.state() == NodeState.READY)
+        .toList();
+  }
+
+  /** What each READY node of the group runs, as the node itself says (its current/VERSION). */
+  Map<String, String> versions() {
+    CliRun run = CliRun.of("run", platform.toString(), "web", "version", "--output", "json");
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    Map<String, String> out = new TreeMap<>();
+    new JsonObject(run.out()).getJsonArray("results").forEach(o -> {
+      JsonObject r = (JsonObject) o;
+      out.put(r.getString("node"), r.getString("output").strip());
+    });
+    return out;
+  }
+
+  CliRun deploy(String rev, String... more) {
+    String[] args = new String[4 + more.length];
+    args[0] = "deploy";
+    args[1] = platform.toString();
+    args[2] = "webapp";
+    args[3] = "--revision=" + rev;
+    System.arraycopy(more, 0, args, 4, more.length);
+    return CliRun.of(args);
+  }
+
+  void allRun(String rev) {
+    Map<String, String> v = versions();
+    assertEquals(ready().size(), v.size(), "every READY node answered: " + v);
+    assertTrue(v.values().stream().allMatch(rev::equals), "every node runs " + rev + ": " + v);
+  }
+
+  @Test
+  void deploysInBatchesRollsBackEverywhereAndRefusesWhatWouldHarm() throws Exception {
+    CliRun v1 = deploy("v1");
+    assertEquals(0, v1.exitCode(), v1.out() + v1.err());
+    allRun("v1");
+
+    CliRun v2 = deploy("v2", "--batch", "2", "--output", "json");
+    assertEquals(0, v2.exitCode(), v2.out() + v2.err());
+    JsonObject r2 = new JsonObject(v2.out());
+    assertEquals("succeeded", r2.getString("status"));
+    assertEquals(List.of(1, 1, 2, 2), r2.getJsonArray("nodes").stream().map(o -> ((JsonObject) o).getInteger("batch"))
+        .sorted().toList(), "4 nodes in 2 batches of 2");
+    allRun("v2");
+
+    // v3 validates on the first two nodes only: the second batch fails, and every node goes back to v2
+    Path seen = home.resolve("v3-validated");
+    Files.createDirectories(seen);
+    archive("v3", "exit 0", "n=$(ls " + seen + " | wc -l); touch " + seen + "/$$; if [ \"$n\" -ge 2 ]; then echo"
+        + " 'health check failed: 503'; exit 1; fi");
+    CliRun v3 = deploy("v3", "--output", "json");
+    assertEquals(1, v3.exitCode(), v3.out() + v3.err());
+    JsonObject r3 = new JsonObject(v3.out());
+    assertEquals("rolled_back", r3.getString("status"), r3.encodePrettily());
+    assertTrue(r3.getString("reason").contains("validate") && r3.getString("reason").contains("health check failed"),
+        "the reason is the failing node's hook output: " + r3.getString("reason"));
+    allRun("v2");
+
+    // an archive that is not the one expected: refused before any node changes
+    CliRun bad = deploy("v2", "--sha256", "0".repeat(64));
+    assertEquals(1, bad.exitCode(), bad.out() + bad.err());
+    assertTrue(bad.err().contains("SHA-256") && bad.err().contains("before any node"), bad.err());
+    allRun("v2");
+
+    // a second deployment while one runs is refused, naming the one that runs
+    archive("v4", "sleep 4", "exit 0");
+    CompletableFuture<CliRun> slow = CompletableFuture.supplyAsync(() -> deploy("v4", "--batch", "1"));
+    Wait.until(() -> controller.server.deployments().store().deployments(d -> "running".equals(d.getString("status")))
+        .size() == 1, 30, "the v4 deployment runs");
+    CliRun second = deploy("v2");
+    assertNotEquals(0, second.exitCode());
+    assertTrue(second.err().contains("refused") && second.err().contains("is running"), second.err());
+    // a node the group launches meanwhile ends on v4 too
+    group(5);
+    assertEquals(0, CliRun.of("provision", "--yes", platform.toString()).exitCode());
+    CliRun v4 = slow.get();
+    assertEquals(0, v4.exitCode(), v4.out() + v4.err());
+    Wait.until(() -> ready().size() == 5, 120, "the fifth node is READY");
+    allRun("v4");
+
+    // a hook that hangs is stopped at its timeout, and the node goes back
+    application(3);
+    archive("v5", "sleep 600", "exit 0");
+    CliRun v5 = deploy("v5", "--output", "json");
+    assertEquals(1, v5.exitCode(), v5.out() + v5.err());
+    assertTrue(new JsonObject(v5.out()).getString("reason").contains("start"), v5.out());
+    allRun("v4");
+
+    CliRun history = CliRun.of("deployments", platform.toString(), "webapp");
+    assertEquals(0, history.exitCode(), history.err());
+    for (String s : List.of("v1", "v2", "v3", "v4", "v5", "succeeded", "rolled_back")) {
+      assertTrue(history.out().contains(s), s + " in the history:\n" + history.out());
+    }
+    CliRun back = CliRun.of("rollback", platform.toString(), "webapp");
+    assertEquals(0, back.exitCode(), back.out() + back.err());
+    allRun("v2");
+  }
+
+  @Test
+  void aDeploymentWhoseControllerStoppedIsCompletedWhenItStartsAgain() throws Exception {
+    archive("v6", "sleep 3", "exit 0");
+    CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> deploy("v6", "--batch", "1"));
+    Wait.until(() -> controller.server.deployments().store().deployments(d -> d.getJsonObject("nodes", new JsonObject())
+        .stream().anyMatch(e -> "ok".equals(((JsonObject) e.getValue()).getString("status")))).size() == 1, 60,
+        "the first node has v6");
+    controller.close();
+    controller = null;
+    CliRun cut = run.get();
+    assertNotEquals(0, cut.exitCode(), "the deploy command says it was cut off: " + cut.out());
+    controller = new ControllerFixture(home, BridgeServer.Limits.defaults(), bridgePort);
+    Wait.until(() -> controller.server.deployments().store().deployments(d -> "succeeded".equals(d.getString("status")))
+        .size() == 1, 120, "the deployment completed after the restart");
+    Wait.until(() -> ready().size() == 4, 60, "the agents reconnected");
+    allRun("v6");
+  }
+}
