@@ -22,6 +22,10 @@ public final class Templates {
       case Event.PLATFORM_STOPPED -> "Platform {{platform}} stopped for off-hours: {{data.summary}}";
       case Event.PLATFORM_STARTED -> "Platform {{platform}} started after off-hours: {{data.summary}}";
       case Event.SCHEDULE_FAILED -> "Platform {{platform}}: scheduled {{data.action}} failed: {{data.summary}}";
+      case Event.DEPLOY_STARTED -> "Deploying {{data.application}} {{data.revision}} on {{platform}} ({{data.by}})";
+      case Event.DEPLOY_SUCCEEDED -> "{{data.application}} {{data.revision}} runs on {{data.nodes_ok}} node(s) of {{platform}}";
+      case Event.DEPLOY_FAILED -> "Deploying {{data.application}} {{data.revision}} on {{platform}} FAILED: {{data.reason}}";
+      case Event.DEPLOY_ROLLED_BACK -> "{{data.application}} {{data.revision}} on {{platform}} was rolled back: {{data.reason}}";
       default -> "{{type}} for {{platform}}";
     };
   }
