@@ -1,6 +1,7 @@
 package dev.baton.agent;
 
 import dev.baton.agent.bridge.BridgeClient;
+import dev.baton.agent.deploy.Deployer;
 import dev.baton.agent.evidence.Evidence;
 import dev.baton.agent.handoff.CommandRunner;
 import dev.baton.agent.handoff.PuppetDriver;
@@ -38,6 +39,7 @@ public final class Agent {
   private final CommandRunner runner;
   private final PuppetDriver puppet;
   private final dev.baton.agent.handoff.Facts facts;
+  private final Deployer deployer;
   private final SecureRandom random = new SecureRandom();
   private final String version;
   private int attempt;
@@ -57,6 +59,7 @@ public final class Agent {
     this.puppet = new PuppetDriver(puppet, runner, state.dir());
     this.version = version;
     this.facts = new dev.baton.agent.handoff.Facts(version);
+    this.deployer = new Deployer(state.dir(), config.caPem(), runner);
     // several controllers (a cluster): agents start at a random one, so they spread, and fail over to the next
     this.endpoint = config.endpoints().size() > 1 ? random.nextInt(config.endpoints().size()) : 0;
   }
@@ -227,6 +230,10 @@ public final class Agent {
       return puppet::csr;
     } else if (command instanceof NodeCommand.PuppetInstall p) {
       return () -> puppet.install(p.certPem());
+    } else if (command instanceof NodeCommand.Deploy d) {
+      return () -> deployer.deploy(d);
+    } else if (command instanceof NodeCommand.DeployRollback d) {
+      return () -> deployer.rollback(d);
     } else {
       return facts::collect; // NodeCommand.Facts: the interface is sealed, nothing else is left
     }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,10 +29,20 @@ public final class CommandRunner {
 
   /** Blocking: call from a worker thread. Runs {@code argv} as given (no shell). */
   public CommandResult run(java.util.List<String> argv, int timeoutSeconds) {
+    return run(argv, workDir, Map.of(), timeoutSeconds);
+  }
+
+  /**
+   * Blocking: call from a worker thread. Runs {@code argv} as given in {@code cwd}, with the agent's
+   * environment plus {@code env} (a deployment's hooks: their release's directory, BATON_* values).
+   */
+  public CommandResult run(java.util.List<String> argv, Path cwd, Map<String, String> env, int timeoutSeconds) {
     long t0 = System.currentTimeMillis();
     Deque<String> tail = new ArrayDeque<>();
     try {
-      Process p = new ProcessBuilder(argv).directory(workDir.toFile()).redirectErrorStream(true).start();
+      ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile()).redirectErrorStream(true);
+      pb.environment().putAll(env);
+      Process p = pb.start();
       p.getOutputStream().close();
       Thread reader = new Thread(() -> {
         try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -60,10 +60,13 @@ public final class Settings {
   // the agent
   public static final Setting<Long> AGENT_RENEW_BEFORE_DAYS = Setting.ofLong("baton.agent.renew-before-days", 30,
       "how many days before its identity certificate expires the agent renews it");
+  public static final Setting<Long> AGENT_ARTIFACT_MAX_BYTES = Setting.ofLong("baton.agent.artifact-max-bytes",
+      2L << 30, "the largest artifact (bytes) the agent downloads for a deployment; a larger one is refused");
 
   /** All of them, for docs and checks. */
   public static final List<Setting<?>> ALL = List.of(HOME, AGENT_JAR, REPO_ROOT, LOCAL_CLOUD, LOCAL_PUPPET, IMAGE_CACHE,
       RECONCILE_INTERVAL_MS, RECONCILE_DELAY_MS, SCHEDULE_INTERVAL_MS, SCHEDULE_NOW, REGISTRATION_DEADLINE_SECONDS,
       WARM_UP_ROUNDS, TLS_JDK, NOT_FOUND_WINDOW_SECONDS, PUPPET_HEALTH_INTERVAL_MS, PUPPET_DISCOVERY_INTERVAL_SECONDS,
-      PUPPET_PHASE_DEADLINE_MINUTES, PUPPET_RUN_TIMEOUT, PUPPET_EMBEDDED_CERT_DAYS, AGENT_RENEW_BEFORE_DAYS);
+      PUPPET_PHASE_DEADLINE_MINUTES, PUPPET_RUN_TIMEOUT, PUPPET_EMBEDDED_CERT_DAYS, AGENT_RENEW_BEFORE_DAYS,
+      AGENT_ARTIFACT_MAX_BYTES);
 }

@@ -64,4 +64,48 @@ class NodeCommandWireTest {
         "an answer without an exit code is a failure, never a success");
     assertEquals(new JsonObject("{\"type\":\"hello\",\"version\":\"0.1.0\"}"), new Hello("0.1.0").toJson());
   }
+
+  @Test
+  void aDeployAndARollbackGoThereAndBackWithTheirApplication() {
+    Map<String, String> hooks = new LinkedHashMap<>();
+    hooks.put("stop", "systemctl stop shop");
+    hooks.put("validate", "curl -fsS http://127.0.0.1:8080/health");
+    NodeCommand.Application app = new NodeCommand.Application("shop", "/srv/{name}", "webapp", hooks, 120, 3);
+    NodeCommand.Deploy deploy = new NodeCommand.Deploy("deploy shop", app, "v2",
+        "https://10.0.0.1:8443/artifacts/shop/v2", "ab".repeat(32), "tok", 900);
+    JsonObject json = deploy.toJson();
+    assertEquals(new JsonObject("{\"type\":\"deploy\",\"phase\":\"deploy shop\",\"timeout_seconds\":900,"
+        + "\"application\":{\"name\":\"shop\",\"path\":\"/srv/{name}\",\"user\":\"webapp\",\"hooks\":{\"stop\":"
+        + "\"systemctl stop shop\",\"validate\":\"curl -fsS http://127.0.0.1:8080/health\"},\"hook_timeout_seconds\":120,"
+        + "\"keep\":3},\"revision\":\"v2\",\"artifact_url\":\"https://10.0.0.1:8443/artifacts/shop/v2\","
+        + "\"artifact_sha256\":\"" + "ab".repeat(32) + "\",\"artifact_token\":\"tok\"}"), json);
+    assertEquals(deploy, NodeCommand.fromJson(new JsonObject(json.encode())));
+    assertEquals("systemctl stop shop", ((NodeCommand.Deploy) NodeCommand.fromJson(json)).application().hook("stop"));
+
+    NodeCommand.DeployRollback back = new NodeCommand.DeployRollback("rollback shop", app, "v1", 600);
+    assertEquals(back, NodeCommand.fromJson(new JsonObject(back.toJson().encode())));
+    NodeCommand.DeployRollback none = new NodeCommand.DeployRollback("rollback shop", app, null, 600);
+    JsonObject noneJson = new JsonObject(none.toJson().encode());
+    assertEquals("deploy_rollback", noneJson.getString("type"));
+    assertEquals(none, NodeCommand.fromJson(noneJson), "no revision: the application had no release before");
+  }
+
+  @Test
+  void anApplicationWithoutOptionalFieldsTakesTheDefaults() {
+    NodeCommand c = NodeCommand.fromJson(new JsonObject("{\"type\":\"deploy\",\"phase\":\"d\",\"revision\":\"v1\","
+        + "\"application\":{\"name\":\"shop\"}}"));
+    NodeCommand.Deploy d = (NodeCommand.Deploy) c;
+    assertEquals(new NodeCommand.Application("shop", null, null, Map.of(), 300, 2), d.application());
+    assertEquals(600, d.timeoutSeconds());
+    assertEquals(null, d.application().hook("start"), "no hook: nothing runs at that stage");
+  }
+
+  @Test
+  void aResultCarriesTheReleaseCurrentOnTheNode() {
+    CommandResult r = CommandResult.of(3, "validate failed", 12).withRelease("v2");
+    assertEquals(new JsonObject("{\"type\":\"result\",\"exit_code\":3,\"output\":\"validate failed\",\"millis\":12,"
+        + "\"release\":\"v2\"}"), r.toJson());
+    assertEquals(r, CommandResult.fromJson(r.toJson()));
+    assertEquals(null, CommandResult.fromJson(CommandResult.of(0, "", 1).toJson()).release(), "none: no key");
+  }
 }
