@@ -225,7 +225,7 @@ public sealed interface NodeCommand {
 
     public static Application fromJson(JsonObject o) {
       if (o == null) {
-        throw new IllegalArgumentException("no application");
+        throw new IllegalStateException("a deploy message without its application");
       }
       Map<String, String> h = new LinkedHashMap<>();
       JsonObject hooks = o.getJsonObject("hooks", new JsonObject());

@@ -171,6 +171,27 @@ class DeployIT {
     assertTrue(v.values().stream().allMatch(rev::equals), "every node runs " + rev + ": " + v);
   }
 
+  /** The status of a GET of the archive on the download port, over the controller's TLS. */
+  int fetchArchive(String sha256, String token) throws Exception {
+    var cf = java.security.cert.CertificateFactory.getInstance("X.509");
+    var ca = cf.generateCertificate(new java.io.ByteArrayInputStream(controller.server.ca().certificatePem()
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    var ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setCertificateEntry("ca", ca);
+    var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    var ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    var http = java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:" + controller.started.downloadPort()
+        + "/deploy/artifacts/" + sha256));
+    if (token != null) {
+      req.header("Authorization", "Bearer " + token);
+    }
+    return http.send(req.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
   @Test
   void deploysInBatchesRollsBackEverywhereAndRefusesWhatWouldHarm() throws Exception {
     CliRun v1 = deploy("v1");
@@ -205,10 +226,21 @@ class DeployIT {
     allRun("v2");
 
     // a second deployment while one runs is refused, naming the one that runs
-    archive("v4", "sleep 4", "exit 0");
+    for (NodeRecord n : ready()) {
+      List<String> steps = n.timeline().stream().map(NodeRecord.Phase::name).toList();
+      assertTrue(steps.containsAll(List.of("deploy webapp v1", "deploy webapp v2")), "the timeline shows the deploys: " + steps);
+    }
+    archive("v4", "sleep 2", "exit 0");
     CompletableFuture<CliRun> slow = CompletableFuture.supplyAsync(() -> deploy("v4", "--batch", "1"));
     Wait.until(() -> controller.server.deployments().store().deployments(d -> "running".equals(d.getString("status")))
         .size() == 1, 30, "the v4 deployment runs");
+    JsonObject running = controller.server.deployments().store().deployments(d -> "running".equals(d.getString("status")))
+        .get(0);
+    String sha = running.getJsonObject("artifact").getString("sha256");
+    assertEquals(401, fetchArchive(sha, "not-the-token"), "an archive is served only with its deployment's token");
+    assertEquals(401, fetchArchive(sha, null));
+    assertEquals(200, fetchArchive(sha, running.getString("token")));
+    assertEquals(2, controller.server.refusals().count("artifact_token"), "each refusal is counted");
     CliRun second = deploy("v2");
     assertNotEquals(0, second.exitCode());
     assertTrue(second.err().contains("refused") && second.err().contains("is running"), second.err());
@@ -219,6 +251,8 @@ class DeployIT {
     assertEquals(0, v4.exitCode(), v4.out() + v4.err());
     Wait.until(() -> ready().size() == 5, 120, "the fifth node is READY");
     allRun("v4");
+    assertEquals(1, ready().stream().filter(n -> n.timeline().stream().anyMatch(p -> p.name().equals("DEPLOY"))).count(),
+        "the node launched during the deployment got its revision as the last step of its hand-off");
 
     // a hook that hangs is stopped at its timeout, and the node goes back
     application(3);
