@@ -53,6 +53,45 @@
     }
   }
 
+  // deployments: the latest of each platform, with each one's progress (polled: they change per node)
+  let deployments = [];
+
+  function renderDeployments() {
+    const box = $('deployments');
+    box.hidden = deployments.length === 0;
+    if (!deployments.length) return;
+    const rows = deployments.slice(0, 10).map(d => {
+      const req = d.request || {};
+      const list = Object.values(d.nodes || {});
+      const done = list.filter(n => n.status === 'ok').length;
+      const status = d.status || '?';
+      const cls = status === 'succeeded' ? 'READY' : ['running', 'rolling_back'].includes(status) ? 'running' : 'FAILED';
+      const bar = el('div', { class: 'bar', role: 'img', 'aria-label': done + ' of ' + list.length + ' nodes' },
+        el('div', { class: 'seg deployed', width: (list.length ? 100 * done / list.length : 0).toFixed(2) + '%' }));
+      const state = el('td', {}, el('span', { class: 'badge ' + cls }, status));
+      if (d.reason) state.append(el('div', { class: 'reason' }, d.reason));
+      return el('tr', { 'data-deployment': d.id, 'data-status': status },
+        el('td', {}, (req.application || {}).name + ' ' + req.revision),
+        el('td', {}, req.platform + (req.env ? '/' + req.env : '')), state,
+        el('td', {}, bar, el('div', { class: 'phases' }, done + '/' + list.length + ' nodes' +
+          (d.batches ? ', ' + d.batches + ' batch' + (d.batches === 1 ? '' : 'es') + ' of ' + d.batch_size : '') +
+          ' \u00b7 ' + (d.by || '') + ' \u00b7 ' + (d.started || ''))));
+    });
+    box.replaceChildren(el('h2', {}, 'Deployments'), el('table', {}, el('thead', {}, el('tr', {},
+      el('th', {}, 'Application'), el('th', {}, 'Platform'), el('th', {}, 'Status'), el('th', {}, 'Progress'))),
+      el('tbody', {}, ...rows)));
+  }
+
+  async function pollDeployments() {
+    for (;;) {
+      try {
+        const r = await fetch('/api/v1/deployments', { headers: { Authorization: 'Bearer ' + token } });
+        if (r.ok) { deployments = (await r.json()).deployments || []; renderDeployments(); }
+      } catch (e) { /* the node stream says when the controller is lost */ }
+      await new Promise(res => setTimeout(res, 2000));
+    }
+  }
+
   function badgeClass(state) {
     return ['READY', 'FAILED', 'TERMINATED'].includes(state) ? state : 'running';
   }
@@ -139,9 +178,10 @@
     $('login').hidden = true;
     $('error').hidden = true;
     follow();
+    pollDeployments();
   });
 
   // running phases grow: redraw every second
   setInterval(() => { if (nodes.size) render(); }, 1000);
-  if (token) { sessionStorage.setItem('baton-token', token); follow(); } else { askForToken(); }
+  if (token) { sessionStorage.setItem('baton-token', token); follow(); pollDeployments(); } else { askForToken(); }
 })();

@@ -67,6 +67,20 @@ class DashboardIT {
       assertTrue(cdp.eval("document.getElementById('connection').textContent").getString("value").contains("live"));
       assertEquals(1L, cdp.eval("performance.getEntriesByType('navigation').length").getLong("value"),
           "updated without a reload");
+      // a deployment under way shows with its progress; what a node said is shown as text, never as markup
+      c.server.deployments().store().updateDeployment("d-1", d -> d.put("id", "d-1").put("status", "rolling_back")
+          .put("started", "2026-12-02T09:00:00Z").put("by", "ops@host").put("batches", 2).put("batch_size", 2)
+          .put("reason", "web-1: validate failed <img src=x onerror=alert(1)>")
+          .put("request", new JsonObject().put("platform", "local-demo").put("revision", "v2")
+              .put("application", new JsonObject().put("name", "webapp")))
+          .put("nodes", new JsonObject().put("i-1", new JsonObject().put("status", "ok"))
+              .put("i-2", new JsonObject().put("status", "failed")).put("i-3", new JsonObject().put("status", "pending"))));
+      cdp.waitFor("document.querySelectorAll('tr[data-deployment=d-1]').length === 1", 30);
+      String shown = cdp.eval("document.querySelector('tr[data-deployment=d-1]').textContent").getString("value");
+      assertTrue(shown.contains("webapp v2") && shown.contains("rolling_back") && shown.contains("1/3 nodes")
+          && shown.contains("2 batches of 2"), shown);
+      assertTrue(shown.contains("<img src=x onerror=alert(1)>"), "the reason is text: " + shown);
+      assertEquals(0L, cdp.eval("document.querySelectorAll('#deployments img').length").getLong("value"));
       String png = cdp.call("Page.captureScreenshot", new JsonObject().put("format", "png")).getString("data");
       Path shot = Path.of("target/dashboard.png");
       Files.write(shot, Base64.getDecoder().decode(png));
@@ -122,7 +136,9 @@ class DashboardIT {
             JsonObject t = (JsonObject) o;
             if ("page".equals(t.getString("type"))) {
               URI ws = URI.create(t.getString("webSocketDebuggerUrl"));
-              io.vertx.core.http.WebSocketClient client = c.vertx.createWebSocketClient();
+              // a screenshot is one message of a few MB (Vert.x takes 256 KB by default)
+              io.vertx.core.http.WebSocketClient client = c.vertx.createWebSocketClient(
+                  new io.vertx.core.http.WebSocketClientOptions().setMaxMessageSize(32 << 20).setMaxFrameSize(32 << 20));
               CLIENTS.add(client);
               WebSocket socket = ControllerFixture.await(client.connect(
                   new WebSocketConnectOptions().setHost(ws.getHost()).setPort(ws.getPort()).setURI(ws.getPath())));
