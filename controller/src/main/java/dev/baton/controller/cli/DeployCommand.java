@@ -69,8 +69,10 @@ final class DeployCommand extends ApplicationCommand {
         }
       } else if (line.getBoolean("rollback", false)) {
         if (!json) {
-          t().err().println(t().red("A node failed") + ": " + Terminal.safe(line.getString("reason"), 300)
-              + "; sending " + line.getInteger("nodes") + " node(s) back to their previous release...");
+          t().err().println(t().red("A node failed") + ": " + Terminal.safeLines(line.getString("reason"), 300, "    ")
+              + "\n  " + (line.getInteger("nodes", 0) == 0 ? "no other node had changed yet"
+              : "sending " + line.getInteger("nodes") + " node" + (line.getInteger("nodes") == 1 ? "" : "s")
+                  + " back to the release before..."));
         }
       } else if (line.getBoolean("done", false)) {
         done[0] = line;
@@ -98,7 +100,7 @@ final class DeployCommand extends ApplicationCommand {
           : ok ? t().green("Done") + ": " + app.name() + " " + rev + " runs on " + results.size() + " node"
               + (results.size() == 1 ? "" : "s") + " (" + took + ", deployment " + id[0] + ")"
           : t().red(status.equals("rolled_back") ? "Rolled back" : "Failed") + ": "
-              + Terminal.safe(done[0].getString("reason"), 400) + " (" + took + ", deployment " + id[0] + ")");
+              + Terminal.safeLines(done[0].getString("reason"), 600, "    ") + "\n  (" + took + ", deployment " + id[0] + ")");
     }
     return ok ? ExitCodes.OK : ExitCodes.FAILED;
   }

@@ -50,9 +50,9 @@ final class DeploymentsCommand extends ApplicationCommand {
           : t().red(String.format("%-12s", status));
       t().out().println(String.format("%-24s %-12s %-12s ", d.getString("id"), r.getJsonObject("application")
           .getString("name"), r.getString("revision")) + colored + String.format(" %-20s %-22s %s",
-          Terminal.safe(d.getString("by"), 20), d.getString("started"), ok + "/" + n.size() + " ok"));
+          Terminal.safe(d.getString("by"), 20), started(d.getString("started")), ok + "/" + n.size() + " ok"));
       if (d.getString("reason") != null) {
-        t().out().println("    reason: " + Terminal.safe(d.getString("reason"), 300));
+        t().out().println("    reason: " + Terminal.safe(dev.baton.common.text.NodeText.oneLine(d.getString("reason"), 300)));
       }
       if (nodes) {
         List<JsonObject> lines = new ArrayList<>();
@@ -62,5 +62,14 @@ final class DeploymentsCommand extends ApplicationCommand {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** A start time to the second (the store keeps it to the nanosecond). */
+  private static String started(String instant) {
+    try {
+      return java.time.Instant.parse(instant).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    } catch (RuntimeException e) {
+      return String.valueOf(instant);
+    }
   }
 }

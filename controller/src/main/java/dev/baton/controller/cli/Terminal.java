@@ -2,6 +2,8 @@ package dev.baton.controller.cli;
 
 import dev.baton.common.text.NodeText;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where a command writes: standard output for results, standard error for problems and
@@ -25,6 +27,22 @@ public final class Terminal {
   /** {@link NodeText#visible}: what a node sent, shown on a terminal and never acted on. */
   public static String safe(String text, int max) {
     return NodeText.visible(text, max);
+  }
+
+  /**
+   * {@link #safe(String, int)} kept on several lines: a node's multi-line words (a hook's output)
+   * read as lines, each indented by {@code indent}, every line as safe as one.
+   */
+  public static String safeLines(String text, int max, String indent) {
+    if (text == null) {
+      return null;
+    }
+    String bounded = text.length() > max ? text.substring(0, max) + "…" : text;
+    List<String> lines = new ArrayList<>();
+    for (String line : bounded.replace("\r\n", "\n").split("\n", -1)) {
+      lines.add(safe(line, max));
+    }
+    return String.join("\n" + indent, lines);
   }
 
   /** {@link #safe(String, int)} with the length of a line of a table. */

@@ -64,6 +64,7 @@ final class Validator {
     dnsAndIam.checkDnsRecords();
     compute.checkAutoscalingGroups();
     dnsAndIam.checkIam();
+    new ApplicationChecks(this).check();
   }
 
   // ---------------------------------------------------------------- platform

@@ -34,8 +34,15 @@ public final class Artifacts {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
       .followRedirects(HttpClient.Redirect.NORMAL).build();
 
+  private final java.util.concurrent.atomic.LongAdder fetchedBytes = new java.util.concurrent.atomic.LongAdder();
+
   public Artifacts(Path dir) {
     this.dir = dir;
+  }
+
+  /** Bytes taken from sources since the start (a revision kept here costs nothing again). */
+  public long fetchedBytes() {
+    return fetchedBytes.sum();
   }
 
   /** The archive of {@code sha256} when it is here. */
@@ -81,6 +88,7 @@ public final class Artifacts {
             + "; refused before any node was changed");
       }
       long bytes = Files.size(tmp);
+      fetchedBytes.add(bytes);
       Path f = dir.resolve(actual + ".tar.gz");
       Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new Artifact(f, actual, bytes, bytes);
@@ -97,8 +105,39 @@ public final class Artifacts {
         return;
       }
     }
+    Path tree = d.resolve(revision);
+    if (Files.isDirectory(tree)) {
+      packDirectory(tree, to);
+      return;
+    }
     throw new BatonException(ErrorCode.NOT_FOUND, "no archive of revision " + revision + " in " + d + " (expected "
-        + revision + ".tar.gz, .tgz or .tar)");
+        + revision + ".tar.gz, .tgz or .tar, or a directory " + revision + "/)");
+  }
+
+  /**
+   * A directory's files as a {@code .tar.gz} that is the same bytes every time (sorted, no times,
+   * no owners), so that the same tree is one digest and one archive in the cache.
+   */
+  private static void packDirectory(Path tree, Path to) throws IOException {
+    Path tar = Files.createTempFile(to.getParent(), ".pack-", ".tar");
+    try {
+      Process p = new ProcessBuilder("tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner",
+          "-cf", tar.toString(), "-C", tree.toString(), ".").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IOException("tar could not pack " + tree + ": " + out.strip());
+      }
+      // Java's gzip writes no time or name, unlike tar -z
+      try (InputStream in = Files.newInputStream(tar);
+          var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(to), 1 << 16)) {
+        in.transferTo(gz);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while packing " + tree, e);
+    } finally {
+      Files.deleteIfExists(tar);
+    }
   }
 
   private void download(String url, Path to) throws IOException {

@@ -28,6 +28,8 @@ public final class AgentDownloads {
 
   private volatile Artifacts artifacts = (sha, token) -> java.util.Optional.empty();
   private volatile dev.baton.controller.security.Refusals refusals = new dev.baton.controller.security.Refusals();
+  private final java.util.concurrent.atomic.LongAdder servedBytes = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder servedArchives = new java.util.concurrent.atomic.LongAdder();
 
   /** @param jar the agent jar (null or absent: 404) */
   public AgentDownloads(Vertx vertx, Path jar) {
@@ -39,6 +41,16 @@ public final class AgentDownloads {
   public void artifacts(Artifacts a, dev.baton.controller.security.Refusals r) {
     this.artifacts = a;
     this.refusals = r;
+  }
+
+  /** Bytes of application archives sent to nodes, whole archives only (what a fleet costs the controller's link). */
+  public long servedBytes() {
+    return servedBytes.sum();
+  }
+
+  /** Application archives sent to nodes in full. */
+  public long servedArchives() {
+    return servedArchives.sum();
   }
 
   /** The jar's SHA-256 (hex), known once {@link #listen} completed; null without a jar. */
@@ -67,7 +79,11 @@ public final class AgentDownloads {
             + (token == null ? " without a token" : " with a token of no running deployment"));
         ctx.response().setStatusCode(401).end("no such archive for this token");
       } else {
-        ctx.response().putHeader("Content-Type", "application/gzip").sendFile(file.get().toString());
+        Path f = file.get();
+        ctx.response().putHeader("Content-Type", "application/gzip").sendFile(f.toString()).onSuccess(v -> {
+          servedBytes.add(f.toFile().length());
+          servedArchives.increment();
+        });
       }
     });
     r.get("/agent/baton-agent.jar.sha256").handler(ctx -> ctx.response().end(sha256 == null ? "" : sha256));

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The controller's metrics, in the Prometheus format at {@code /metrics}: registrations and
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Metrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Set<String> refusalReasons = ConcurrentHashMap.newKeySet();
+  private final List<LongSupplier> held = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Metrics(NodeRegistry nodes, Refusals refusals, Outbox outbox) {
     // counted where they happen: in a cluster, each member counts its own registrations and hand-offs
@@ -51,6 +53,21 @@ public final class Metrics {
         .description("Hook deliveries").register(registry);
     Gauge.builder("baton_hook_pending", outbox, Outbox::pendingCount).description("Deliveries waiting in the outbox")
         .register(registry);
+  }
+
+  /**
+   * What deployments cost the controller's links: bytes of archives fetched from their sources (once
+   * per revision) and sent to nodes, and archives sent.
+   */
+  public void artifactTraffic(LongSupplier fetched, LongSupplier served,
+      LongSupplier archives) {
+    held.addAll(List.of(fetched, served, archives)); // Micrometer holds what it reads weakly
+    FunctionCounter.builder("baton_artifact_bytes", fetched, LongSupplier::getAsLong).tag("direction", "fetched")
+        .description("Bytes of application archives: fetched from their sources, served to nodes").register(registry);
+    FunctionCounter.builder("baton_artifact_bytes", served, LongSupplier::getAsLong).tag("direction", "served")
+        .description("Bytes of application archives: fetched from their sources, served to nodes").register(registry);
+    FunctionCounter.builder("baton_artifacts_served", archives, LongSupplier::getAsLong)
+        .description("Application archives sent to nodes in full").register(registry);
   }
 
   private void changed(NodeRecord before, NodeRecord after) {

@@ -102,6 +102,10 @@ public final class ControllerServer {
     return refusals;
   }
 
+  public Metrics metrics() {
+    return metrics;
+  }
+
   public NodeRegistry registry() {
     return registry;
   }
@@ -204,7 +208,9 @@ public final class ControllerServer {
       api.userData(userData);
       api.actions(new GroupActions(vertx, registry));
       deployStore = new DeploymentStore(home.dir().resolve("deployments.json"));
-      deployments = new Deployments(vertx, registry, deployStore, new Artifacts(home.dir().resolve("artifacts")),
+      Artifacts archives = new Artifacts(home.dir().resolve("artifacts"));
+      metrics.artifactTraffic(archives::fetchedBytes, downloads::servedBytes, downloads::servedArchives);
+      deployments = new Deployments(vertx, registry, deployStore, archives,
           this::artifactBase, deployEvents(), options.advertise().isEmpty() ? options.bindHost() : options.advertise().get(0));
       api.deployments(deployments);
       handoff.endWith(deployments::handoffSteps);

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * One invalid platform per error, each named after the error it must produce: {@code
  * controller validate} must print exactly the lines of its {@code expected.txt} and exit 1.
  * A fixture without platform.yaml gets {@code _base/platform.yaml} (unless it has {@code
- * .no-base}); {@code args.txt} adds arguments. UUIDs in messages are fresh suggestions, so
+ * .no-base}); a marker {@code .with-FILE} adds {@code _base/FILE} (resources several fixtures
+ * refer to); {@code args.txt} adds arguments. UUIDs in messages are fresh suggestions, so
  * they are compared as {@code <uuid>}.
  */
 class ValidationFixturesTest {
@@ -46,6 +47,13 @@ class ValidationFixturesTest {
     copy(src, dir);
     if (!Files.exists(src.resolve(".no-base")) && !Files.exists(src.resolve("platform.yaml"))) {
       Files.copy(FIXTURES.resolve("_base/platform.yaml"), dir.resolve("platform.yaml"));
+    }
+    try (Stream<Path> marks = Files.list(src)) {
+      for (Path mark : marks.filter(m -> m.getFileName().toString().startsWith(".with-")).toList()) {
+        String file = mark.getFileName().toString().substring(".with-".length());
+        Files.copy(FIXTURES.resolve("_base").resolve(file), dir.resolve(file));
+        Files.delete(dir.resolve(mark.getFileName().toString()));
+      }
     }
     List<String> args = new ArrayList<>(List.of("validate", dir.toString()));
     if (Files.exists(src.resolve("args.txt"))) {

@@ -197,6 +197,12 @@ class DeployIT {
     CliRun v1 = deploy("v1");
     assertEquals(0, v1.exitCode(), v1.out() + v1.err());
     allRun("v1");
+    // the archive came from its source once and went to each of the 4 nodes
+    long size = Files.size(artifacts.resolve("v1.tar.gz"));
+    String scrape = controller.server.metrics().scrape();
+    assertTrue(scrape.contains("baton_artifact_bytes_total{direction=\"fetched\"} " + (double) size), scrape);
+    assertTrue(scrape.contains("baton_artifact_bytes_total{direction=\"served\"} " + (double) (4 * size)), scrape);
+    assertTrue(scrape.contains("baton_artifacts_served_total 4.0"), scrape);
 
     CliRun v2 = deploy("v2", "--batch", "2", "--output", "json");
     assertEquals(0, v2.exitCode(), v2.out() + v2.err());

@@ -7,10 +7,12 @@ package dev.baton.controller.definition.model;
  */
 public record ArtifactSourceSpec(
     @Field(doc = "HTTPS URL of the archive (.tar.gz or .tar); {revision} is replaced by the revision deployed",
-        format = Format.URL, example = "https://artifacts.example.com/webapp/webapp-{revision}.tar.gz") String url,
+        format = Format.URL, example = "https://artifacts.example.com/webapp/webapp-{revision}.tar.gz", scaffold = true)
+        String url,
     @Field(doc = "URL of a file that holds the archive's SHA-256 (hex); without it, `controller deploy` needs --sha256",
         format = Format.URL, example = "https://artifacts.example.com/webapp/webapp-{revision}.tar.gz.sha256") String sha256Url,
     @Field(doc = "Git repository: the controller archives the revision (a commit, tag or branch) from it",
         example = "https://github.com/acme/webapp.git") String git,
-    @Field(doc = "Directory, relative to the platform's, that holds REVISION.tar.gz archives (a local platform, tests)",
+    @Field(doc = "Directory, relative to the platform's, that holds each revision as REVISION.tar.gz (or .tgz, .tar) or as"
+        + " a directory REVISION/ that the controller packs",
         example = "artifacts") String directory) {}

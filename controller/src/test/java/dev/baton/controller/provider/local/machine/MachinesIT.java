@@ -202,8 +202,72 @@ class MachinesIT {
     assertTrue(provision.err().contains("broken (") && provision.err().contains("FAILED"), provision.err());
   }
 
+  /** An archive of a release of the application: a systemd unit, its program (which says its revision) and checks. */
+  static void release(Path artifacts, String rev, String validate) throws Exception {
+    Path src = dir.resolve("webapp-" + rev);
+    Files.createDirectories(src.resolve("bin"));
+    Files.writeString(src.resolve("webapp.service"), """
+        [Unit]
+        Description=webapp (deployed by Baton)
+        [Service]
+        ExecStart=/srv/webapp/current/bin/serve
+        Restart=on-failure
+        [Install]
+        WantedBy=multi-user.target
+        """);
+    Files.writeString(src.resolve("bin/serve"), "#!/bin/sh\nmkdir -p /var/lib/webapp\necho " + rev
+        + " > /var/lib/webapp/serving\nexec sleep infinity\n");
+    // like a real health check it gives the service a moment to come up (systemd starts it asynchronously)
+    Files.writeString(src.resolve("bin/validate"), "#!/bin/sh\nfor i in $(seq 100); do\n"
+        + "  systemctl is-active --quiet webapp && grep -qx " + rev + " /var/lib/webapp/serving 2>/dev/null && break\n"
+        + "  sleep 0.1\ndone\nsystemctl is-active --quiet webapp || exit 1\n"
+        + "grep -qx " + rev + " /var/lib/webapp/serving || exit 1\n" + validate + "\n");
+    src.resolve("bin/serve").toFile().setExecutable(true);
+    src.resolve("bin/validate").toFile().setExecutable(true);
+    Process p = new ProcessBuilder("tar", "-czf", artifacts.resolve(rev + ".tar.gz").toString(), "-C", src.toString(), ".")
+        .inheritIO().start();
+    assertEquals(0, p.waitFor());
+  }
+
   @Test
   @Order(3)
+  void anApplicationIsDeployedToTheMachinesAsASystemdServiceAndRolledBack() throws Exception {
+    Path artifacts = platform.resolve("artifacts");
+    Files.createDirectories(artifacts);
+    release(artifacts, "v1", "exit 0");
+    release(artifacts, "v2", "exit 0");
+    release(artifacts, "v3", "echo 'v3 answers 500'; exit 1");
+    Files.writeString(platform.resolve("webapp.yaml"), """
+        kind: application
+        name: webapp
+        uuid: 0d5b3b1e-8a59-4d3c-9d0e-4b1f7f0a1006
+        source: {directory: artifacts}
+        instances: [bookworm, trixie]
+        path: /srv/webapp
+        hooks:
+          stop: systemctl stop webapp
+          after_install: install -m 0644 webapp.service /etc/systemd/system/webapp.service && systemctl daemon-reload
+          start: systemctl restart webapp
+          validate: ./bin/validate
+        """);
+    for (String rev : new String[] {"v1", "v2"}) {
+      CliRun run = CliRun.of("deploy", platform.toString(), "webapp", "--revision", rev, "--batch", "1");
+      assertEquals(0, run.exitCode(), rev + ": " + run.out() + run.err());
+    }
+    CliRun v3 = CliRun.of("deploy", platform.toString(), "webapp", "--revision", "v3", "--batch", "1");
+    assertEquals(1, v3.exitCode(), v3.out() + v3.err());
+    assertTrue(v3.out().contains("Rolled back") && v3.out().contains("v3 answers 500"), v3.out());
+    for (String name : new String[] {"bookworm", "trixie"}) {
+      Path root = rootfs(node(name));
+      // read on the machine's own disk: the release current, and what the running service says it is
+      assertEquals("releases/v2", Files.readSymbolicLink(root.resolve("srv/webapp/current")).toString(), name);
+      assertEquals("v2\n", Files.readString(root.resolve("var/lib/webapp/serving")), name + ": the service runs v2");
+      assertTrue(Files.isDirectory(root.resolve("srv/webapp/releases/v1")), name + " keeps the release before");
+    }
+  }
+
+  @Test
+  @Order(4)
   void destroyLeavesNoMachine() throws Exception {
     var ids = controller.server.registry().all().stream().filter(n -> n.platform().equals("machines")).map(NodeRecord::id)
         .toList();
