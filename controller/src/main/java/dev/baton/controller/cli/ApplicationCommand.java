@@ -2,6 +2,7 @@ package dev.baton.controller.cli;
 
 import dev.baton.common.error.BatonException;
 import dev.baton.common.error.ErrorCode;
+import dev.baton.controller.definition.ApplicationTargets;
 import dev.baton.controller.definition.Platform;
 import dev.baton.controller.definition.Resource;
 import dev.baton.controller.definition.Suggest;
@@ -41,13 +42,7 @@ abstract class ApplicationCommand extends PlatformCommand {
   /** What the controller needs to deploy {@code revision}: the application as defined, its targets as UUIDs. */
   JsonObject request(Platform platform, Resource app, String revision, String batch, String sha256) {
     ApplicationSpec a = app.spec(ApplicationSpec.class);
-    List<String> targets = new ArrayList<>();
-    for (String g : a.groups() == null ? List.<String>of() : a.groups()) {
-      targets.add(platform.find(ResourceKind.AUTOSCALING_GROUP, g).orElseThrow().uuid());
-    }
-    for (String i : a.instances() == null ? List.<String>of() : a.instances()) {
-      targets.add(platform.find(ResourceKind.INSTANCE, i).orElseThrow().uuid());
-    }
+    List<String> targets = ApplicationTargets.of(platform, a).stream().map(Resource::uuid).toList();
     ArtifactSourceSpec s = a.source();
     JsonObject source = new JsonObject().put("url", s.url()).put("sha256_url", s.sha256Url()).put("git", s.git())
         .put("directory", s.directory() == null ? null : platform.dir().resolve(s.directory()).toAbsolutePath()
@@ -73,7 +68,9 @@ abstract class ApplicationCommand extends PlatformCommand {
     return new JsonObject().put("customer", platform.spec().customer()).put("platform", platform.name())
         .put("env", platform.env()).put("application", new JsonObject().put("name", app.name()).put("uuid", app.uuid())
             .put("targets", new JsonArray(targets)).put("source", source).put("node", node))
-        .put("revision", revision).put("batch", batch != null ? batch : a.batch() == null ? "1" : a.batch())
+        .put("revision", revision)
+        .put("batch", batch != null ? batch : a.batch() != null ? a.batch() : a.minHealthy() != null ? null : "1")
+        .put("min_healthy", batch != null ? null : a.minHealthy())
         .put("sha256", sha256).put("by", System.getProperty("user.name", "?") + "@" + host());
   }
 

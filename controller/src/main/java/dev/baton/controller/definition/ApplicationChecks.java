@@ -31,11 +31,28 @@ final class ApplicationChecks {
       }
       boolean groups = a.groups() != null && !a.groups().isEmpty();
       boolean instances = a.instances() != null && !a.instances().isEmpty();
-      if (!groups && !instances) {
-        vd.error(r.pos("groups"), "application \"" + r.name() + "\" runs nowhere: give \"groups\" (autoscaling groups)"
-            + " or \"instances\" of this platform, or both");
+      boolean roles = a.roles() != null && !a.roles().isEmpty();
+      if (!groups && !instances && !roles) {
+        vd.error(r.pos("groups"), "application \"" + r.name() + "\" runs nowhere: give \"groups\" (autoscaling groups),"
+            + " \"instances\" or \"roles\" of this platform");
+      }
+      for (int i = 0; roles && i < a.roles().size(); i++) {
+        String role = a.roles().get(i);
+        if (ApplicationTargets.ofRole(vd.platform, role).isEmpty()) {
+          vd.error(r.pos("roles[" + i + "]"), "no autoscaling group or instance of this platform has the role \"" + role
+              + "\"" + Suggest.didYouMean(role, ApplicationTargets.roles(vd.platform)));
+        }
       }
       checkBatch(r, a.batch());
+      if (a.minHealthy() != null) {
+        if (r.positions().has("batch")) {
+          vd.error(r.pos("min_healthy"), "give \"batch\" or \"min_healthy\", not both: one says how many nodes change at"
+              + " a time, the other how many keep running");
+        } else if (!a.minHealthy().strip().matches("[1-9]?[0-9]%")) {
+          vd.error(r.pos("min_healthy"), "min_healthy \"" + a.minHealthy() + "\" is not a share from 0% to 99% of the nodes"
+              + " (such as 75%; 100% would leave no node to change)");
+        }
+      }
       checkPath(r, a.path());
     }
   }

@@ -17,11 +17,12 @@ import java.util.regex.Pattern;
  *
  * @param targets the UUIDs of the instances and autoscaling groups whose nodes run it
  * @param batch {@code N} or {@code P%} of the targets
+ * @param minHealthy {@code P%} of the targets that keep serving while a batch changes (instead of a batch)
  * @param sha256 the archive's digest when the operator gives it (else the source's {@code sha256_url})
  * @param by who asked (user@host), for the history
  */
 public record DeployRequest(String customer, String platform, String env, String name, String uuid, List<String> targets,
-    Source source, NodeCommand.Application application, String revision, String batch, String sha256, String by) {
+    Source source, NodeCommand.Application application, String revision, String batch, String minHealthy, String sha256, String by) {
 
   /** Where the archives come from: exactly one of {@code url}, {@code git}, {@code directory} (absolute). */
   public record Source(String url, String sha256Url, String git, String directory) {
@@ -42,6 +43,7 @@ public record DeployRequest(String customer, String platform, String env, String
   private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final Pattern BATCH = Pattern.compile("[1-9][0-9]{0,5}|([1-9][0-9]?|100)%");
+  private static final Pattern SHARE_BELOW_ALL = Pattern.compile("([1-9]?[0-9])%");
 
   public DeployRequest {
     targets = List.copyOf(targets);
@@ -49,12 +51,21 @@ public record DeployRequest(String customer, String platform, String env, String
 
   /** The same application at another revision (a new node gets the one its group runs). */
   public DeployRequest withRevision(String rev) {
-    return new DeployRequest(customer, platform, env, name, uuid, targets, source, application, rev, batch, null, by);
+    return new DeployRequest(customer, platform, env, name, uuid, targets, source, application, rev, batch, minHealthy, null, by);
   }
 
   /** The scope key of the application: one deployment of it at a time. */
   public String key() {
     return customer + "/" + platform + "/" + (env == null ? "" : env) + "/" + name;
+  }
+
+  /** Nodes per batch of this request for {@code targets} nodes. */
+  public int batchSize(int targets) {
+    if (batch == null && minHealthy != null) {
+      int keep = (int) Math.ceil(targets * Integer.parseInt(minHealthy.substring(0, minHealthy.length() - 1)) / 100.0);
+      return Math.max(1, targets - keep);
+    }
+    return batchSize(batch, targets);
   }
 
   /** Nodes per batch for {@code targets} nodes: a number, or a share rounded up (at least 1). */
@@ -73,7 +84,7 @@ public record DeployRequest(String customer, String platform, String env, String
     return new JsonObject().put("customer", customer).put("platform", platform).put("env", env)
         .put("application", new JsonObject().put("name", name).put("uuid", uuid).put("targets", new JsonArray(targets))
             .put("source", source.toJson()).put("node", application.toJson()))
-        .put("revision", revision).put("batch", batch).put("sha256", sha256).put("by", by);
+        .put("revision", revision).put("batch", batch).put("min_healthy", minHealthy).put("sha256", sha256).put("by", by);
   }
 
   /** The request as the API gets it; {@code BatonException.invalid} naming what is wrong. */
@@ -98,7 +109,8 @@ public record DeployRequest(String customer, String platform, String env, String
         node.getString("user"), hooks, node.getInteger("hook_timeout_seconds", 300), node.getInteger("keep", 2));
     DeployRequest r = new DeployRequest(o.getString("customer"), o.getString("platform"), o.getString("env"),
         app.getString("name"), app.getString("uuid"), targets, Source.fromJson(app.getJsonObject("source", new JsonObject())),
-        a, o.getString("revision"), o.getString("batch"), o.getString("sha256"), o.getString("by", "?"));
+        a, o.getString("revision"), o.getString("batch"), o.getString("min_healthy"), o.getString("sha256"),
+        o.getString("by", "?"));
     r.check();
     return r;
   }
@@ -116,6 +128,9 @@ public record DeployRequest(String customer, String platform, String env, String
     }
     if (batch != null && !BATCH.matcher(batch).matches()) {
       throw BatonException.invalid("batch \"" + batch + "\" is neither a number of nodes nor a share such as 25%");
+    }
+    if (minHealthy != null && !SHARE_BELOW_ALL.matcher(minHealthy).matches()) {
+      throw BatonException.invalid("min_healthy \"" + minHealthy + "\" is not a share from 0% to 99% (such as 75%)");
     }
     int sources = (source.url() == null ? 0 : 1) + (source.git() == null ? 0 : 1) + (source.directory() == null ? 0 : 1);
     if (sources != 1) {

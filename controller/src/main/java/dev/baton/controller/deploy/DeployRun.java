@@ -85,7 +85,7 @@ public final class DeployRun {
     DeployRequest r = request();
     if (d.getJsonObject("nodes", new JsonObject()).isEmpty()) {
       List<NodeRecord> nodes = ready(registry, r);
-      int size = DeployRequest.batchSize(r.batch(), nodes.size());
+      int size = r.batchSize(nodes.size());
       store.updateDeployment(id, o -> {
         JsonObject all = new JsonObject();
         for (int i = 0; i < nodes.size(); i++) {

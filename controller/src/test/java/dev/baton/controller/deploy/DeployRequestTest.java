@@ -41,6 +41,17 @@ class DeployRequestTest {
   }
 
   @Test
+  void aMinimumHealthyShareChangesTheRestAtATimeAndAtLeastOneNode() {
+    JsonObject b = body().putNull("batch").put("min_healthy", "75%");
+    assertEquals(25, DeployRequest.fromJson(b).batchSize(100));
+    assertEquals(1, DeployRequest.fromJson(b).batchSize(4), "3 of 4 keep running");
+    assertEquals(1, DeployRequest.fromJson(b.copy().put("min_healthy", "99%")).batchSize(3), "at least one node changes");
+    assertEquals(10, DeployRequest.fromJson(b.copy().put("min_healthy", "0%")).batchSize(10));
+    assertEquals(5, DeployRequest.fromJson(b.copy().put("batch", "5")).batchSize(100), "an explicit batch wins");
+    assertRefused(b.copy().put("min_healthy", "100%"), "min_healthy");
+  }
+
+  @Test
   void whatCannotBeDeployedIsRefusedWithItsReason() {
     assertRefused(body().put("revision", "../../etc"), "revision");
     assertRefused(body().put("revision", null), "revision");
