@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  * the background when none runs ({@link #ensureRunning}).
  */
 public final class ControllerClient {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ControllerClient.class.getName());
+
   /**
    * The JVM options of a controller started in the background, unless BATON_JAVA_OPTS gives
    * others (bin/controller uses the same): C1 only, since on a 2-core machine C2's compilations
@@ -148,7 +150,8 @@ public final class ControllerClient {
 
   /**
    * POSTs and reads a JSON-lines answer, handing each line to {@code onLine} as it arrives (no
-   * overall timeout: the server ends the answer).
+   * overall timeout: the server ends the answer). A connection cut mid-answer ends it early, as
+   * the server would: callers know from the lines they got whether it was complete.
    */
   public void stream(String path, JsonObject body, java.util.function.Consumer<JsonObject> onLine) {
     try {
@@ -163,6 +166,9 @@ public final class ControllerClient {
       }
       try (var lines = r.body()) {
         lines.filter(l -> !l.isBlank()).forEach(l -> onLine.accept(new JsonObject(l)));
+      } catch (java.io.UncheckedIOException cut) {
+        // the controller went away mid-answer: the caller sees no last line and says it was cut off
+        LOG.fine("answer of " + path + " cut: " + cut.getMessage());
       }
     } catch (IOException e) {
       throw new BatonException(ErrorCode.UNAVAILABLE, "controller API unreachable: " + e.getMessage(), e);
