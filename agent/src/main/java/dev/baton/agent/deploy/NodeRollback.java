@@ -9,8 +9,9 @@ import java.nio.file.Path;
 
 /**
  * {@link NodeCommand.DeployRollback}: puts a node back on a release it still has, as the controller
- * asks when a deployment failed on another node: the running release's {@code stop} (its failure
- * never blocks the way back), the switch, {@code start}, {@code validate}. No download: a release
+ * asks when a deployment failed on another node: {@code block_traffic}, the running release's
+ * {@code stop} (neither failure blocks the way back), the switch, {@code start}, {@code validate},
+ * {@code allow_traffic}. No download: a release
  * the node no longer has is refused ("deploy it"). A null revision means the application had no
  * release before the deployment: it is stopped and {@code current} removed. Run by
  * {@link Deployer}, which keeps it from running beside another command of the application.
@@ -52,10 +53,10 @@ final class NodeRollback {
       return Deployer.answer(0, label + ": " + rev + " is already current on the node"
           + (v == null ? "" : "; validate passed") + "; nothing was changed", t0, rev);
     }
-    String stopNote = stop(hooks, cur);
+    String stopNote = stop(hooks, cur, rev);
     releases.activate(rev);
     hooks.note("switch to " + rev);
-    for (String stage : new String[] {"start", "validate"}) {
+    for (String stage : new String[] {"start", "validate", "allow_traffic"}) {
       Hooks.Outcome o = hooks.run(stage, rev);
       if (o != null && !o.ok()) {
         // the controller asked for this release: it stays current, the controller decides what comes next
@@ -73,19 +74,29 @@ final class NodeRollback {
     if (cur == null) {
       return Deployer.answer(0, label + ": no release is current on the node; nothing was changed", t0, null);
     }
-    String stopNote = stop(hooks, cur);
+    String stopNote = stop(hooks, cur, cur);
     Files.deleteIfExists(releases.root().resolve("current"));
     hooks.note("current removed");
     return Deployer.answer(0, label + ": " + cur + " was stopped and is no longer current; the application has no"
         + " current release on the node" + stopNote + Deployer.timings(hooks), t0, null);
   }
 
-  /** Runs the running release's stop; a failure is said ("" when it worked), never stops the rollback. */
-  private static String stop(Hooks hooks, String cur) {
+  /**
+   * Takes the node out of service and stops the running release; a failure of either is said ("" when
+   * they worked) and never stops the rollback: the way back matters more than a clean exit.
+   */
+  private static String stop(Hooks hooks, String cur, String to) {
     if (cur == null) {
       return "";
     }
-    Hooks.Outcome stop = hooks.run("stop", cur);
-    return stop == null || stop.ok() ? "" : "\n" + stop.what() + ", the rollback went on" + stop.tail();
+    StringBuilder said = new StringBuilder();
+    for (String stage : new String[] {"block_traffic", "stop"}) {
+      // as in a deployment, block_traffic is the target release's hook; stop is the running one's
+      Hooks.Outcome o = hooks.run(stage, stage.equals("stop") ? cur : to);
+      if (o != null && !o.ok()) {
+        said.append("\n").append(o.what()).append(", the rollback went on").append(o.tail());
+      }
+    }
+    return said.toString();
   }
 }

@@ -369,7 +369,7 @@ class DeployerIT {
     Deployer d = onV2(app);
     CommandResult r = d.rollback(new NodeCommand.DeployRollback("rollback shop", app, "v1", 60));
     assertOk(r, "v1");
-    assertEquals(List.of("stop v2", "start v1", "validate v1"), ran());
+    assertEquals(List.of("block_traffic v1", "stop v2", "start v1", "validate v1", "allow_traffic v1"), ran());
     assertEquals(Optional.of("v1"), releases().current());
     r = d.rollback(new NodeCommand.DeployRollback("rollback shop", app, "v1", 60));
     assertOk(r, "v1");
@@ -381,9 +381,22 @@ class DeployerIT {
     r = d.rollback(new NodeCommand.DeployRollback("rollback shop", app, null, 60));
     assertEquals(0, r.exitCode(), r.output());
     assertNull(r.release());
-    assertEquals(List.of("stop v1"), ran());
+    assertEquals(List.of("block_traffic v1", "stop v1"), ran(), "nothing left to put back in service");
     assertEquals(Optional.empty(), releases().current());
     assertFalse(Files.exists(dir.resolve("srv/shop/current"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void aRollbackGoesOnWhenTakingTheNodeOutOfServiceFailsAndSaysWhenPuttingItBackFails() throws Exception {
+    NodeCommand.Application app = app(Map.of("block_traffic", "echo 'lb unreachable'; exit 7",
+        "allow_traffic", "[ \"$BATON_REVISION\" != v1 ] || { echo 'still draining'; exit 9; }"));
+    Deployer d = onV2(app(Map.of())); // the same application, its load balancer working until now
+    CommandResult r = d.rollback(new NodeCommand.DeployRollback("rollback shop", app, "v1", 60));
+    assertEquals(9, r.exitCode(), "the node is back on v1 but not in service: " + r.output());
+    assertEquals("v1", r.release());
+    assertEquals(Optional.of("v1"), releases().current());
+    assertTrue(r.output().contains("block_traffic of v1 exited with 7, the rollback went on")
+        && r.output().contains("lb unreachable") && r.output().contains("still draining"), r.output());
   }
 
   @Test
