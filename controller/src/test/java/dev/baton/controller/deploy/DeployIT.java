@@ -38,10 +38,25 @@ class DeployIT {
   int bridgePort;
   Path platform;
   Path artifacts;
+  com.sun.net.httpserver.HttpServer receiver;
+  /** The deploy events a webhook received: type, then the body. */
+  final List<Map.Entry<String, JsonObject>> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
     System.setProperty("baton.home", home.toString());
+    receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/", ex -> {
+      events.add(Map.entry(ex.getRequestHeaders().getFirst("X-Baton-Event"),
+          new JsonObject(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))));
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
+    });
+    receiver.start();
+    Files.createDirectories(home.resolve("controller"));
+    Files.writeString(home.resolve("controller/hooks.yaml"), "hooks:\n  - {name: deploys, type: webhook, url: 'http://127.0.0.1:"
+        + receiver.getAddress().getPort() + "/', events: [deploy.started, deploy.succeeded, deploy.failed,"
+        + " deploy.rolled_back]}\n");
     bridgePort = ControllerFixture.freePort();
     controller = new ControllerFixture(home, BridgeServer.Limits.defaults(), bridgePort);
     platform = home.resolve("shop");
@@ -135,6 +150,7 @@ class DeployIT {
     if (controller != null) {
       controller.close();
     }
+    receiver.stop(0);
     System.clearProperty("baton.home");
   }
 
@@ -224,6 +240,20 @@ class DeployIT {
     assertTrue(r3.getString("reason").contains("validate") && r3.getString("reason").contains("health check failed"),
         "the reason is the failing node's hook output: " + r3.getString("reason"));
     allRun("v2");
+    // the hooks heard each deployment begin and end; a node's words reach them as one line
+    Wait.until(() -> events.stream().filter(e -> e.getKey().equals("deploy.rolled_back")).count() == 1, 30,
+        "the rolled_back event delivered");
+    // a node's failure is heard at once (deploy.failed), the end of the way back after it; the outbox delivers
+    // several at once, so the order of arrival is not the order of the events
+    Wait.until(() -> events.size() == 7, 30, "every event delivered");
+    assertEquals(List.of("deploy.failed", "deploy.rolled_back", "deploy.started", "deploy.started", "deploy.started",
+        "deploy.succeeded", "deploy.succeeded"), events.stream().map(Map.Entry::getKey).sorted().toList());
+    JsonObject said = events.stream().filter(e -> e.getKey().equals("deploy.rolled_back")).findFirst().orElseThrow()
+        .getValue().getJsonObject("data");
+    assertEquals("v3", said.getString("revision"));
+    assertEquals("webapp", said.getString("application"));
+    assertTrue(said.getString("reason").contains("health check failed") && !said.getString("reason").contains("\n"),
+        said.encode());
 
     // an archive that is not the one expected: refused before any node changes
     CliRun bad = deploy("v2", "--sha256", "0".repeat(64));
