@@ -35,7 +35,7 @@ final class DeployCommand extends ApplicationCommand {
   String revision;
 
   @Option(names = "--batch", paramLabel = "N|P%",
-      description = "Nodes changed at a time: a number, or a share of the nodes such as 25% (default: the application's batch).")
+      description = "Nodes changed at a time: a number, or a share of the nodes such as 25%% (default: the application's batch).")
   String batch;
 
   @Option(names = "--sha256", paramLabel = "HEX",
