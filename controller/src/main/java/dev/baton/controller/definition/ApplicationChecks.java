@@ -89,8 +89,9 @@ final class ApplicationChecks {
       }
     }
     if (s.directory() != null) {
-      Path dir = vd.platform.dir().resolve(s.directory()).normalize();
-      if (Path.of(s.directory()).isAbsolute() || !dir.startsWith(vd.platform.dir().normalize())) {
+      Path home = vd.platform.dir().toAbsolutePath().normalize(); // "validate ." gives a relative one
+      Path dir = home.resolve(s.directory()).normalize();
+      if (Path.of(s.directory()).isAbsolute() || !dir.startsWith(home)) {
         vd.error(r.pos("source.directory"), "the directory \"" + s.directory() + "\" is outside the platform's: give"
             + " one relative to " + vd.platform.dir() + ", inside it");
       } else if (!Files.isDirectory(dir)) {
