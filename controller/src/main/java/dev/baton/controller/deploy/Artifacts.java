@@ -234,7 +234,15 @@ public final class Artifacts {
         // again as it answers: a store may tell of parts only here (moto 5.2.2 does), or the object changed since
         objectDigest(body.head(), uri);
       }
-      copyCapped(body.in(), uri, to);
+      try {
+        copyCapped(body.in(), uri, to);
+      } catch (BatonException e) {
+        if (e.code() != ErrorCode.FAILED_PRECONDITION) {
+          throw e;
+        }
+        // the store found the bytes are not those it keeps the checksum of, as they arrived
+        throw new BatonException(e.code(), e.getMessage() + "; refused before any node was changed", e);
+      }
     }
   }
 

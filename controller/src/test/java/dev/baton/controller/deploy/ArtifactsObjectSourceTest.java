@@ -34,7 +34,7 @@ class ArtifactsObjectSourceTest {
   @TempDir Path tmp;
 
   /** An object store of one bucket: each object with what its store says of it (head and answer may differ). */
-  static final class FakeStore implements ObjectSource {
+  static class FakeStore implements ObjectSource {
     final Map<String, byte[]> bodies = new HashMap<>();
     final Map<String, Head> heads = new HashMap<>();
     final Map<String, Head> answers = new HashMap<>();
@@ -151,6 +151,32 @@ class ArtifactsObjectSourceTest {
     BatonException given = assertThrows(BatonException.class, () -> artifacts().fetch(DeployRequest.Source.s3(URI,
         CLOUD), "1.0", wrong));
     assertTrue(given.getMessage().contains("not " + wrong + " (the digest given)"), given.getMessage());
+    assertNothingKept();
+  }
+
+  @Test
+  void bytesTheStoreFindsAreNotItsChecksumAreRefusedAndNotKept() throws Exception {
+    String uri = "s3://acme-artifacts/webapp/webapp-1.0.tar.gz";
+    FakeStore corrupt = new FakeStore() {
+      @Override
+      public Body open(String u, CloudIntent cloud) {
+        // as S3's client does at the end of a body that is not its checksum
+        return new Body(heads.get(u), new java.io.SequenceInputStream(new ByteArrayInputStream(ARCHIVE),
+            new java.io.InputStream() {
+              @Override
+              public int read() {
+                throw new BatonException(ErrorCode.FAILED_PRECONDITION, "reading " + u + " failed: Data read has a"
+                    + " different checksum than expected");
+              }
+            }));
+      }
+    };
+    corrupt.put(uri, ARCHIVE, new ObjectSource.Head(ARCHIVE.length, sha256(ARCHIVE), null));
+    BatonException e = assertThrows(BatonException.class, () -> new Artifacts(tmp.resolve("cache"), corrupt).fetch(
+        DeployRequest.Source.s3(URI, CLOUD), "1.0", null));
+    assertEquals(ErrorCode.FAILED_PRECONDITION, e.code());
+    assertTrue(e.getMessage().contains("different checksum") && e.getMessage().endsWith("refused before any node was"
+        + " changed"), e.getMessage());
     assertNothingKept();
   }
 

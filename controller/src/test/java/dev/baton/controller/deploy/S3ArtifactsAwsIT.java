@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -29,14 +30,16 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Applications' archives in S3, read through {@link Artifacts} and the controller's S3 client
  * ({@link S3Archives}) against whatever {@code AWS_ENDPOINT_URL} points at — an AWS account or an
  * emulator (checked against moto 5.2.2): an object uploaded with its SHA-256 is fetched without
  * --sha256 and kept, one without a checksum only with --sha256, a mismatch refused and nothing
- * kept, a multipart upload's checksum of parts refused as a digest, a missing key and a missing
- * bucket said so by name. Runs with {@code mvn verify -Paws-it}; credentials from the SDK's
+ * kept, a multipart upload's checksum of parts refused as a digest, an object whose bytes are not
+ * its checksum refused (where the endpoint stores one, as moto does; S3 refuses the upload), a
+ * missing key and a missing bucket said so by name. Runs with {@code mvn verify -Paws-it}; credentials from the SDK's
  * default chain; skipped when no endpoint is set.
  */
 class S3ArtifactsAwsIT {
@@ -82,7 +85,7 @@ class S3ArtifactsAwsIT {
   @AfterAll
   static void tearDown() {
     if (s3 != null) {
-      for (String rev : List.of("1.0", "2.0", "3.0")) {
+      for (String rev : List.of("1.0", "2.0", "3.0", "4.0")) {
         s3.deleteObject(b -> b.bucket(BUCKET).key("webapp/webapp-" + rev + ".tar.gz"));
       }
       s3.deleteBucket(b -> b.bucket(BUCKET));
@@ -162,6 +165,25 @@ class S3ArtifactsAwsIT {
         e.getMessage());
     Artifacts.Artifact a = artifacts("cache-parts").fetch(source(), "3.0", sha256(PARTS));
     assertEquals(PARTS.length, a.bytes(), "with --sha256 the archive is what counts");
+  }
+
+  @Test
+  void anObjectThatIsNotItsOwnChecksumIsRefusedAndNotKept() throws Exception {
+    String wrong = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(WITHOUT));
+    try {
+      s3.putObject(b -> b.bucket(BUCKET).key("webapp/webapp-4.0.tar.gz").checksumAlgorithm(ChecksumAlgorithm.SHA256)
+          .checksumSHA256(wrong), RequestBody.fromBytes(WITH));
+    } catch (S3Exception e) {
+      assumeTrue(false, "the endpoint checks a checksum on upload, as S3 does (" + e.statusCode() + "): nothing to test");
+    }
+    BatonException e = assertThrows(BatonException.class, () -> artifacts("cache-corrupt").fetch(source(), "4.0", null));
+    System.out.println("an object that is not its own checksum: " + e.getMessage());
+    assertEquals(ErrorCode.FAILED_PRECONDITION, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains("checksum") && e.getMessage().endsWith("refused before any node was changed"),
+        e.getMessage());
+    try (var s = Files.list(dir.resolve("cache-corrupt"))) {
+      assertEquals(List.of(), s.toList(), "nothing kept, no partial file");
+    }
   }
 
   @Test
