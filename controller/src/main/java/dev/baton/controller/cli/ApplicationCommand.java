@@ -10,6 +10,8 @@ import dev.baton.controller.definition.model.ApplicationSpec;
 import dev.baton.controller.definition.model.ArtifactSourceSpec;
 import dev.baton.controller.definition.model.DeployHooksSpec;
 import dev.baton.controller.definition.model.ResourceKind;
+import dev.baton.controller.intent.IntentCodec;
+import dev.baton.controller.intent.Intents;
 import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.serve.ControllerClient;
 import dev.baton.controller.serve.ControllerHome;
@@ -46,7 +48,12 @@ abstract class ApplicationCommand extends PlatformCommand {
     ArtifactSourceSpec s = a.source();
     JsonObject source = new JsonObject().put("url", s.url()).put("sha256_url", s.sha256Url()).put("git", s.git())
         .put("directory", s.directory() == null ? null : platform.dir().resolve(s.directory()).toAbsolutePath()
-            .normalize().toString());
+            .normalize().toString()).put("s3", s.s3());
+    if (s.s3() != null) {
+      // the controller reads the object as the platform: its region and credentials' names, never a secret
+      source.put("cloud", IntentCodec.toJson(Intents.cloud(platform,
+          endpointUrl != null ? endpointUrl : System.getenv("AWS_ENDPOINT_URL"))));
+    }
     JsonObject hooks = new JsonObject();
     DeployHooksSpec h = a.hooks();
     if (h != null) {

@@ -31,7 +31,7 @@ final class DeployCommand extends ApplicationCommand {
   }
 
   @Option(names = "--revision", paramLabel = "REV", required = true,
-      description = "The revision: the name of its archive in the source ({revision} in source.url), a git commit, tag or branch.")
+      description = "The revision: the name of its archive in the source ({revision} in source.url or source.s3), a git commit, tag or branch.")
   String revision;
 
   @Option(names = "--batch", paramLabel = "N|P%",
@@ -39,7 +39,8 @@ final class DeployCommand extends ApplicationCommand {
   String batch;
 
   @Option(names = "--sha256", paramLabel = "HEX",
-      description = "The archive's SHA-256, when the source has no sha256_url (an archive that differs is refused).")
+      description = "The archive's SHA-256, when the source has no sha256_url or its S3 object no SHA-256 checksum of its"
+          + " own (an archive that differs is refused).")
   String sha256;
 
   @Override

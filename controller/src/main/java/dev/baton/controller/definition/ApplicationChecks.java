@@ -2,6 +2,7 @@ package dev.baton.controller.definition;
 
 import dev.baton.controller.definition.model.ApplicationSpec;
 import dev.baton.controller.definition.model.ArtifactSourceSpec;
+import dev.baton.controller.definition.model.ProviderKind;
 import dev.baton.controller.definition.model.ResourceKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The rules of an application: one source of archives that names the revision, nodes to run it,
+ * The rules of an application: one source of archives that names the revision (an S3 one only
+ * where the platform has AWS credentials to read it with), nodes to run it,
  * a batch size and a directory on the node that stays where it is meant to. Caught here so that
  * {@code controller deploy} never finds them half-way through a fleet. Part of {@link Validator}'s run.
  */
@@ -59,26 +61,29 @@ final class ApplicationChecks {
 
   private void checkSource(Resource r, ArtifactSourceSpec s) {
     List<String> given = new ArrayList<>();
-    if (s.url() != null) {
-      given.add("url");
-    }
-    if (s.git() != null) {
-      given.add("git");
-    }
-    if (s.directory() != null) {
-      given.add("directory");
+    // a key whose value the binder refused (its format) is still given: that error is said once, by the binder
+    String[] values = {s.url(), s.git(), s.directory(), s.s3()};
+    String[] keys = {"url", "git", "directory", "s3"};
+    for (int i = 0; i < keys.length; i++) {
+      if (values[i] != null || r.positions().has("source." + keys[i])) {
+        given.add(keys[i]);
+      }
     }
     if (given.size() != 1) {
-      vd.error(r.pos("source"), "the source of an application is exactly one of url, git or directory"
+      vd.error(r.pos("source"), "the source of an application is exactly one of url, git, directory or s3"
           + (given.isEmpty() ? "; it has none" : ", not " + String.join(" and ", given)));
     }
     if (s.sha256Url() != null && s.url() == null) {
       vd.error(r.pos("source.sha256_url"), "\"sha256_url\" goes with \"url\" (the digest of the archive at that URL);"
-          + " a git or directory source is hashed by the controller itself");
+          + " a git or directory source is hashed by the controller itself, an s3 one is checked against the object's"
+          + " own SHA-256 checksum or --sha256");
     }
     if (s.url() != null && !s.url().contains("{revision}")) {
       vd.error(r.pos("source.url"), "the url names no {revision}: every revision would fetch the same archive;"
           + " write where the revision goes, such as https://artifacts.example.com/webapp-{revision}.tar.gz");
+    }
+    if (s.s3() != null) {
+      checkS3(r, s.s3());
     }
     for (String key : List.of("url", "sha256_url")) {
       String url = key.equals("url") ? s.url() : s.sha256Url();
@@ -98,6 +103,20 @@ final class ApplicationChecks {
         vd.error(r.pos("source.directory"), "no directory \"" + s.directory() + "\" in " + vd.platform.dir()
             + ": create it, with each revision in it as REVISION.tar.gz or a directory REVISION/");
       }
+    }
+  }
+
+  private void checkS3(Resource r, String s3) {
+    // the bucket's name cannot hold braces (Format.S3_URI): a {revision} is in the key
+    if (!s3.contains("{revision}")) {
+      vd.error(r.pos("source.s3"), "the s3 object names no {revision}: every revision would fetch the same archive;"
+          + " write where the revision goes in the key, such as s3://acme-artifacts/webapp/webapp-{revision}.tar.gz");
+    }
+    if (vd.spec.provider() != ProviderKind.AWS) {
+      // the controller reads the object as the platform (its credentials, its region): a local platform has neither
+      vd.error(r.pos("source.s3"), "an s3 source is read with the platform's AWS credentials and region, and a "
+          + vd.spec.provider().yaml() + " platform has none: give the archives as a url, a git repository or a"
+          + " directory, or define the application in an aws platform");
     }
   }
 

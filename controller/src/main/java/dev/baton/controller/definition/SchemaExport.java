@@ -248,6 +248,7 @@ public final class SchemaExport {
       case SERVICE -> "service principal";
       case PACKAGE -> "package name";
       case URL -> "URL";
+      case S3_URI -> "S3 URI";
     };
   }
 

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * The archives the controller serves to nodes, fetched once per revision from the application's
  * source and kept by SHA-256 under {@code BATON_HOME/artifacts}, so that a fleet never downloads
  * from the source itself. An archive whose digest is not the one expected is refused before any
- * node is asked anything. Blocking: called on a worker.
+ * node is asked anything; so is one with no digest to check it against (a URL without
+ * {@code sha256_url}, an S3 object without a SHA-256 checksum of its own, unless the operator gives
+ * it). Blocking: called on a worker.
  */
 public final class Artifacts {
   /** A fetched archive: where it is here, its digest and size, and how many bytes came from the source. */
@@ -35,9 +37,17 @@ public final class Artifacts {
       .followRedirects(HttpClient.Redirect.NORMAL).build();
 
   private final java.util.concurrent.atomic.LongAdder fetchedBytes = new java.util.concurrent.atomic.LongAdder();
+  private final ObjectSource objects;
 
+  /** Archives of every source but S3. */
   public Artifacts(Path dir) {
+    this(dir, null);
+  }
+
+  /** @param objects where s3 sources are read (null: none is) */
+  public Artifacts(Path dir, ObjectSource objects) {
     this.dir = dir;
+    this.objects = objects;
   }
 
   /** Bytes taken from sources since the start (a revision kept here costs nothing again). */
@@ -53,13 +63,20 @@ public final class Artifacts {
 
   /**
    * The archive of {@code revision}: taken from the source (at most once per digest), checked
-   * against {@code sha256} (the operator's, else the source's {@code sha256_url}; a git archive is
-   * named by its commit, so its digest is the one computed here).
+   * against {@code sha256} (the operator's, else the source's {@code sha256_url} or the S3 object's
+   * own checksum; a git archive is named by its commit, so its digest is the one computed here).
    */
   public Artifact fetch(DeployRequest.Source source, String revision, String sha256) throws IOException {
     String expected = sha256;
+    String from = "the digest given";
+    String object = source.s3() == null ? null : source.s3().replace("{revision}", revision);
     if (expected == null && source.sha256Url() != null) {
       expected = digestAt(source.sha256Url().replace("{revision}", revision));
+      from = "sha256_url";
+    }
+    if (expected == null && object != null) {
+      expected = objectDigest(objects().head(object, source.cloud()), object);
+      from = "the object's SHA-256 checksum in S3";
     }
     if (expected == null && source.url() != null) {
       throw BatonException.invalid("the archive of " + revision + " at " + source.url() + " has no SHA-256 to check"
@@ -78,14 +95,16 @@ public final class Artifacts {
         copyFromDirectory(Path.of(source.directory()), revision, tmp);
       } else if (source.url() != null) {
         download(source.url().replace("{revision}", revision), tmp);
+      } else if (object != null) {
+        copyObject(object, source.cloud(), sha256 != null, tmp);
       } else {
         gitArchive(source.git(), revision, tmp);
       }
       String actual = sha256(tmp);
       if (expected != null && !actual.equalsIgnoreCase(expected)) {
         throw new BatonException(ErrorCode.FAILED_PRECONDITION, "the archive of " + revision + " from "
-            + source.describe() + " has SHA-256 " + actual + ", not " + expected.toLowerCase()
-            + "; refused before any node was changed");
+            + source.describe() + " has SHA-256 " + actual + ", not " + expected.toLowerCase() + " (" + from
+            + "); refused before any node was changed");
       }
       long bytes = Files.size(tmp);
       fetchedBytes.add(bytes);
@@ -146,18 +165,95 @@ public final class Artifacts {
       if (r.statusCode() != 200) {
         throw new BatonException(ErrorCode.NOT_FOUND, "the archive at " + url + " answered HTTP " + r.statusCode());
       }
-      long n = 0;
-      byte[] buf = new byte[1 << 16];
-      try (var out = Files.newOutputStream(to)) {
-        for (int k; (k = in.read(buf)) > 0; ) {
-          n += k;
-          if (n > MAX_BYTES) {
-            throw BatonException.invalid("the archive at " + url + " is larger than " + (MAX_BYTES >> 30) + " GiB");
-          }
-          out.write(buf, 0, k);
+      copyCapped(in, "at " + url, to);
+    }
+  }
+
+  /** Streamed to the file, never held whole: at most {@link #MAX_BYTES}, whatever the source announced. */
+  private static void copyCapped(InputStream in, String where, Path to) throws IOException {
+    long n = 0;
+    byte[] buf = new byte[1 << 16];
+    try (var out = Files.newOutputStream(to)) {
+      for (int k; (k = in.read(buf)) > 0; ) {
+        n += k;
+        if (n > MAX_BYTES) {
+          throw tooLarge(where);
         }
+        out.write(buf, 0, k);
       }
     }
+  }
+
+  private static BatonException tooLarge(String where) {
+    return BatonException.invalid("the archive " + where + " is larger than " + (MAX_BYTES >> 30) + " GiB");
+  }
+
+  private ObjectSource objects() {
+    if (objects == null) {
+      throw new BatonException(ErrorCode.FAILED_PRECONDITION, "this controller reads no S3 objects (it was built"
+          + " without an S3 client): give the application a url, git or directory source");
+    }
+    return objects;
+  }
+
+  /**
+   * The object's own SHA-256, which S3 keeps only when it was uploaded with one. A multipart
+   * upload's SHA-256 is of its parts' checksums (BASE64-N), not of the object: refused, since it
+   * cannot be compared with the archive's digest.
+   */
+  private static String objectDigest(ObjectSource.Head head, String uri) {
+    if (head.bytes() > MAX_BYTES) {
+      throw tooLarge(uri);
+    }
+    if (head.partsChecksum() != null) {
+      throw BatonException.invalid("the object " + uri + " has a SHA-256 checksum of its parts (" + head.partsChecksum()
+          + ", from a multipart upload), not of the archive, so there is nothing to check it against: give --sha256"
+          + " (sha256sum of the archive), or upload it in one part with its SHA-256: aws s3api put-object --bucket "
+          + bucket(uri) + " --key " + key(uri) + " --body FILE --checksum-algorithm SHA256");
+    }
+    if (head.sha256() == null) {
+      throw BatonException.invalid("the object " + uri + " has no SHA-256 checksum to check the archive against:"
+          + " give --sha256, or upload the object with a SHA-256 checksum: aws s3 cp --checksum-algorithm SHA256 FILE "
+          + uri);
+    }
+    return head.sha256();
+  }
+
+  /**
+   * The object streamed to {@code to}, refused at once when it is over the cap.
+   *
+   * @param digestGiven the digest was given (by the operator, or the deployment's): the object's own checksum does not matter
+   */
+  private void copyObject(String uri, dev.baton.controller.intent.CloudIntent cloud, boolean digestGiven, Path to)
+      throws IOException {
+    try (ObjectSource.Body body = objects().open(uri, cloud)) {
+      if (body.head().bytes() > MAX_BYTES) {
+        throw tooLarge(uri);
+      }
+      if (!digestGiven) {
+        // again as it answers: a store may tell of parts only here (moto 5.2.2 does), or the object changed since
+        objectDigest(body.head(), uri);
+      }
+      try {
+        copyCapped(body.in(), uri, to);
+      } catch (BatonException e) {
+        if (e.code() != ErrorCode.FAILED_PRECONDITION) {
+          throw e;
+        }
+        // the store found the bytes are not those it keeps the checksum of, as they arrived
+        throw new BatonException(e.code(), e.getMessage() + "; refused before any node was changed", e);
+      }
+    }
+  }
+
+  private static String bucket(String uri) {
+    String rest = uri.substring("s3://".length());
+    return rest.substring(0, rest.indexOf('/'));
+  }
+
+  private static String key(String uri) {
+    String rest = uri.substring("s3://".length());
+    return rest.substring(rest.indexOf('/') + 1);
   }
 
   /** The first word of the file at {@code url}: a digest such as {@code sha256sum} writes. */

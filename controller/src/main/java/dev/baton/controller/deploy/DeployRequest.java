@@ -2,6 +2,8 @@ package dev.baton.controller.deploy;
 
 import dev.baton.common.error.BatonException;
 import dev.baton.common.msg.NodeCommand;
+import dev.baton.controller.intent.CloudIntent;
+import dev.baton.controller.intent.IntentCodec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -18,25 +20,41 @@ import java.util.regex.Pattern;
  * @param targets the UUIDs of the instances and autoscaling groups whose nodes run it
  * @param batch {@code N} or {@code P%} of the targets
  * @param minHealthy {@code P%} of the targets that keep serving while a batch changes (instead of a batch)
- * @param sha256 the archive's digest when the operator gives it (else the source's {@code sha256_url})
+ * @param sha256 the archive's digest when the operator gives it (else the source's {@code sha256_url}, or an S3
+ *     object's own SHA-256 checksum)
  * @param by who asked (user@host), for the history
  */
 public record DeployRequest(String customer, String platform, String env, String name, String uuid, List<String> targets,
     Source source, NodeCommand.Application application, String revision, String batch, String minHealthy, String sha256, String by) {
 
-  /** Where the archives come from: exactly one of {@code url}, {@code git}, {@code directory} (absolute). */
-  public record Source(String url, String sha256Url, String git, String directory) {
+  /**
+   * Where the archives come from: exactly one of {@code url}, {@code git}, {@code directory}
+   * (absolute), {@code s3}. An S3 object is read with the platform's cloud as {@code provision}
+   * describes it to the controller (region, profile or role, endpoint: names, never secrets).
+   */
+  public record Source(String url, String sha256Url, String git, String directory, String s3, CloudIntent cloud) {
+    public Source(String url, String sha256Url, String git, String directory) {
+      this(url, sha256Url, git, directory, null, null);
+    }
+
+    /** An S3 object ({@code s3://BUCKET/KEY}, {@code {revision}} in the key), read as {@code cloud}. */
+    public static Source s3(String uri, CloudIntent cloud) {
+      return new Source(null, null, null, null, uri, cloud);
+    }
+
     JsonObject toJson() {
-      return new JsonObject().put("url", url).put("sha256_url", sha256Url).put("git", git).put("directory", directory);
+      return new JsonObject().put("url", url).put("sha256_url", sha256Url).put("git", git).put("directory", directory)
+          .put("s3", s3).put("cloud", cloud == null ? null : IntentCodec.toJson(cloud));
     }
 
     static Source fromJson(JsonObject o) {
-      return new Source(o.getString("url"), o.getString("sha256_url"), o.getString("git"), o.getString("directory"));
+      return new Source(o.getString("url"), o.getString("sha256_url"), o.getString("git"), o.getString("directory"),
+          o.getString("s3"), IntentCodec.cloudFromJson(o.getJsonObject("cloud")));
     }
 
-    /** The source for people: its URL, repository or directory. */
+    /** The source for people: its URL, repository, directory or S3 object. */
     public String describe() {
-      return url != null ? url : git != null ? "git " + git : "directory " + directory;
+      return url != null ? url : git != null ? "git " + git : s3 != null ? s3 : "directory " + directory;
     }
   }
 
@@ -44,6 +62,7 @@ public record DeployRequest(String customer, String platform, String env, String
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final Pattern BATCH = Pattern.compile("[1-9][0-9]{0,5}|([1-9][0-9]?|100)%");
   private static final Pattern SHARE_BELOW_ALL = Pattern.compile("([1-9]?[0-9])%");
+  private static final Pattern S3 = Pattern.compile("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S*\\{revision}\\S*");
 
   public DeployRequest {
     targets = List.copyOf(targets);
@@ -51,7 +70,8 @@ public record DeployRequest(String customer, String platform, String env, String
 
   /** The same application at another revision (a new node gets the one its group runs). */
   public DeployRequest withRevision(String rev) {
-    return new DeployRequest(customer, platform, env, name, uuid, targets, source, application, rev, batch, minHealthy, null, by);
+    return new DeployRequest(customer, platform, env, name, uuid, targets, source, application, rev, batch, minHealthy,
+        null, by);
   }
 
   /** The scope key of the application: one deployment of it at a time. */
@@ -132,12 +152,28 @@ public record DeployRequest(String customer, String platform, String env, String
     if (minHealthy != null && !SHARE_BELOW_ALL.matcher(minHealthy).matches()) {
       throw BatonException.invalid("min_healthy \"" + minHealthy + "\" is not a share from 0% to 99% (such as 75%)");
     }
-    int sources = (source.url() == null ? 0 : 1) + (source.git() == null ? 0 : 1) + (source.directory() == null ? 0 : 1);
+    int sources = (source.url() == null ? 0 : 1) + (source.git() == null ? 0 : 1) + (source.directory() == null ? 0 : 1)
+        + (source.s3() == null ? 0 : 1);
     if (sources != 1) {
-      throw BatonException.invalid("the application's source must be exactly one of url, git, directory");
+      throw BatonException.invalid("the application's source must be exactly one of url, git, directory, s3");
+    }
+    if (source.s3() != null) {
+      checkS3();
     }
     if (application.hookTimeoutSeconds() < 1 || application.keep() < 1) {
       throw BatonException.invalid("hook_timeout_seconds and keep must be at least 1");
+    }
+  }
+
+  /** What the definitions' checks say of an s3 source, again: the API takes requests from anything with the token. */
+  private void checkS3() {
+    if (!S3.matcher(source.s3()).matches()) {
+      throw BatonException.invalid("source.s3 \"" + source.s3() + "\" is not s3://BUCKET/KEY with {revision} in the key");
+    }
+    CloudIntent c = source.cloud();
+    if (c == null || !c.aws() || c.region() == null || c.region().isBlank()) {
+      throw BatonException.invalid("an s3 source needs the platform's AWS cloud in source.cloud ({provider: aws, region,"
+          + " and its profile or role_arn}) to read " + source.s3() + " with");
     }
   }
 }

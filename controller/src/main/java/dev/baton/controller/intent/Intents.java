@@ -32,14 +32,22 @@ public final class Intents {
         ? spec.controller().endpoints() : List.of();
     var s = platform.schedule();
     PlatformIntents.Schedule schedule = s == null ? null : new PlatformIntents.Schedule(s.stop(), s.start(), s.timeZone());
-    CloudIntent cloud = null;
-    if (spec.provider() == ProviderKind.AWS) {
-      var c = spec.credentials();
-      cloud = new CloudIntent(CloudIntent.AWS, spec.region(), spec.account(), c == null ? null : c.profile(),
-          c == null ? null : c.roleArn(), c == null ? null : c.externalId(), endpointUrl);
-    }
     return new PlatformIntents(new Scope(platform.name(), spec.customer(), platform.env()), nodes, endpoints, schedule,
-        cloud);
+        cloud(platform, endpointUrl));
+  }
+
+  /**
+   * How the controller reaches the platform's cloud: its region, account and credentials' names
+   * (a profile, a role), and the endpoint; null for the local cloud.
+   */
+  public static CloudIntent cloud(Platform platform, String endpointUrl) {
+    var spec = platform.spec();
+    if (spec.provider() != ProviderKind.AWS) {
+      return null;
+    }
+    var c = spec.credentials();
+    return new CloudIntent(CloudIntent.AWS, spec.region(), spec.account(), c == null ? null : c.profile(),
+        c == null ? null : c.roleArn(), c == null ? null : c.externalId(), endpointUrl);
   }
 
   private static NodeIntent node(Platform platform, Resource r) {

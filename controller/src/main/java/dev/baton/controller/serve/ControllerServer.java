@@ -208,7 +208,7 @@ public final class ControllerServer {
       api.userData(userData);
       api.actions(new GroupActions(vertx, registry));
       deployStore = new DeploymentStore(home.dir().resolve("deployments.json"));
-      Artifacts archives = new Artifacts(home.dir().resolve("artifacts"));
+      Artifacts archives = new Artifacts(home.dir().resolve("artifacts"), new S3Archives());
       metrics.artifactTraffic(archives::fetchedBytes, downloads::servedBytes, downloads::servedArchives);
       deployments = new Deployments(vertx, registry, deployStore, archives,
           this::artifactBase, deployEvents(), options.advertise().isEmpty() ? options.bindHost() : options.advertise().get(0));

@@ -30,6 +30,49 @@ class DeployRequestTest {
     assertEquals(3, r.application().keep());
   }
 
+  static JsonObject s3Body() {
+    JsonObject b = body();
+    b.getJsonObject("application").put("source", new JsonObject()
+        .put("s3", "s3://acme-artifacts/webapp/webapp-{revision}.tar.gz")
+        .put("cloud", new JsonObject().put("provider", "aws").put("region", "eu-west-1").put("account", "123456789012")
+            .put("role_arn", "arn:aws:iam::123456789012:role/baton-deploy").put("external_id", "acme")
+            .put("endpoint_url", "http://127.0.0.1:5400")));
+    return b;
+  }
+
+  @Test
+  void anS3SourceKeepsThePlatformsCloudToReadItWith() {
+    DeployRequest r = DeployRequest.fromJson(s3Body());
+    assertEquals("s3://acme-artifacts/webapp/webapp-{revision}.tar.gz", r.source().s3());
+    assertEquals(new dev.baton.controller.intent.CloudIntent("aws", "eu-west-1", "123456789012", null,
+        "arn:aws:iam::123456789012:role/baton-deploy", "acme", "http://127.0.0.1:5400"), r.source().cloud());
+    assertEquals(r, DeployRequest.fromJson(r.toJson()), "the store and the cluster keep it whole");
+    assertEquals(r.source(), r.withRevision("v2").source());
+    assertEquals("s3://acme-artifacts/webapp/webapp-{revision}.tar.gz", r.source().describe());
+  }
+
+  @Test
+  void anS3SourceIsRefusedWithoutItsKeysRevisionOrThePlatformsCloud() {
+    JsonObject noRevision = s3Body();
+    noRevision.getJsonObject("application").getJsonObject("source").put("s3", "s3://acme-artifacts/webapp/latest.tar.gz");
+    assertRefused(noRevision, "with {revision} in the key");
+    JsonObject notS3 = s3Body();
+    notS3.getJsonObject("application").getJsonObject("source").put("s3", "https://acme-artifacts/webapp-{revision}.tgz");
+    assertRefused(notS3, "is not s3://BUCKET/KEY");
+    JsonObject noCloud = s3Body();
+    noCloud.getJsonObject("application").getJsonObject("source").remove("cloud");
+    assertRefused(noCloud, "needs the platform's AWS cloud");
+    JsonObject localCloud = s3Body();
+    localCloud.getJsonObject("application").getJsonObject("source").getJsonObject("cloud").put("provider", "local");
+    assertRefused(localCloud, "needs the platform's AWS cloud");
+    JsonObject noRegion = s3Body();
+    noRegion.getJsonObject("application").getJsonObject("source").getJsonObject("cloud").remove("region");
+    assertRefused(noRegion, "needs the platform's AWS cloud");
+    JsonObject s3AndUrl = s3Body();
+    s3AndUrl.getJsonObject("application").getJsonObject("source").put("url", "https://x.example/{revision}.tgz");
+    assertRefused(s3AndUrl, "exactly one of url, git, directory, s3");
+  }
+
   @Test
   void batchesAreANumberOrAShareRoundedUp() {
     assertEquals(1, DeployRequest.batchSize(null, 10));

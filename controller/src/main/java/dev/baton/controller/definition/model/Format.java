@@ -23,7 +23,10 @@ public enum Format {
   ENDPOINT("^[A-Za-z0-9.-]+:\\d{1,5}$", "HOST:PORT such as controller.example.net:7443"),
   SERVICE("^[a-z0-9.-]+\\.amazonaws\\.com$", "an AWS service principal such as ec2.amazonaws.com"),
   PACKAGE("^[a-z0-9][a-z0-9+.-]{1,100}$", "a package name such as chrony"),
-  URL("^https?://[^\\s/?#]+[^\\s]*$", "an HTTPS URL such as https://artifacts.example.com/webapp-{revision}.tar.gz");
+  URL("^https?://[^\\s/?#]+[^\\s]*$", "an HTTPS URL such as https://artifacts.example.com/webapp-{revision}.tar.gz"),
+  // a bucket name as S3 allows it (3 to 63 of a-z, 0-9, '.', '-'), then a key
+  S3_URI("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+$",
+      "an S3 object such as s3://acme-artifacts/webapp/webapp-{revision}.tar.gz");
 
   private final Pattern pattern;
   private final String description;

@@ -12,7 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** docs/aws-bootstrap-policy.json allows every AWS action the provider calls, and nothing it does not call. */
+/**
+ * docs/aws-bootstrap-policy.json allows every AWS action the provider calls, and nothing it does not call
+ * (S3's calls are named by the action they need: a HeadObject needs s3:GetObject).
+ */
 class BootstrapPolicyTest {
   static final Path ROOT = Path.of(System.getProperty("baton.repo.root", ".."));
   static final Pattern CALL = Pattern.compile("(Ec2Kinds\\.)?call\\((?:on \\? )?\"([A-Za-z]+)\"(?: : \"([A-Za-z]+)\")?");
@@ -23,7 +26,8 @@ class BootstrapPolicyTest {
     Path src = ROOT.resolve("controller/src/main/java/dev/baton/controller/provider/aws");
     for (String[] f : new String[][] {{"Ec2Kinds.java", "ec2"}, {"Ec2Network.java", "ec2"}, {"Ec2SecurityGroups.java", "ec2"},
         {"Ec2Instances.java", "ec2"}, {"IamKinds.java", "iam"}, {"IamObserver.java", "iam"}, {"DnsKinds.java", "route53"},
-        {"AsgKinds.java", "autoscaling"}, {"AwsMasterDiscovery.java", "ec2"}, {"AwsCloudProvider.java", "ec2"}, {"AwsInstanceDirectory.java", "autoscaling"}}) {
+        {"AsgKinds.java", "autoscaling"}, {"AwsMasterDiscovery.java", "ec2"}, {"AwsCloudProvider.java", "ec2"}, {"AwsInstanceDirectory.java", "autoscaling"},
+        {"S3Objects.java", "s3"}}) {
       Matcher m = CALL.matcher(Files.readString(src.resolve(f[0])));
       while (m.find()) {
         String service = m.group(1) != null ? "ec2" : f[1];
