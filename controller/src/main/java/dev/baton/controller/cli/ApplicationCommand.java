@@ -42,11 +42,23 @@ abstract class ApplicationCommand extends PlatformCommand {
   JsonObject request(Platform platform, Resource app, String revision, String batch, String sha256) {
     ApplicationSpec a = app.spec(ApplicationSpec.class);
     List<String> targets = new ArrayList<>();
+    // the load balancers' target groups each target's nodes serve: the controller drains a node from them around its deploy
+    JsonObject targetGroups = new JsonObject();
     for (String g : a.groups() == null ? List.<String>of() : a.groups()) {
-      targets.add(platform.find(ResourceKind.AUTOSCALING_GROUP, g).orElseThrow().uuid());
+      Resource group = platform.find(ResourceKind.AUTOSCALING_GROUP, g).orElseThrow();
+      targets.add(group.uuid());
+      List<String> tg = group.spec(dev.baton.controller.definition.model.AutoscalingGroupSpec.class).targetGroups();
+      if (tg != null && !tg.isEmpty()) {
+        targetGroups.put(group.uuid(), new JsonArray(tg));
+      }
     }
     for (String i : a.instances() == null ? List.<String>of() : a.instances()) {
-      targets.add(platform.find(ResourceKind.INSTANCE, i).orElseThrow().uuid());
+      Resource instance = platform.find(ResourceKind.INSTANCE, i).orElseThrow();
+      targets.add(instance.uuid());
+      List<String> tg = instance.spec(dev.baton.controller.definition.model.InstanceSpec.class).targetGroups();
+      if (tg != null && !tg.isEmpty()) {
+        targetGroups.put(instance.uuid(), new JsonArray(tg));
+      }
     }
     ArtifactSourceSpec s = a.source();
     JsonObject source = new JsonObject().put("url", s.url()).put("sha256_url", s.sha256Url()).put("git", s.git())
@@ -70,11 +82,15 @@ abstract class ApplicationCommand extends PlatformCommand {
     JsonObject node = new JsonObject().put("path", path).put("user", a.user()).put("hooks", hooks)
         .put("hook_timeout_seconds", a.hookTimeoutSeconds() == null ? 300 : a.hookTimeoutSeconds())
         .put("keep", a.keep() == null ? 2 : a.keep());
-    return new JsonObject().put("customer", platform.spec().customer()).put("platform", platform.name())
+    JsonObject body = new JsonObject().put("customer", platform.spec().customer()).put("platform", platform.name())
         .put("env", platform.env()).put("application", new JsonObject().put("name", app.name()).put("uuid", app.uuid())
             .put("targets", new JsonArray(targets)).put("source", source).put("node", node))
         .put("revision", revision).put("batch", batch != null ? batch : a.batch() == null ? "1" : a.batch())
         .put("sha256", sha256).put("by", System.getProperty("user.name", "?") + "@" + host());
+    if (!targetGroups.isEmpty()) {
+      body.getJsonObject("application").put("target_groups", targetGroups);
+    }
+    return body;
   }
 
   private static String host() {

@@ -248,6 +248,7 @@ public final class SchemaExport {
       case SERVICE -> "service principal";
       case PACKAGE -> "package name";
       case URL -> "URL";
+      case TARGET_GROUP -> "target group name or ARN";
     };
   }
 

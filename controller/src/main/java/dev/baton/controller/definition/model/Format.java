@@ -23,7 +23,10 @@ public enum Format {
   ENDPOINT("^[A-Za-z0-9.-]+:\\d{1,5}$", "HOST:PORT such as controller.example.net:7443"),
   SERVICE("^[a-z0-9.-]+\\.amazonaws\\.com$", "an AWS service principal such as ec2.amazonaws.com"),
   PACKAGE("^[a-z0-9][a-z0-9+.-]{1,100}$", "a package name such as chrony"),
-  URL("^https?://[^\\s/?#]+[^\\s]*$", "an HTTPS URL such as https://artifacts.example.com/webapp-{revision}.tar.gz");
+  URL("^https?://[^\\s/?#]+[^\\s]*$", "an HTTPS URL such as https://artifacts.example.com/webapp-{revision}.tar.gz"),
+  TARGET_GROUP("^([A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?|arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}"
+      + ":targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]+)$", "a target group's name (web-443) or ARN"
+      + " (arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-443/0123456789abcdef)");
 
   private final Pattern pattern;
   private final String description;

@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -31,6 +32,8 @@ public final class AwsClients implements AutoCloseable {
   public final IamClient iam;
   public final Route53Client route53;
   public final AutoScalingClient autoscaling;
+  /** Load balancers' target groups: a node taken out of them and put back around a deploy. */
+  public final ElasticLoadBalancingV2Client elb;
   private final StsClient sts;
   private final StsClient identity;
   private final SdkHttpClient http;
@@ -63,6 +66,8 @@ public final class AwsClients implements AutoCloseable {
         .httpClient(http).build();
     autoscaling = configure(AutoScalingClient.builder(), r, endpointUrl, cfg).credentialsProvider(creds).httpClient(http)
         .build();
+    elb = configure(ElasticLoadBalancingV2Client.builder(), r, endpointUrl, cfg).credentialsProvider(creds).httpClient(http)
+        .build();
     // with the platform's own credentials (its role assumed): who the calls above are made as
     identity = configure(StsClient.builder(), r, endpointUrl, cfg).credentialsProvider(creds).httpClient(http).build();
   }
@@ -87,6 +92,7 @@ public final class AwsClients implements AutoCloseable {
     iam.close();
     route53.close();
     autoscaling.close();
+    elb.close();
     identity.close();
     if (sts != null) {
       sts.close();
