@@ -35,6 +35,20 @@ class LocalTargetGroupsTest {
   }
 
   @Test
+  void nodesChangingAGroupAtOnceThroughProvidersOfTheirOwnLoseNoChange() throws Exception {
+    List<String> ids = java.util.stream.IntStream.range(0, 16).mapToObj(i -> "i-" + i).toList();
+    ids.parallelStream().forEach(id -> {
+      try {
+        new LocalTargetGroups(new LocalStore(dir)).register(List.of("web-443"), id); // a store each, as the controller does
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertEquals(16, group("web-443").getJsonArray("targets").size());
+    assertEquals(16, group("web-443").getJsonArray("events").size());
+  }
+
+  @Test
   void whatIsNotATargetGroupsNameIsRefused() {
     LocalTargetGroups tg = new LocalTargetGroups(new LocalStore(dir));
     BatonException e = assertThrows(BatonException.class, () -> tg.register(List.of("../etc"), "i-1"));
