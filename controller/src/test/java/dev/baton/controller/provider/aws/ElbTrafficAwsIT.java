@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  */
 class ElbTrafficAwsIT {
   static final String REGION = "eu-west-1";
-  static final String GROUP = "baton-it-web";
+  /** Its own name each run: an endpoint (or an account) may still hold the group of an earlier one. */
+  static final String GROUP = "baton-it-" + Long.toHexString(System.nanoTime() & 0xffffffffL);
   static Vertx vertx;
   static AwsClients clients;
   static final CallStats STATS = new CallStats();
@@ -59,6 +60,10 @@ class ElbTrafficAwsIT {
 
   @AfterAll
   static void tearDown() throws Exception {
+    if (clients != null && arn != null) {
+      clients.elb.deleteTargetGroup(b -> b.targetGroupArn(arn));
+      clients.ec2.terminateInstances(b -> b.instanceIds(instance));
+    }
     if (clients != null) {
       clients.close();
     }
