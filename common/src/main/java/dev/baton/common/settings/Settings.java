@@ -45,6 +45,12 @@ public final class Settings {
   public static final Setting<Long> NOT_FOUND_WINDOW_SECONDS = Setting.ofLong("baton.not-found-window-seconds", 30,
       "how long a resource just created may be \"not found\" (the cloud's eventual consistency) before it is an error");
 
+  // deploys
+  public static final Setting<Long> DEPLOY_DRAIN_SECONDS = Setting.ofLong("baton.deploy.drain-seconds", 3660,
+      "how long load balancers may take to drain a node before its deploy (AWS's longest deregistration delay is 3600 s)");
+  public static final Setting<Long> DEPLOY_HEALTHY_SECONDS = Setting.ofLong("baton.deploy.healthy-seconds", 900,
+      "how long a node put back into its target groups after a deploy has to become healthy in each");
+
   // Puppet
   public static final Setting<Long> PUPPET_HEALTH_INTERVAL_MS = Setting.ofLong("baton.puppet.health-interval-ms", 5000,
       "how often Puppet masters' health is checked (and hooks.yaml re-read when it changed)");
@@ -66,7 +72,7 @@ public final class Settings {
   /** All of them, for docs and checks. */
   public static final List<Setting<?>> ALL = List.of(HOME, AGENT_JAR, REPO_ROOT, LOCAL_CLOUD, LOCAL_PUPPET, IMAGE_CACHE,
       RECONCILE_INTERVAL_MS, RECONCILE_DELAY_MS, SCHEDULE_INTERVAL_MS, SCHEDULE_NOW, REGISTRATION_DEADLINE_SECONDS,
-      WARM_UP_ROUNDS, TLS_JDK, NOT_FOUND_WINDOW_SECONDS, PUPPET_HEALTH_INTERVAL_MS, PUPPET_DISCOVERY_INTERVAL_SECONDS,
+      WARM_UP_ROUNDS, TLS_JDK, NOT_FOUND_WINDOW_SECONDS, DEPLOY_DRAIN_SECONDS, DEPLOY_HEALTHY_SECONDS, PUPPET_HEALTH_INTERVAL_MS, PUPPET_DISCOVERY_INTERVAL_SECONDS,
       PUPPET_PHASE_DEADLINE_MINUTES, PUPPET_RUN_TIMEOUT, PUPPET_EMBEDDED_CERT_DAYS, AGENT_RENEW_BEFORE_DAYS,
       AGENT_ARTIFACT_MAX_BYTES);
 }

@@ -44,7 +44,18 @@ abstract class ApplicationCommand extends PlatformCommand {
   /** What the controller needs to deploy {@code revision}: the application as defined, its targets as UUIDs. */
   JsonObject request(Platform platform, Resource app, String revision, String batch, String sha256) {
     ApplicationSpec a = app.spec(ApplicationSpec.class);
-    List<String> targets = ApplicationTargets.of(platform, a).stream().map(Resource::uuid).toList();
+    List<Resource> resources = ApplicationTargets.of(platform, a);
+    List<String> targets = resources.stream().map(Resource::uuid).toList();
+    // the load balancers' target groups each target's nodes serve: the controller drains a node from them around its deploy
+    JsonObject targetGroups = new JsonObject();
+    for (Resource t : resources) {
+      List<String> tg = t.kind() == ResourceKind.AUTOSCALING_GROUP
+          ? t.spec(dev.baton.controller.definition.model.AutoscalingGroupSpec.class).targetGroups()
+          : t.spec(dev.baton.controller.definition.model.InstanceSpec.class).targetGroups();
+      if (tg != null && !tg.isEmpty()) {
+        targetGroups.put(t.uuid(), new JsonArray(tg));
+      }
+    }
     ArtifactSourceSpec s = a.source();
     JsonObject source = new JsonObject().put("url", s.url()).put("sha256_url", s.sha256Url()).put("git", s.git())
         .put("directory", s.directory() == null ? null : platform.dir().resolve(s.directory()).toAbsolutePath()
@@ -72,13 +83,17 @@ abstract class ApplicationCommand extends PlatformCommand {
     JsonObject node = new JsonObject().put("path", path).put("user", a.user()).put("hooks", hooks)
         .put("hook_timeout_seconds", a.hookTimeoutSeconds() == null ? 300 : a.hookTimeoutSeconds())
         .put("keep", a.keep() == null ? 2 : a.keep());
-    return new JsonObject().put("customer", platform.spec().customer()).put("platform", platform.name())
+    JsonObject body = new JsonObject().put("customer", platform.spec().customer()).put("platform", platform.name())
         .put("env", platform.env()).put("application", new JsonObject().put("name", app.name()).put("uuid", app.uuid())
             .put("targets", new JsonArray(targets)).put("source", source).put("node", node))
         .put("revision", revision)
         .put("batch", batch != null ? batch : a.batch() != null ? a.batch() : a.minHealthy() != null ? null : "1")
         .put("min_healthy", batch != null ? null : a.minHealthy())
         .put("sha256", sha256).put("by", System.getProperty("user.name", "?") + "@" + host());
+    if (!targetGroups.isEmpty()) {
+      body.getJsonObject("application").put("target_groups", targetGroups);
+    }
+    return body;
   }
 
   private static String host() {

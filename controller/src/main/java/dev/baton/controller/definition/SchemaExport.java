@@ -249,6 +249,7 @@ public final class SchemaExport {
       case PACKAGE -> "package name";
       case URL -> "URL";
       case S3_URI -> "S3 URI";
+      case TARGET_GROUP -> "target group name or ARN";
     };
   }
 

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * UUIDs, its hooks) so that the controller needs no definition files of its own.
  *
  * @param targets the UUIDs of the instances and autoscaling groups whose nodes run it
+ * @param targetGroups by target UUID, the load balancers' target groups its nodes serve (names or ARNs), for the
+ *     targets that have some: each node is taken out of them before its deploy and put back after it
  * @param batch {@code N} or {@code P%} of the targets
  * @param minHealthy {@code P%} of the targets that keep serving while a batch changes (instead of a batch)
  * @param sha256 the archive's digest when the operator gives it (else the source's {@code sha256_url}, or an S3
@@ -25,7 +27,8 @@ import java.util.regex.Pattern;
  * @param by who asked (user@host), for the history
  */
 public record DeployRequest(String customer, String platform, String env, String name, String uuid, List<String> targets,
-    Source source, NodeCommand.Application application, String revision, String batch, String minHealthy, String sha256, String by) {
+    Map<String, List<String>> targetGroups, Source source, NodeCommand.Application application, String revision,
+    String batch, String minHealthy, String sha256, String by) {
 
   /**
    * Where the archives come from: exactly one of {@code url}, {@code git}, {@code directory}
@@ -66,12 +69,20 @@ public record DeployRequest(String customer, String platform, String env, String
 
   public DeployRequest {
     targets = List.copyOf(targets);
+    Map<String, List<String>> tg = new LinkedHashMap<>();
+    (targetGroups == null ? Map.<String, List<String>>of() : targetGroups).forEach((k, v) -> tg.put(k, List.copyOf(v)));
+    targetGroups = java.util.Collections.unmodifiableMap(tg);
+  }
+
+  /** The target groups of the nodes of target {@code uuid} (a group or an instance): none when it names none. */
+  public List<String> targetGroupsOf(String uuid) {
+    return targetGroups.getOrDefault(uuid, List.of());
   }
 
   /** The same application at another revision (a new node gets the one its group runs). */
   public DeployRequest withRevision(String rev) {
-    return new DeployRequest(customer, platform, env, name, uuid, targets, source, application, rev, batch, minHealthy,
-        null, by);
+    return new DeployRequest(customer, platform, env, name, uuid, targets, targetGroups, source, application, rev, batch,
+        minHealthy, null, by);
   }
 
   /** The scope key of the application: one deployment of it at a time. */
@@ -101,9 +112,14 @@ public record DeployRequest(String customer, String platform, String env, String
   }
 
   public JsonObject toJson() {
+    JsonObject app = new JsonObject().put("name", name).put("uuid", uuid).put("targets", new JsonArray(targets));
+    if (!targetGroups.isEmpty()) {
+      JsonObject tg = new JsonObject();
+      targetGroups.forEach((k, v) -> tg.put(k, new JsonArray(v)));
+      app.put("target_groups", tg);
+    }
     return new JsonObject().put("customer", customer).put("platform", platform).put("env", env)
-        .put("application", new JsonObject().put("name", name).put("uuid", uuid).put("targets", new JsonArray(targets))
-            .put("source", source.toJson()).put("node", application.toJson()))
+        .put("application", app.put("source", source.toJson()).put("node", application.toJson()))
         .put("revision", revision).put("batch", batch).put("min_healthy", minHealthy).put("sha256", sha256).put("by", by);
   }
 
@@ -111,11 +127,26 @@ public record DeployRequest(String customer, String platform, String env, String
   public static DeployRequest fromJson(JsonObject o) {
     JsonObject app = o.getJsonObject("application");
     if (app == null) {
-      throw BatonException.invalid("expected {customer, platform, env, application: {name, uuid, targets, source, node},"
+      throw BatonException.invalid("expected {customer, platform, env, application: {name, uuid, targets, target_groups,"
+          + " source, node},"
           + " revision, batch, sha256, by}");
     }
     List<String> targets = new ArrayList<>();
     app.getJsonArray("targets", new JsonArray()).forEach(t -> targets.add(String.valueOf(t)));
+    Map<String, List<String>> targetGroups = new LinkedHashMap<>();
+    JsonObject tg = app.getJsonObject("target_groups") == null ? new JsonObject() : app.getJsonObject("target_groups");
+    for (String target : tg.fieldNames()) {
+      if (!targets.contains(target)) {
+        throw BatonException.invalid("application.target_groups names " + target + ", which is not one of its targets "
+            + targets);
+      }
+      List<String> names = new ArrayList<>();
+      tg.getJsonArray(target, new JsonArray()).forEach(t -> names.add(String.valueOf(t)));
+      if (names.isEmpty() || names.stream().anyMatch(String::isBlank)) {
+        throw BatonException.invalid("application.target_groups of " + target + " must list target group names or ARNs");
+      }
+      targetGroups.put(target, names);
+    }
     JsonObject node = app.getJsonObject("node", new JsonObject());
     Map<String, String> hooks = new LinkedHashMap<>();
     JsonObject h = node.getJsonObject("hooks", new JsonObject());
@@ -128,9 +159,9 @@ public record DeployRequest(String customer, String platform, String env, String
     NodeCommand.Application a = new NodeCommand.Application(app.getString("name"), node.getString("path"),
         node.getString("user"), hooks, node.getInteger("hook_timeout_seconds", 300), node.getInteger("keep", 2));
     DeployRequest r = new DeployRequest(o.getString("customer"), o.getString("platform"), o.getString("env"),
-        app.getString("name"), app.getString("uuid"), targets, Source.fromJson(app.getJsonObject("source", new JsonObject())),
-        a, o.getString("revision"), o.getString("batch"), o.getString("min_healthy"), o.getString("sha256"),
-        o.getString("by", "?"));
+        app.getString("name"), app.getString("uuid"), targets, targetGroups,
+        Source.fromJson(app.getJsonObject("source", new JsonObject())), a, o.getString("revision"), o.getString("batch"),
+        o.getString("min_healthy"), o.getString("sha256"), o.getString("by", "?"));
     r.check();
     return r;
   }

@@ -51,14 +51,17 @@ public final class DeployRun {
   private final String id;
   private final String artifactUrl;
   private final Sink sink;
+  private final TrafficAround traffic;
 
-  DeployRun(Vertx vertx, NodeRegistry registry, DeploymentStore store, String id, String artifactUrl, Sink sink) {
+  DeployRun(Vertx vertx, NodeRegistry registry, DeploymentStore store, String id, String artifactUrl, Sink sink,
+      TrafficAround traffic) {
     this.vertx = vertx;
     this.registry = registry;
     this.store = store;
     this.id = id;
     this.artifactUrl = artifactUrl;
     this.sink = sink;
+    this.traffic = traffic;
   }
 
   private JsonObject record() {
@@ -157,24 +160,58 @@ public final class DeployRun {
         r.revision(), artifactUrl + "/" + d.getJsonObject("artifact").getString("sha256"),
         d.getJsonObject("artifact").getString("sha256"), d.getString("token"), nodeTimeout(r));
     mark(node, o -> o.put("status", "running"));
-    return ask(node, cmd, 0).map(res -> {
-      boolean ok = res.ok() && r.revision().equals(res.release());
-      String status = ok ? "ok" : "failed";
-      mark(node, o -> o.put("status", status).put("release", res.release()).put("exit_code", res.exitCode())
-          .put("output", res.output()).put("millis", res.millis()));
-      if (ok) {
-        store.updateApplication(r.key(), a -> a.put("releases", a.getJsonObject("releases", new JsonObject())
-            .put(node, r.revision())));
-      } else if (record().getString("reason") == null) {
-        String name = record().getJsonObject("nodes").getJsonObject(node).getString("name");
-        store.updateDeployment(id, o -> o.put("reason", name + ": " + res.output()).put("failed_node", name));
-        store.updateApplication(r.key(), a -> a.put("releases", a.getJsonObject("releases", new JsonObject())
-            .put(node, res.release())));
+    // out of the load balancers first: the node's own block_traffic hook then runs on a node no request reaches
+    return traffic.block(r, node).compose(blocked -> {
+      if (blocked.isPresent()) {
+        // nothing changed on the node: it goes back to serving (as far as it can) and the deployment rolls back
+        return traffic.allow(r, node).map(again -> failed(r, node, batch, blocked.get()));
       }
-      timeline(node, cmd.step(), ok ? "ok" : "failed (exit " + res.exitCode() + ")", res.millis());
-      sink.progress(line(node, batch));
-      return ok;
+      return ask(node, cmd, 0).compose(res -> {
+        Instant answered = Instant.now(); // the node's phase ends here, before it is put back
+        boolean ok = res.ok() && r.revision().equals(res.release());
+        // a node that failed went back to its release on its own: it serves again either way
+        return traffic.allow(r, node).map(allowed -> {
+          String status = ok && allowed.isEmpty() ? "ok" : "failed";
+          mark(node, o -> o.put("status", status).put("release", res.release()).put("exit_code", res.exitCode())
+              .put("output", allowed.map(why -> res.output() + "\n" + why).orElse(res.output()))
+              .put("millis", res.millis()).put("deployed", ok));
+          if (ok) {
+            store.updateApplication(r.key(), a -> a.put("releases", a.getJsonObject("releases", new JsonObject())
+                .put(node, r.revision())));
+          }
+          if (!ok) {
+            reason(r, node, res.output(), res.release());
+          } else if (allowed.isPresent()) {
+            reason(r, node, allowed.get(), res.release());
+          }
+          timeline(node, cmd.step(), ok ? allowed.isEmpty() ? "ok" : "ok, " + allowed.get()
+              : "failed (exit " + res.exitCode() + ")", res.millis(), answered);
+          sink.progress(line(node, batch));
+          return ok && allowed.isEmpty();
+        });
+      });
     });
+  }
+
+  /** A node that failed before it got its Deploy (its load balancers): it runs what it ran. */
+  private boolean failed(DeployRequest r, String node, int batch, String why) {
+    String before = record().getJsonObject("nodes").getJsonObject(node).getString("release_before");
+    mark(node, o -> o.put("status", "failed").put("release", before).put("exit_code", -1).put("output", why)
+        .put("millis", 0));
+    reason(r, node, why, before);
+    timeline(node, "deploy " + r.name() + " " + r.revision(), "failed: " + why, 0);
+    sink.progress(line(node, batch));
+    return false;
+  }
+
+  /** The deployment's reason is the first node's that failed. */
+  private void reason(DeployRequest r, String node, String why, String release) {
+    if (record().getString("reason") == null) {
+      String name = record().getJsonObject("nodes").getJsonObject(node).getString("name");
+      store.updateDeployment(id, o -> o.put("reason", name + ": " + why).put("failed_node", name));
+      store.updateApplication(r.key(), a -> a.put("releases", a.getJsonObject("releases", new JsonObject())
+          .put(node, release)));
+    }
   }
 
   /** Asks the node's agent; an agent that does not answer is a failed node (exit -1), never an exception. */
@@ -211,7 +248,8 @@ public final class DeployRun {
     List<String> back = new ArrayList<>();
     record().getJsonObject("nodes").forEach(e -> {
       String s = ((JsonObject) e.getValue()).getString("status");
-      if ("ok".equals(s) || "running".equals(s)) {
+      // "deployed": on the new revision, though the node failed after (it was not put back into its target groups)
+      if ("ok".equals(s) || "running".equals(s) || ((JsonObject) e.getValue()).getBoolean("deployed", false)) {
         back.add(e.getKey());
       }
     });
@@ -220,15 +258,37 @@ public final class DeployRun {
       String to = record().getJsonObject("nodes").getJsonObject(node).getString("release_before");
       NodeCommand.DeployRollback cmd = new NodeCommand.DeployRollback("rollback " + r.name() + " to "
           + (to == null ? "no release" : to), r.application(), to, nodeTimeout(r));
-      return ask(node, cmd, 0).map(res -> {
-        boolean ok = res.ok() && java.util.Objects.equals(to, res.release());
-        mark(node, o -> o.put("status", ok ? "rolled_back" : "rollback_failed").put("release", res.release())
-            .put("exit_code", res.exitCode()).put("output", res.output()));
-        store.updateApplication(r.key(), a -> a.put("releases", a.getJsonObject("releases", new JsonObject())
-            .put(node, res.release())));
-        timeline(node, cmd.step(), ok ? "ok" : "failed (exit " + res.exitCode() + ")", res.millis());
-        sink.progress(line(node, 0));
-        return ok;
+      return traffic.block(r, node).compose(blocked -> {
+        if (blocked.isPresent()) {
+          // a node whose traffic cannot be stopped is not changed under its users: the operator decides
+          return traffic.allow(r, node).map(again -> {
+            mark(node, o -> o.put("status", "rollback_failed").put("exit_code", -1).put("output", blocked.get()
+                + "; not rolled back"));
+            timeline(node, cmd.step(), "failed: " + blocked.get(), 0);
+            sink.progress(line(node, 0));
+            return false;
+          });
+        }
+        return ask(node, cmd, 0).compose(res -> {
+          Instant answered = Instant.now();
+          boolean ok = res.ok() && java.util.Objects.equals(to, res.release());
+          // one that did not roll back is left out of its target groups: it may not serve
+          Future<java.util.Optional<String>> allowed = ok ? traffic.allow(r, node)
+              : Future.succeededFuture(java.util.Optional.empty());
+          return allowed.map(notAllowed -> {
+            boolean done = ok && notAllowed.isEmpty();
+            String out = notAllowed.map(why -> res.output() + "\n" + why).orElse(ok || !traffic.serves(r, node)
+                ? res.output() : res.output() + "\nleft out of its load balancers' target groups");
+            mark(node, o -> o.put("status", done ? "rolled_back" : "rollback_failed").put("release", res.release())
+                .put("exit_code", res.exitCode()).put("output", out));
+            store.updateApplication(r.key(), a -> a.put("releases", a.getJsonObject("releases", new JsonObject())
+                .put(node, res.release())));
+            timeline(node, cmd.step(), done ? "ok" : ok ? "ok, " + notAllowed.get() : "failed (exit " + res.exitCode()
+                + ")", res.millis(), answered);
+            sink.progress(line(node, 0));
+            return done;
+          });
+        });
       });
     }).toList()).compose(cf -> {
       boolean all = true;
@@ -273,7 +333,10 @@ public final class DeployRun {
 
   /** The node's timeline gets the deploy step as one closed phase; a node that went away meanwhile is left alone. */
   private void timeline(String node, String step, String outcome, long millis) {
-    Instant end = Instant.now();
+    timeline(node, step, outcome, millis, Instant.now());
+  }
+
+  private void timeline(String node, String step, String outcome, long millis, Instant end) {
     try {
       registry.update(node, n -> n.noted(step, end.minusMillis(Math.max(0, millis)), end, outcome));
     } catch (RuntimeException e) {

@@ -37,15 +37,17 @@ public final class Deployments {
   private final String member;
   private final SecureRandom random = new SecureRandom();
   private final NewNodeRelease newNodes;
+  private final TrafficAround traffic;
   /** Deployments this controller runs now, by id, with whoever follows their progress. */
   private final Map<String, List<Consumer<JsonObject>>> running = new ConcurrentHashMap<>();
 
   /**
    * @param artifactBase the URL nodes fetch archives under ({@code https://HOST:PORT/deploy/artifacts})
    * @param events where deploy.* events go (the outbox)
+   * @param traffic the load balancers of a node's cloud: a node that serves target groups is drained around its deploy
    */
   public Deployments(Vertx vertx, NodeRegistry registry, DeploymentStore store, Artifacts artifacts,
-      Supplier<String> artifactBase, DeployRun.Sink events, String member) {
+      Supplier<String> artifactBase, DeployRun.Sink events, String member, NodeTraffic traffic) {
     this.vertx = vertx;
     this.registry = registry;
     this.store = store;
@@ -53,7 +55,8 @@ public final class Deployments {
     this.artifactBase = artifactBase;
     this.events = events;
     this.member = member;
-    this.newNodes = new NewNodeRelease(vertx, store, artifacts, artifactBase);
+    this.traffic = new TrafficAround(registry, traffic);
+    this.newNodes = new NewNodeRelease(vertx, store, artifacts, artifactBase, this.traffic);
   }
 
   /** The last steps of a node's hand-off: the applications it runs, at the revision its group runs. */
@@ -110,7 +113,7 @@ public final class Deployments {
         events.event(type, deployment);
       }
     };
-    new DeployRun(vertx, registry, store, id, artifactBase.get(), sink).run().onComplete(ar -> {
+    new DeployRun(vertx, registry, store, id, artifactBase.get(), sink, traffic).run().onComplete(ar -> {
       vertx.cancelTimer(renew);
       running.remove(id);
       release(key, id);

@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * of each application its group or instance runs, so that a group is never left on mixed
  * versions. While a deployment of the application runs, the step waits for its end and takes the
  * revision it leaves (the new one, or the old one after a rollback). A node whose release fails is
- * FAILED, never READY on the wrong revision.
+ * FAILED, never READY on the wrong revision. A node whose group or instance names load balancers' target
+ * groups is registered in them once it runs the release, and is READY only when healthy there.
  */
 final class NewNodeRelease {
   /** The name of the step in the node's timeline. */
@@ -34,12 +35,15 @@ final class NewNodeRelease {
   private final DeploymentStore store;
   private final Artifacts artifacts;
   private final java.util.function.Supplier<String> artifactBase;
+  private final TrafficAround traffic;
   private final SecureRandom random = new SecureRandom();
   /** Tokens of the archives nodes being handed off fetch now: token to SHA-256. */
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-  NewNodeRelease(Vertx vertx, DeploymentStore store, Artifacts artifacts, java.util.function.Supplier<String> artifactBase) {
+  NewNodeRelease(Vertx vertx, DeploymentStore store, Artifacts artifacts, java.util.function.Supplier<String> artifactBase,
+      TrafficAround traffic) {
     this.vertx = vertx;
+    this.traffic = traffic;
     this.store = store;
     this.artifacts = artifacts;
     this.artifactBase = artifactBase;
@@ -106,7 +110,9 @@ final class NewNodeRelease {
         if (res.ok() && r.revision().equals(res.release())) {
           store.updateApplication(r.key(), a -> a.put("releases", a.getJsonObject("releases", new JsonObject())
               .put(h.node().id(), r.revision())));
-          return Future.succeededFuture();
+          // a new node joins its target groups once it runs the release, as a deployed node goes back into them
+          return traffic.allow(r, h.node().id()).compose(notAllowed -> notAllowed.isEmpty() ? Future.<Void>succeededFuture()
+              : Future.<Void>failedFuture(new BatonException(ErrorCode.FAILED_PRECONDITION, notAllowed.get())));
         }
         return Future.failedFuture(new BatonException(ErrorCode.FAILED_PRECONDITION, "the release of " + r.name()
             + " " + r.revision() + " failed (exit " + res.exitCode() + "): " + dev.baton.common.text.NodeText.oneLine(

@@ -6,12 +6,16 @@ import dev.baton.controller.intent.IntentCodec;
 import dev.baton.controller.intent.IntentStore;
 import dev.baton.controller.intent.NodeIntent;
 import dev.baton.controller.provider.CloudProvider;
+import dev.baton.controller.provider.Traffic;
 import dev.baton.controller.provider.aws.AwsCloudProvider;
 import dev.baton.controller.provider.aws.AwsInstanceDirectory;
 import dev.baton.controller.provider.local.LocalCloudProvider;
 import dev.baton.controller.provider.local.NodeLauncher;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -49,6 +53,23 @@ public final class Clouds {
       return new LocalCloudProvider(vertx, batonHome);
     }
     return new LocalCloudProvider(vertx, batonHome, launcher.get(), agentJar);
+  }
+
+  /** Takes an instance out of load balancers' target groups of {@code cloud} and waits for draining ({@link Traffic#block}). */
+  public Future<Void> block(CloudIntent cloud, List<String> targetGroups, String instanceId, Duration timeout) {
+    return traffic(cloud, t -> t.block(targetGroups, instanceId, timeout));
+  }
+
+  /** Puts an instance into load balancers' target groups of {@code cloud} and waits until healthy ({@link Traffic#allow}). */
+  public Future<Void> allow(CloudIntent cloud, List<String> targetGroups, String instanceId, Duration timeout) {
+    return traffic(cloud, t -> t.allow(targetGroups, instanceId, timeout));
+  }
+
+  /** A cloud without load balancers refuses, saying so: the node then fails rather than take traffic mid-deploy. */
+  private Future<Void> traffic(CloudIntent cloud, java.util.function.Function<Traffic, Future<Void>> call) {
+    CloudProvider p = of(cloud);
+    return p.require(Traffic.class, "load balancers' target groups (target_groups)").compose(call)
+        .andThen(ar -> p.close());
   }
 
   /** Where instances of {@code cloud} are looked up: EC2 of its account and region, else the local cloud. */

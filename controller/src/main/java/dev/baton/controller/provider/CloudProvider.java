@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * What the engine needs of a cloud: its resources, found, created, changed and removed. What only
  * some clouds offer (a group's instances, stopping instances, nodes' DNS records) is an optional
- * capability ({@link AutoscalingGroups}, {@link Power}, {@link NodeDns}) that a provider implements
+ * capability ({@link AutoscalingGroups}, {@link Power}, {@link NodeDns}, {@link Traffic}) that a provider implements
  * beside this, found with {@link #capability} or {@link #require}. Implementations keep every vendor
  * type inside their own package. All methods are asynchronous and may be called concurrently.
  *
@@ -83,7 +83,7 @@ public interface CloudProvider {
   // ------------------------------------------------------------ optional capabilities
 
   /**
-   * One of the optional capabilities ({@link AutoscalingGroups}, {@link Power}, {@link NodeDns}) if this
+   * One of the optional capabilities ({@link AutoscalingGroups}, {@link Power}, {@link NodeDns}, {@link Traffic}) if this
    * provider offers it. By default a provider offers what it implements; a provider that wraps another
    * answers with the other's.
    */

@@ -211,7 +211,8 @@ public final class ControllerServer {
       Artifacts archives = new Artifacts(home.dir().resolve("artifacts"), new S3Archives());
       metrics.artifactTraffic(archives::fetchedBytes, downloads::servedBytes, downloads::servedArchives);
       deployments = new Deployments(vertx, registry, deployStore, archives,
-          this::artifactBase, deployEvents(), options.advertise().isEmpty() ? options.bindHost() : options.advertise().get(0));
+          this::artifactBase, deployEvents(), options.advertise().isEmpty() ? options.bindHost() : options.advertise().get(0),
+          nodeTraffic());
       api.deployments(deployments);
       handoff.endWith(deployments::handoffSteps);
       downloads.artifacts(deployments::artifact, refusals);
@@ -329,6 +330,21 @@ public final class ControllerServer {
       @Override
       public void event(String type, JsonObject d) {
         outbox.enqueue(dev.baton.controller.deploy.DeployEvents.of(type, d));
+      }
+    };
+  }
+
+  /** A node's load balancers, in the cloud {@code provision} registered with its intent. */
+  private dev.baton.controller.deploy.NodeTraffic nodeTraffic() {
+    return new dev.baton.controller.deploy.NodeTraffic() {
+      @Override
+      public Future<Void> block(NodeRecord node, List<String> targetGroups, Duration timeout) {
+        return clouds.block(Clouds.cloudOf(intents, node.scope(), node.uuid()), targetGroups, node.id(), timeout);
+      }
+
+      @Override
+      public Future<Void> allow(NodeRecord node, List<String> targetGroups, Duration timeout) {
+        return clouds.allow(Clouds.cloudOf(intents, node.scope(), node.uuid()), targetGroups, node.id(), timeout);
       }
     };
   }

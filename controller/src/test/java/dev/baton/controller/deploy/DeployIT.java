@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Application deploys on the local cloud, with real agent processes: a group of 4 gets v1, then
  * v2 in batches of 2; v3 whose validate fails in the second batch is rolled back everywhere; an
  * archive whose SHA-256 differs is refused before any node changes; a second deployment while one
- * runs is refused; a hook that hangs hits its timeout; a node added during a deployment ends on its
+ * runs is refused; a hook that hangs hits its timeout; a group that names a target group leaves it
+ * before each node's release and joins it again after; a node added during a deployment ends on its
  * revision; a controller stopped mid-deployment and started again completes it. What each node
  * runs is read on the node itself (an action that prints current/VERSION).
  */
@@ -306,6 +307,43 @@ class DeployIT {
     CliRun back = CliRun.of("rollback", platform.toString(), "webapp");
     assertEquals(0, back.exitCode(), back.out() + back.err());
     allRun("v2");
+  }
+
+  /** The local cloud's target group {@code name}: its targets and when each left and joined. */
+  JsonObject targetGroup(String name) throws Exception {
+    return new JsonObject(Files.readString(home.resolve("local-cloud/target-groups/" + name + ".json")));
+  }
+
+  @Test
+  void eachNodeLeavesItsTargetGroupBeforeItsReleaseAndJoinsItAgainAfter() throws Exception {
+    // named after the nodes were provisioned: not an attribute of the group, what deploy reads
+    Files.writeString(platform.resolve("web.yaml"), Files.readString(platform.resolve("web.yaml"))
+        + "target_groups: [web-443]\n");
+    CliRun v1 = deploy("v1", "--batch", "2");
+    assertEquals(0, v1.exitCode(), v1.out() + v1.err());
+    List<String> ids = ready().stream().map(NodeRecord::id).sorted().toList();
+    JsonObject tg = targetGroup("web-443");
+    assertEquals(ids, tg.getJsonArray("targets").stream().map(String::valueOf).sorted().toList());
+    // not in it before (nothing to take out): each joined once it ran v1
+    assertEquals(List.of("registered", "registered", "registered", "registered"), tg.getJsonArray("events").stream()
+        .map(e -> ((JsonObject) e).getString("action")).toList());
+
+    CliRun v2 = deploy("v2", "--batch", "2");
+    assertEquals(0, v2.exitCode(), v2.out() + v2.err());
+    allRun("v2");
+    List<JsonObject> events = targetGroup("web-443").getJsonArray("events").stream().skip(4).map(e -> (JsonObject) e)
+        .toList();
+    assertEquals(8, events.size(), "each node left and joined once: " + events);
+    for (NodeRecord n : ready()) {
+      List<JsonObject> mine = events.stream().filter(e -> n.id().equals(e.getString("instance"))).toList();
+      assertEquals(List.of("deregistered", "registered"), mine.stream().map(e -> e.getString("action")).toList());
+      NodeRecord.Phase deploy = n.timeline().stream().filter(p -> p.name().equals("deploy webapp v2")).reduce((a, b) -> b)
+          .orElseThrow();
+      // out before the agent began its release, back only once it answered
+      assertTrue(!java.time.Instant.parse(mine.get(0).getString("at")).isAfter(deploy.start()), mine + " " + deploy);
+      assertTrue(!java.time.Instant.parse(mine.get(1).getString("at")).isBefore(deploy.end()), mine + " " + deploy);
+    }
+    assertEquals(ids, targetGroup("web-443").getJsonArray("targets").stream().map(String::valueOf).sorted().toList());
   }
 
   @Test

@@ -74,6 +74,20 @@ class DeployRequestTest {
   }
 
   @Test
+  void theTargetGroupsOfEachTargetSurviveTheJsonForm() {
+    JsonObject body = body();
+    body.getJsonObject("application").put("targets", new JsonArray().add("g-1").add("i-1"))
+        .put("target_groups", new JsonObject().put("g-1", new JsonArray().add("web-443").add("web-80")));
+    DeployRequest r = DeployRequest.fromJson(body);
+    assertEquals(java.util.List.of("web-443", "web-80"), r.targetGroupsOf("g-1"));
+    assertEquals(java.util.List.of(), r.targetGroupsOf("i-1"), "a target that names none");
+    assertEquals(r, DeployRequest.fromJson(r.toJson()));
+    assertEquals(r.targetGroups(), r.withRevision("v2").targetGroups());
+    assertTrue(DeployRequest.fromJson(body()).toJson().getJsonObject("application").getJsonObject("target_groups") == null,
+        "none: not written");
+  }
+
+  @Test
   void batchesAreANumberOrAShareRoundedUp() {
     assertEquals(1, DeployRequest.batchSize(null, 10));
     assertEquals(25, DeployRequest.batchSize("25", 100));
@@ -107,6 +121,13 @@ class DeployRequestTest {
     JsonObject unknownHook = body();
     unknownHook.getJsonObject("application").getJsonObject("node").getJsonObject("hooks").put("pre_start", "x");
     assertRefused(unknownHook, "unknown hook");
+    JsonObject strangerGroups = body();
+    strangerGroups.getJsonObject("application").put("target_groups", new JsonObject().put("g-2",
+        new JsonArray().add("web-443")));
+    assertRefused(strangerGroups, "application.target_groups names g-2, which is not one of its targets [g-1]");
+    JsonObject emptyGroups = body();
+    emptyGroups.getJsonObject("application").put("target_groups", new JsonObject().put("g-1", new JsonArray()));
+    assertRefused(emptyGroups, "must list target group names or ARNs");
     JsonObject noTargets = body();
     noTargets.getJsonObject("application").put("targets", new JsonArray());
     assertRefused(noTargets, "targets");

@@ -25,5 +25,10 @@ public record AutoscalingGroupSpec(
         example = "acme.example.net") String domain,
     @Field(onChange = OnChange.NONE, doc = "Certname of a node; placeholders {role}, {cluster}, {instance_id}, {domain}, {platform}, {env}",
         dflt = "\"{role}-{instance_id}.{domain}\"") String certnamePattern,
+    @Field(onChange = OnChange.NONE, doc = "Load balancers' target groups (ELBv2, in the platform's region; names or"
+        + " ARNs) that serve the group's nodes: around each deploy of an application the controller takes the node out of them and"
+        + " waits for draining before the block_traffic hook, and puts it back and waits until it is healthy after"
+        + " allow_traffic. The target groups are not created by Baton", format = Format.TARGET_GROUP,
+        example = "[web-443]") List<String> targetGroups,
     @Field(onChange = OnChange.NONE, doc = "Hand-off to configuration management", required = true) HandoffSpec handoff)
     implements ResourceSpec {}

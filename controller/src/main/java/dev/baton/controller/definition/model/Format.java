@@ -26,7 +26,10 @@ public enum Format {
   URL("^https?://[^\\s/?#]+[^\\s]*$", "an HTTPS URL such as https://artifacts.example.com/webapp-{revision}.tar.gz"),
   // a bucket name as S3 allows it (3 to 63 of a-z, 0-9, '.', '-'), then a key
   S3_URI("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+$",
-      "an S3 object such as s3://acme-artifacts/webapp/webapp-{revision}.tar.gz");
+      "an S3 object such as s3://acme-artifacts/webapp/webapp-{revision}.tar.gz"),
+  TARGET_GROUP("^([A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?|arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}"
+      + ":targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]+)$", "a target group's name (web-443) or ARN"
+      + " (arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-443/0123456789abcdef)");
 
   private final Pattern pattern;
   private final String description;

@@ -42,5 +42,10 @@ public record InstanceSpec(
     @Field(onChange = OnChange.REPLACE, doc = "Boot volume") RootVolumeSpec rootVolume,
     @Field(doc = "Volumes attached at devices", example = "[{volume: db-1-data, device: /dev/sdf}]")
         List<AttachmentSpec> volumes,
+    @Field(onChange = OnChange.NONE, doc = "Load balancers' target groups (ELBv2, in the platform's region; names or"
+        + " ARNs) that serve this instance: around each deploy of an application the controller takes the node out of them and"
+        + " waits for draining before the block_traffic hook, and puts it back and waits until it is healthy after"
+        + " allow_traffic. The target groups are not created by Baton", format = Format.TARGET_GROUP,
+        example = "[web-443]") List<String> targetGroups,
     @Field(onChange = OnChange.NONE, doc = "Hand-off to configuration management", required = true) HandoffSpec handoff)
     implements ResourceSpec {}

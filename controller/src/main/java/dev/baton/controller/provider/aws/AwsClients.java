@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -33,6 +34,8 @@ public final class AwsClients implements AutoCloseable {
   public final IamClient iam;
   public final Route53Client route53;
   public final AutoScalingClient autoscaling;
+  /** Load balancers' target groups: a node taken out of them and put back around a deploy. */
+  public final ElasticLoadBalancingV2Client elb;
   private final StsClient sts;
   private final StsClient identity;
   private final SdkHttpClient http;
@@ -74,6 +77,8 @@ public final class AwsClients implements AutoCloseable {
         .httpClient(http).build();
     autoscaling = configure(AutoScalingClient.builder(), r, endpointUrl, cfg).credentialsProvider(creds).httpClient(http)
         .build();
+    elb = configure(ElasticLoadBalancingV2Client.builder(), r, endpointUrl, cfg).credentialsProvider(creds).httpClient(http)
+        .build();
     // with the platform's own credentials (its role assumed): who the calls above are made as
     identity = configure(StsClient.builder(), r, endpointUrl, cfg).credentialsProvider(creds).httpClient(http).build();
   }
@@ -114,6 +119,7 @@ public final class AwsClients implements AutoCloseable {
     iam.close();
     route53.close();
     autoscaling.close();
+    elb.close();
     identity.close();
     synchronized (this) {
       if (s3 != null) {

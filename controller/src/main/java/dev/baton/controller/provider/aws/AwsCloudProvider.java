@@ -9,6 +9,7 @@ import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.NodeDns;
 import dev.baton.controller.provider.Power;
+import dev.baton.controller.provider.Traffic;
 import dev.baton.controller.definition.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,9 +23,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * {@link IamKinds}, {@link DnsKinds}, {@link AsgKinds} for how each kind is found again by its UUID). SDK calls
  * block, so each runs on a Vert.x worker thread; the engine bounds how many run at once. It offers
  * every optional capability: EC2 Auto Scaling groups, stopping and starting instances, nodes' records
- * in Route53.
+ * in Route53, nodes taken out of load balancers' target groups and put back ({@link ElbTraffic}).
  */
-public final class AwsCloudProvider implements CloudProvider, AutoscalingGroups, Power, NodeDns {
+public final class AwsCloudProvider implements CloudProvider, AutoscalingGroups, Power, NodeDns, Traffic {
   private final Vertx vertx;
   private final AwsClients clients;
   private final CallStats stats;
@@ -32,6 +33,7 @@ public final class AwsCloudProvider implements CloudProvider, AutoscalingGroups,
   private final IamKinds iam;
   private final DnsKinds dns;
   private final AsgKinds groups;
+  private final ElbTraffic traffic;
 
   /** @param userData the user data of new instances (null: none) */
   public AwsCloudProvider(Vertx vertx, AwsClients clients, CallStats stats, InstanceUserData userData) {
@@ -42,6 +44,7 @@ public final class AwsCloudProvider implements CloudProvider, AutoscalingGroups,
     this.iam = new IamKinds(clients.iam);
     this.dns = new DnsKinds(clients.route53, clients.ec2);
     this.groups = new AsgKinds(clients.autoscaling, clients.ec2, userData);
+    this.traffic = new ElbTraffic(vertx, clients.elb);
   }
 
   /**
@@ -240,6 +243,16 @@ public final class AwsCloudProvider implements CloudProvider, AutoscalingGroups,
       Ec2Kinds.call("StartInstances", () -> clients.ec2.startInstances(b -> b.instanceIds(instanceIds)));
       return null;
     });
+  }
+
+  @Override
+  public Future<Void> block(List<String> targetGroups, String instanceId, java.time.Duration timeout) {
+    return traffic.block(targetGroups, instanceId, timeout);
+  }
+
+  @Override
+  public Future<Void> allow(List<String> targetGroups, String instanceId, java.time.Duration timeout) {
+    return traffic.allow(targetGroups, instanceId, timeout);
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
 import dev.baton.controller.provider.NodeDns;
 import dev.baton.controller.provider.Power;
+import dev.baton.controller.provider.Traffic;
 import dev.baton.controller.definition.Scope;
 import dev.baton.controller.provider.Values;
 import io.vertx.core.Future;
@@ -30,10 +31,11 @@ import java.util.concurrent.Callable;
  * resources IDs, refuses references to resources that do not exist and removal of resources still
  * in use, and lists one kind at a time. It offers every optional capability: its groups
  * ({@link LocalGroups}), instances that stop and start ({@link LocalInstanceRunner}), and nodes' DNS
- * records ({@link LocalNodeRecords}). Each call runs on a worker thread and is counted by operation,
+ * records ({@link LocalNodeRecords}), target groups that nodes leave and join around a deploy
+ * ({@link LocalTargetGroups}). Each call runs on a worker thread and is counted by operation,
  * as the cloud's API calls are.
  */
-public final class LocalCloudProvider implements CloudProvider, AutoscalingGroups, Power, NodeDns {
+public final class LocalCloudProvider implements CloudProvider, AutoscalingGroups, Power, NodeDns, Traffic {
   /** The tag of the instances a group launched: the group's UUID (they have no baton:uuid of their own). */
   public static final String GROUP = "baton:group";
 
@@ -49,6 +51,7 @@ public final class LocalCloudProvider implements CloudProvider, AutoscalingGroup
   private final LocalInstanceRunner runner;
   private final LocalGroups groups;
   private final LocalNodeRecords nodeRecords;
+  private final LocalTargetGroups targetGroups;
 
   /** A local cloud whose instances are records only (no controller to register with). */
   public LocalCloudProvider(Vertx vertx, Path home) {
@@ -62,6 +65,7 @@ public final class LocalCloudProvider implements CloudProvider, AutoscalingGroup
     this.runner = new LocalInstanceRunner(store, launcher, agentJar);
     this.groups = new LocalGroups(store, runner, launcher);
     this.nodeRecords = new LocalNodeRecords(store);
+    this.targetGroups = new LocalTargetGroups(store);
   }
 
   /**
@@ -293,6 +297,24 @@ public final class LocalCloudProvider implements CloudProvider, AutoscalingGroup
   public Future<Void> deleteNodeRecord(Scope scope, String zone, String name, String instanceId) {
     return blocking("ChangeResourceRecordSets", () -> {
       nodeRecords.delete(name, instanceId);
+      return null;
+    });
+  }
+
+  // ------------------------------------------------------------ load balancers' target groups
+
+  @Override
+  public Future<Void> block(List<String> groups, String instanceId, java.time.Duration timeout) {
+    return blocking("DeregisterTargets", () -> {
+      targetGroups.deregister(groups, instanceId);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> allow(List<String> groups, String instanceId, java.time.Duration timeout) {
+    return blocking("RegisterTargets", () -> {
+      targetGroups.register(groups, instanceId);
       return null;
     });
   }

@@ -27,7 +27,8 @@ class BootstrapPolicyTest {
     for (String[] f : new String[][] {{"Ec2Kinds.java", "ec2"}, {"Ec2Network.java", "ec2"}, {"Ec2SecurityGroups.java", "ec2"},
         {"Ec2Instances.java", "ec2"}, {"IamKinds.java", "iam"}, {"IamObserver.java", "iam"}, {"DnsKinds.java", "route53"},
         {"AsgKinds.java", "autoscaling"}, {"AwsMasterDiscovery.java", "ec2"}, {"AwsCloudProvider.java", "ec2"}, {"AwsInstanceDirectory.java", "autoscaling"},
-        {"S3Objects.java", "s3"}}) {
+        {"S3Objects.java", "s3"},
+        {"ElbTraffic.java", "elasticloadbalancing"}}) {
       Matcher m = CALL.matcher(Files.readString(src.resolve(f[0])));
       while (m.find()) {
         String service = m.group(1) != null ? "ec2" : f[1];
