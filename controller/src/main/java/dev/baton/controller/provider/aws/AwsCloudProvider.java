@@ -1,7 +1,5 @@
 package dev.baton.controller.provider.aws;
 
-import dev.baton.common.error.BatonException;
-import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CallStats;
@@ -16,7 +14,6 @@ import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * The AWS provider: EC2, IAM and Route53 through the AWS SDK for Java v2 (see {@link Ec2Kinds},
@@ -100,16 +97,7 @@ public final class AwsCloudProvider implements CloudProvider, AutoscalingGroups,
   }
 
   private <T> Future<T> blocking(Callable<T> c) {
-    return vertx.executeBlocking(() -> {
-      try {
-        return c.call();
-      } catch (SdkClientException e) {
-        throw new BatonException(ErrorCode.UNAVAILABLE, "aws: " + e.getMessage(), true, e);
-      } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
-        // from a paginator's later pages, read outside the call that made it
-        throw AwsErrors.translate(e.awsErrorDetails() == null ? "AWS" : e.awsErrorDetails().serviceName(), e);
-      }
-    }, false);
+    return AwsErrors.blocking(vertx, c);
   }
 
   @Override

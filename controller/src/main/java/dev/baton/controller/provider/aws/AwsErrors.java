@@ -50,4 +50,21 @@ final class AwsErrors {
     }
     return new BatonException(ErrorCode.FAILED_PRECONDITION, msg, false, e);
   }
+
+  /**
+   * Runs an SDK call on a worker, its failures as {@link BatonException}s: a client-side one is
+   * UNAVAILABLE (retryable), a service one translated like every other (also when it comes from a
+   * paginator's later pages, read outside the call that made it).
+   */
+  static <T> io.vertx.core.Future<T> blocking(io.vertx.core.Vertx vertx, java.util.concurrent.Callable<T> c) {
+    return vertx.executeBlocking(() -> {
+      try {
+        return c.call();
+      } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+        throw new BatonException(ErrorCode.UNAVAILABLE, "aws: " + e.getMessage(), true, e);
+      } catch (AwsServiceException e) {
+        throw translate(e.awsErrorDetails() == null ? "AWS" : e.awsErrorDetails().serviceName(), e);
+      }
+    }, false);
+  }
 }

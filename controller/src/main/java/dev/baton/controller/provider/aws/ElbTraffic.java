@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
@@ -165,12 +164,6 @@ final class ElbTraffic implements Traffic {
   }
 
   private <T> Future<T> blocking(Callable<T> c) {
-    return vertx.executeBlocking(() -> {
-      try {
-        return c.call();
-      } catch (SdkClientException e) {
-        throw new BatonException(ErrorCode.UNAVAILABLE, "aws: " + e.getMessage(), true, e);
-      }
-    }, false);
+    return AwsErrors.blocking(vertx, c);
   }
 }
