@@ -1,7 +1,6 @@
 package dev.baton.controller.cli;
 
 import dev.baton.common.error.BatonException;
-import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.definition.ApplicationTargets;
 import dev.baton.controller.definition.Platform;
 import dev.baton.controller.definition.Resource;
@@ -12,9 +11,7 @@ import dev.baton.controller.definition.model.DeployHooksSpec;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.intent.IntentCodec;
 import dev.baton.controller.intent.Intents;
-import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.serve.ControllerClient;
-import dev.baton.controller.serve.ControllerHome;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -36,9 +33,7 @@ abstract class ApplicationCommand extends PlatformCommand {
   }
 
   ControllerClient runningController() {
-    return ControllerClient.find(ControllerHome.of(Providers.home())).orElseThrow(() -> new BatonException(
-        ErrorCode.UNAVAILABLE, "no controller is running (start one with \"controller serve\", or run \"controller"
-            + " provision\")"));
+    return main.access().require();
   }
 
   /** What the controller needs to deploy {@code revision}: the application as defined, its targets as UUIDs. */

@@ -31,8 +31,43 @@ public final class ControllerMain implements Runnable {
       description = "Colour the output: auto (only on a terminal, unless NO_COLOR is set), always or never.")
   String color;
 
+  @Option(names = "--controller", scope = CommandLine.ScopeType.INHERIT, paramLabel = "URL",
+      description = {"Talk to the controller at https://HOST:PORT (its 'serve --api-bind') instead of this host's;"
+          + " none is then started here. Default: BATON_CONTROLLER. The operator token comes from BATON_TOKEN or"
+          + " --token-file, never the command line."})
+  String controller;
+
+  @Option(names = "--token-file", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
+      description = "With --controller: the file holding the operator token (default: BATON_TOKEN_FILE; BATON_TOKEN"
+          + " gives the token itself).")
+  java.nio.file.Path tokenFile;
+
+  @Option(names = "--ca-fingerprint", scope = CommandLine.ScopeType.INHERIT, paramLabel = "SHA256:HEX",
+      description = "With --controller: the fingerprint of the controller's CA, needed once; it is then kept in the"
+          + " known-controllers file (~/.config/baton/known_controllers) and required of every later connection."
+          + " Default: BATON_CA_FINGERPRINT.")
+  String caFingerprint;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  /** The environment the remote options fall back to (the process's; tests give their own). */
+  java.util.function.UnaryOperator<String> env = System::getenv;
+
+  private dev.baton.controller.serve.ControllerAccess access;
+
+  /** Where every command finds its controller: {@code --controller}'s, or this host's (see docs/cli.md). */
+  dev.baton.controller.serve.ControllerAccess access() {
+    if (access == null) {
+      access = RemoteOptions.access(this);
+    }
+    return access;
+  }
+
+  /** True when commands talk to a controller on another host. */
+  boolean remote() {
+    return RemoteOptions.url(this) != null;
+  }
 
   Terminal terminal;
 

@@ -1,10 +1,5 @@
 package dev.baton.controller.cli;
 
-import dev.baton.common.error.BatonException;
-import dev.baton.common.error.ErrorCode;
-import dev.baton.controller.provider.factory.Providers;
-import dev.baton.controller.serve.ControllerHome;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -20,11 +15,12 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ControllerHome home = ControllerHome.of(Providers.home());
-    JsonObject rt = home.running().orElseThrow(() -> new BatonException(ErrorCode.UNAVAILABLE,
-        "no controller is running (start one with \"controller serve\")"));
-    main.terminal.out().println("http://" + rt.getString("api_host", "127.0.0.1") + ":" + rt.getInteger("api_port")
-        + "/dashboard#token=" + home.operatorToken());
+    main.terminal.out().println(main.access().dashboardUrl());
+    if (main.access().isRemote()) {
+      // a browser does not know the controller's CA: it warns unless the CA is imported (docs/security.md)
+      main.terminal.err().println("(the dashboard's certificate is issued by the controller's CA, pinned for "
+          + main.access().remoteUrl() + "; a browser warns unless that CA is imported)");
+    }
     return ExitCodes.OK;
   }
 }

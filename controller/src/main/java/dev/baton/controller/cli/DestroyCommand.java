@@ -31,8 +31,7 @@ final class DestroyCommand extends PlatformCommand {
   @Override
   dev.baton.controller.provider.local.NodeLauncher launcher(Platform platform) {
     // tell a running controller that the nodes are gone; the processes stop either way
-    return dev.baton.controller.serve.ControllerClient.find(dev.baton.controller.serve.ControllerHome.of(Providers.home()))
-        .map(c -> new dev.baton.controller.serve.ControllerLauncher(c)).orElse(null);
+    return main.access().find().map(c -> new dev.baton.controller.serve.ControllerLauncher(c)).orElse(null);
   }
 
   @Override
@@ -42,7 +41,7 @@ final class DestroyCommand extends PlatformCommand {
           + "; confirm with --yes");
     }
     try (PlatformLock lock = PlatformLock.acquire(Providers.home(), Planner.scopeOf(platform), "destroy",
-        dev.baton.controller.serve.ClusterLeases.of(Providers.home()))) {
+        main.access().leases())) {
       Plan plan = await(new Planner(provider, retry(vertx)).destroy(Planner.scopeOf(platform), force));
       return confirmAndApply(vertx, provider, plan, "Destroying", yes, parallelism,
           "Remove these " + plan.effective().size() + " resources?", "Nothing to remove.",

@@ -9,9 +9,7 @@ import dev.baton.controller.plan.Planner;
 import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.LiveResource;
-import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.serve.ControllerClient;
-import dev.baton.controller.serve.ControllerHome;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,9 +41,7 @@ abstract class GroupCommand extends PlatformCommand {
 
   /** The running controller (it knows the nodes), or a clear error. */
   ControllerClient runningController() {
-    return ControllerClient.find(ControllerHome.of(Providers.home())).orElseThrow(() -> new BatonException(
-        ErrorCode.UNAVAILABLE, "no controller is running (start one with \"controller serve\", or run \"controller"
-            + " provision\")"));
+    return main.access().require();
   }
 
   /** The group's nodes as the controller knows them, by instance ID (the latest record of each). */

@@ -1,10 +1,6 @@
 package dev.baton.controller.cli;
 
-import dev.baton.common.error.BatonException;
-import dev.baton.common.error.ErrorCode;
-import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.serve.ControllerClient;
-import dev.baton.controller.serve.ControllerHome;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -33,9 +29,7 @@ final class NodesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ControllerClient client = ControllerClient.find(ControllerHome.of(Providers.home()))
-        .orElseThrow(() -> new BatonException(ErrorCode.UNAVAILABLE, "no controller is running (start one with"
-            + " \"controller serve\", or run \"controller provision\")"));
+    ControllerClient client = main.access().require();
     Terminal t = main.terminal;
     if (name != null) {
       JsonObject n = client.get("/api/v1/nodes/" + name);

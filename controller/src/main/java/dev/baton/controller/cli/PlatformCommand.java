@@ -126,8 +126,7 @@ abstract class PlatformCommand implements Callable<Integer> {
     }
     // the controller issues each node's join token and knows what it is to become; on a cloud, nodes reach it
     // at the platform's controller endpoints
-    controller = ControllerClient.ensureRunning(ControllerHome.of(Providers.home()), Providers.controllerJar(),
-        () -> t().err().println("Starting a controller in the background (log: "
+    controller = main.access().ensureRunning(Providers.controllerJar(), () -> t().err().println("Starting a controller in the background (log: "
             + ControllerHome.of(Providers.home()).log() + ")..."));
     checkAdvertised(platform);
     registerIntents(platform);
@@ -229,8 +228,14 @@ abstract class PlatformCommand implements Callable<Integer> {
 
   /** Tells a running controller's hooks about the platform (best effort; no controller, no event). */
   void announce(Platform platform, String type, io.vertx.core.json.JsonObject data) {
-    dev.baton.controller.serve.ControllerClient.find(dev.baton.controller.serve.ControllerHome.of(
-        dev.baton.controller.provider.factory.Providers.home())).ifPresent(c -> {
+    java.util.Optional<ControllerClient> found;
+    try {
+      found = main.access().find();
+    } catch (RuntimeException e) {
+      t().err().println("(could not announce " + type + ": " + e.getMessage() + ")");
+      return;
+    }
+    found.ifPresent(c -> {
           try {
             c.post("/api/v1/events", new io.vertx.core.json.JsonObject().put("type", type).put("platform", platform.name())
                 .put("customer", platform.spec().customer()).put("env", platform.env()).put("data", data));

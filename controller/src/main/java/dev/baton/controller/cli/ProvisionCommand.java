@@ -64,7 +64,7 @@ final class ProvisionCommand extends PlatformCommand {
   int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception {
     int code;
     try (PlatformLock lock = PlatformLock.acquire(Providers.home(), Planner.scopeOf(platform), "provision",
-        dev.baton.controller.serve.ClusterLeases.of(Providers.home()))) {
+        main.access().leases())) {
       if (lock.previousHolder() != null && main.debug) {
         t().err().println("took over a stale lock (" + lock.previousHolder() + ")");
       }

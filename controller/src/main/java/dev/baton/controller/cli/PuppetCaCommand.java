@@ -1,11 +1,8 @@
 package dev.baton.controller.cli;
 
 import dev.baton.common.error.BatonException;
-import dev.baton.common.error.ErrorCode;
 import dev.baton.common.store.AtomicFiles;
-import dev.baton.controller.provider.factory.Providers;
 import dev.baton.controller.serve.ControllerClient;
-import dev.baton.controller.serve.ControllerHome;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -49,8 +46,7 @@ final class PuppetCaCommand implements Callable<Integer> {
     if (!name.matches("[a-z0-9][a-z0-9.-]{0,252}")) {
       throw BatonException.invalid("puppet-ca: \"" + name + "\" is not a certname (lowercase letters, digits, '.', '-')");
     }
-    ControllerClient c = ControllerClient.find(ControllerHome.of(Providers.home())).orElseThrow(() -> new BatonException(
-        ErrorCode.UNAVAILABLE, "no controller is running for " + Providers.home() + "; start one with 'controller serve'"));
+    ControllerClient c = main.access().require();
     List<String> names = new ArrayList<>(List.of(name));
     names.addAll(alt);
     JsonObject issued = c.post("/api/v1/puppet/masters", new JsonObject().put("name", name).put("names", new JsonArray(names)));

@@ -14,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code controller serve}: the long-running controller. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Run the controller: the TLS event-bus bridge agents register with, the hand-off of their nodes,"
-        + " and the HTTP API (loopback). State is kept under BATON_HOME/controller; a restart keeps every node.",
+        + " and the HTTP API (loopback over plain HTTP; any other --api-bind over TLS only). State is kept under BATON_HOME/controller; a restart keeps every node.",
         "'provision' starts one in the background when none is running."})
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand
@@ -27,8 +27,19 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--bridge-port", defaultValue = "7443", description = "Event-bus bridge port (default: ${DEFAULT-VALUE}).")
   int bridgePort;
 
-  @Option(names = "--api-port", defaultValue = "7080", description = "HTTP API port on loopback (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--api-port", defaultValue = "7080", description = "HTTP API port (default: ${DEFAULT-VALUE}).")
   int apiPort;
+
+  @Option(names = "--api-bind", defaultValue = "127.0.0.1", paramLabel = "HOST",
+      description = {"Address the HTTP API listens on (default: ${DEFAULT-VALUE}). Loopback is plain HTTP; any other"
+          + " address (0.0.0.0 included) is HTTPS only, with a certificate of the controller's CA; a CLI elsewhere"
+          + " reaches it with --controller https://HOST:PORT."})
+  String apiBind;
+
+  @Option(names = "--api-name", paramLabel = "HOST",
+      description = "A host name or address operators reach the API by, named in its TLS certificate besides the"
+          + " --api-bind address, localhost and this host's name; repeat for several.")
+  List<String> apiNames = List.of();
 
   @Option(names = "--download-port", defaultValue = "7444",
       description = "HTTPS port nodes download the agent from (default: ${DEFAULT-VALUE}).")
@@ -67,6 +78,17 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (main.remote()) {
+      throw dev.baton.common.error.BatonException.invalid("serve runs a controller on this host; --controller (or"
+          + " BATON_CONTROLLER) is for the commands that talk to one elsewhere");
+    }
+    var api = new dev.baton.controller.serve.ApiBinding(apiBind, apiNames);
+    for (String n : apiNames) {
+      if (!n.matches("[A-Za-z0-9.:-]{1,253}")) {
+        throw dev.baton.common.error.BatonException.invalid("--api-name \"" + n + "\": not a host name or address");
+      }
+    }
+    boolean apiTls = api.tls(); // an address that is not this host's is refused here, before anything starts
     Vertx vertx;
     var refusals = new dev.baton.controller.security.Refusals();
     io.vertx.core.spi.cluster.ClusterManager manager = null;
@@ -100,13 +122,19 @@ final class ServeCommand implements Callable<Integer> {
       vertx = Vertx.vertx(dev.baton.common.settings.VertxDefaults.options());
     }
     ControllerServer server = new ControllerServer(vertx, new ControllerServer.Options(Providers.home(), bind,
-        bridgePort, apiPort, downloadPort, advertise, BridgeServer.Limits.defaults(), Providers.agentJar()), refusals);
+        bridgePort, apiPort, downloadPort, advertise, BridgeServer.Limits.defaults(), Providers.agentJar(), api), refusals);
     if (manager != null) {
       server.cluster(manager);
     }
     ControllerServer.Started s = PlatformCommand.await(server.start());
-    main.terminal.err().println("controller: bridge on " + bind + ":" + s.bridgePort() + ", API on 127.0.0.1:"
-        + s.apiPort() + ", agent downloads on " + bind + ":" + s.downloadPort() + ", state in " + server.home().dir());
+    main.terminal.err().println("controller: bridge on " + bind + ":" + s.bridgePort() + ", API on " + api.scheme()
+        + "://" + apiBind + ":" + s.apiPort() + ", agent downloads on " + bind + ":" + s.downloadPort() + ", state in "
+        + server.home().dir());
+    if (apiTls) {
+      // what an operator elsewhere pins once: controller --controller https://HOST:PORT --ca-fingerprint ...
+      main.terminal.err().println("controller: API CA fingerprint " + dev.baton.controller.serve.CaPin.format(
+          server.ca().fingerprint()));
+    }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.stop();

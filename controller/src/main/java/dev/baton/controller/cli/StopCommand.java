@@ -22,6 +22,11 @@ final class StopCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (main.remote()) {
+      throw new dev.baton.common.error.BatonException(dev.baton.common.error.ErrorCode.FAILED_PRECONDITION,
+          "stop stops this host's controller only, and --controller (or BATON_CONTROLLER) names one elsewhere; stop"
+              + " that one on its own host (\"controller stop\" there), or unset BATON_CONTROLLER to stop this host's");
+    }
     ControllerHome home = ControllerHome.of(Providers.home());
     Optional<JsonObject> rt = home.running();
     Optional<ProcessHandle> process = rt.flatMap(o -> ProcessHandle.of(o.getLong("pid", -1L)))

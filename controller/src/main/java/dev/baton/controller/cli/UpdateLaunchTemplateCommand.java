@@ -70,7 +70,7 @@ final class UpdateLaunchTemplateCommand extends GroupCommand {
     }
     Resource group = group(platform);
     try (PlatformLock lock = PlatformLock.acquire(Providers.home(), Planner.scopeOf(platform), "update-launch-template "
-        + group.name(), dev.baton.controller.serve.ClusterLeases.of(Providers.home()))) {
+        + group.name(), main.access().leases())) {
       LiveResource live = live(platform, provider, group);
       Plan full = await(new Planner(provider, retry(vertx)).plan(platform));
       PlannedChange mine = full.changes().stream().filter(c -> group.uuid().equals(c.uuid())).findFirst().orElseThrow();

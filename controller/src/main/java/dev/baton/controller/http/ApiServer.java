@@ -21,7 +21,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The controller's HTTP API, bound to loopback by default. Every {@code /api/} route needs
+ * The controller's HTTP API, bound to loopback by default (plain HTTP there, TLS only on any
+ * other address: {@code serve.ApiBinding}). Every {@code /api/} route needs
  * {@code Authorization: Bearer OPERATOR_TOKEN}; {@code /healthz} does not. Documented in
  * docs/api.md.
  */
@@ -58,6 +59,15 @@ public final class ApiServer {
   }
 
   public Future<Integer> listen(String host, int port) {
+    return listen(host, port, null, null);
+  }
+
+  /**
+   * Listens over TLS with {@code certPem} (the leaf, then the CA) and {@code keyPem}, or plain
+   * HTTP when they are null. TLS 1.2 at least; no client certificates (the operator token is the
+   * credential).
+   */
+  public Future<Integer> listen(String host, int port, String certPem, String keyPem) {
     Router r = Router.router(vertx);
     r.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")
         .put("nodes", registry.all().size()).put("cluster", cluster.get())));
@@ -96,7 +106,14 @@ public final class ApiServer {
     r.get("/api/v1/bootstrap").handler(ctx -> json(ctx, 200, bootstrap.get()));
     r.get("/api/v1/refusals").handler(ctx -> json(ctx, 200, new JsonObject(new java.util.LinkedHashMap<>(
         refusals.snapshot()))));
-    server = vertx.createHttpServer().requestHandler(r);
+    io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions();
+    if (certPem != null) {
+      options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+          .addCertValue(io.vertx.core.buffer.Buffer.buffer(certPem))
+          .addKeyValue(io.vertx.core.buffer.Buffer.buffer(keyPem)))
+          .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.3", "TLSv1.2")).setSslHandshakeTimeout(10);
+    }
+    server = vertx.createHttpServer(options).requestHandler(r);
     return server.listen(port, host).map(HttpServer::actualPort);
   }
 

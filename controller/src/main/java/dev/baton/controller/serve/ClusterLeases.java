@@ -5,32 +5,33 @@ import dev.baton.common.error.ErrorCode;
 import dev.baton.controller.plan.PlatformLock;
 import dev.baton.controller.definition.Scope;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cluster-wide part of the provisioning lock, when this host's controller is a member of a
- * cluster: a lease in the cluster's lock map ({@code POST /api/v1/locks}), renewed every 10 s while
- * held, gone 30 s after its holder died. A run through another member is refused while it is held.
+ * The controller's part of the provisioning lock: a lease in its lock map ({@code POST
+ * /api/v1/locks}; the cluster's, when it is a member of one), renewed every 10 s while held, gone
+ * 30 s after its holder died. Taken when the controller is a cluster member, when it is remote, or
+ * when its API can be reached from elsewhere (runs from several hosts must exclude each other; the
+ * file lock only covers this host). A run through another member or host is refused while it is held.
  */
 public final class ClusterLeases implements PlatformLock.ClusterLock {
-  private final Path home;
+  private final ControllerAccess access;
 
-  private ClusterLeases(Path home) {
-    this.home = home;
+  private ClusterLeases(ControllerAccess access) {
+    this.access = access;
   }
 
-  /** The leases of the controller that {@code home} says is running. */
-  public static PlatformLock.ClusterLock of(Path home) {
-    return new ClusterLeases(home);
+  /** The leases of the controller {@code access} reaches. */
+  static PlatformLock.ClusterLock of(ControllerAccess access) {
+    return new ClusterLeases(access);
   }
 
   @Override
   public PlatformLock.Lease take(Scope scope, JsonObject me) {
-    var found = ControllerClient.find(ControllerHome.of(home));
-    if (found.isEmpty() || found.get().health().getJsonObject("cluster") == null) {
+    var found = access.find();
+    if (found.isEmpty() || !access.sharedLock() && found.get().health().getJsonObject("cluster") == null) {
       return null;
     }
     String key = scope.key();
@@ -40,7 +41,8 @@ public final class ClusterLeases implements PlatformLock.ClusterLock {
       JsonObject held = answer.getValue().getJsonObject("holder", new JsonObject());
       throw new BatonException(ErrorCode.FAILED_PRECONDITION, "refused: " + PlatformLock.holder(held.encode(), scope)
           + (held.getString("member") == null ? "" : " through controller " + held.getString("member"))
-          + "; wait for it to finish (one provisioning of a platform at a time, in the whole cluster)");
+          + (access.isRemote() ? " (lock of the controller at " + access.remoteUrl() + ")" : "")
+          + "; wait for it to finish (one provisioning of a platform at a time, in the whole cluster and from every host)");
     }
     if (answer.getKey() >= 300) {
       throw new BatonException(ErrorCode.UNAVAILABLE, "the cluster's lock could not be taken: "

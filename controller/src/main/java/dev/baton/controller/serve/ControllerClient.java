@@ -18,9 +18,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The CLI's way to a controller: its HTTP API on loopback, found through
- * {@code controller.json} and authenticated with the operator token. Starts a controller in
- * the background when none runs ({@link #ensureRunning}).
+ * The CLI's way to a controller's HTTP API, authenticated with the operator token: this host's,
+ * found through {@code controller.json} (started in the background when none runs,
+ * {@link #ensureRunning}), or a remote one over TLS with its CA pinned. {@link ControllerAccess}
+ * decides which; commands never build one themselves.
  */
 public final class ControllerClient {
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ControllerClient.class.getName());
@@ -37,13 +38,57 @@ public final class ControllerClient {
     return env == null || env.isBlank() ? DEFAULT_JVM_OPTIONS : List.of(env.trim().split("\\s+"));
   }
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http;
   private final String base;
   private final String token;
+  private final PinnedTrust trust;
 
-  private ControllerClient(String base, String token) {
+  private ControllerClient(String base, String token, PinnedTrust trust) {
     this.base = base;
     this.token = token;
+    this.trust = trust;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+        .followRedirects(HttpClient.Redirect.NEVER);
+    if (trust != null) {
+      b.sslContext(trust.context()); // host names stay checked: the JDK client asks for it unless told not to
+    }
+    this.http = b.build();
+  }
+
+  /**
+   * A client of the controller at {@code url} (https), trusting only the CA of fingerprint
+   * {@code pinned} (null: none, the handshake then only shows which CA it presents).
+   */
+  static ControllerClient pinned(String url, String token, String pinned) {
+    return new ControllerClient(url, token, new PinnedTrust(pinned));
+  }
+
+  /** Where this client sends its requests ({@code http(s)://host:port}). */
+  public String base() {
+    return base;
+  }
+
+  /** The CA fingerprint the controller presented in the last TLS handshake, or null. */
+  String presentedCa() {
+    return trust == null ? null : trust.presented();
+  }
+
+  /** Why the last TLS handshake was refused by the pin, if it was. */
+  PinnedTrust.Refusal refusal() {
+    return trust == null ? PinnedTrust.Refusal.NONE : trust.refusal();
+  }
+
+  /** The client the runtime file of {@code home} describes: plain HTTP on loopback, else TLS pinned to its own CA. */
+  private static ControllerClient of(ControllerHome home, JsonObject rt) throws IOException {
+    String scheme = rt.getString("api_scheme", "http");
+    String base = scheme + "://" + rt.getString("api_host", "127.0.0.1") + ":" + rt.getInteger("api_port");
+    if (!scheme.equals("https")) {
+      return new ControllerClient(base, home.operatorToken(), null);
+    }
+    // this host holds the CA: the same pin a remote CLI keeps, read from the file instead of asked for
+    String caPem = java.nio.file.Files.readString(home.ca().resolve("ca.crt.pem"));
+    String fingerprint = dev.baton.common.crypto.Fingerprints.sha256(dev.baton.common.crypto.Pem.certificate(caPem));
+    return new ControllerClient(base, home.operatorToken(), new PinnedTrust(fingerprint));
   }
 
   /**
@@ -52,19 +97,20 @@ public final class ControllerClient {
    */
   public static ControllerClient unchecked(ControllerHome home) throws IOException {
     JsonObject rt = home.running().orElseThrow(() -> new IOException("the controller has not written its runtime file"));
-    return new ControllerClient("http://" + rt.getString("api_host", "127.0.0.1") + ":" + rt.getInteger("api_port"),
-        home.operatorToken());
+    return of(home, rt);
   }
 
-  /** A client for the controller that {@code home} says is running, if it answers. */
-  public static Optional<ControllerClient> find(ControllerHome home) {
+  /**
+   * A client for the controller that {@code home} says is running, if it answers. Only for this
+   * host's controller: the CLI asks {@link ControllerAccess}, which knows whether it is remote.
+   */
+  static Optional<ControllerClient> find(ControllerHome home) {
     Optional<JsonObject> rt = home.running();
     if (rt.isEmpty()) {
       return Optional.empty();
     }
     try {
-      ControllerClient c = new ControllerClient("http://" + rt.get().getString("api_host", "127.0.0.1") + ":"
-          + rt.get().getInteger("api_port"), home.operatorToken());
+      ControllerClient c = of(home, rt.get());
       return c.healthy() ? Optional.of(c) : Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
@@ -78,7 +124,7 @@ public final class ControllerClient {
    * @param jar the controller jar to run
    * @param onStart told when a controller has to be started
    */
-  public static ControllerClient ensureRunning(ControllerHome home, Path jar, Runnable onStart) {
+  static ControllerClient ensureRunning(ControllerHome home, Path jar, Runnable onStart) {
     Optional<ControllerClient> found = find(home);
     if (found.isPresent()) {
       return found.get();

@@ -65,7 +65,13 @@ import java.util.logging.Logger;
 public final class ControllerServer {
   /** Where it listens. {@code advertise}: HOST:PORT endpoints given to agents (default: bind host). */
   public record Options(Path batonHome, String bindHost, int bridgePort, int apiPort, int downloadPort,
-      List<String> advertise, BridgeServer.Limits limits, Path agentJar) {}
+      List<String> advertise, BridgeServer.Limits limits, Path agentJar, ApiBinding api) {
+    /** With the API on loopback (plain HTTP). */
+    public Options(Path batonHome, String bindHost, int bridgePort, int apiPort, int downloadPort,
+        List<String> advertise, BridgeServer.Limits limits, Path agentJar) {
+      this(batonHome, bindHost, bridgePort, apiPort, downloadPort, advertise, limits, agentJar, ApiBinding.LOOPBACK);
+    }
+  }
 
   /** Ports actually bound (0 in the options picks free ones). */
   public record Started(int bridgePort, int apiPort, int downloadPort) {}
@@ -198,6 +204,7 @@ public final class ControllerServer {
               Instant::now)), ca, registry, refusals, n -> handoff.listen(n.id()));
       registrar.groupNames((token, instance) -> intents.get(IntentStore.key(token.scope(), token.uuid())).map(i -> NodeNames.ofGroupNode(i, token.platform(), token.env(), instance)).orElse(token.name() + "-" + instance));
       ServerCertificate tls = ServerCertificate.issue(ca, options.bindHost(), options.advertise());
+      ServerCertificate apiTls = options.api().tls() ? ServerCertificate.forApi(ca, options.api()) : null;
       downloads = new AgentDownloads(vertx, options.agentJar());
       bridge = new BridgeServer(vertx, ca, refusals, options.limits());
       bridge.identities((id, cert) -> IdentityCheck.refusal(registry, id, cert));
@@ -256,12 +263,14 @@ public final class ControllerServer {
             endpoints = options.advertise().isEmpty()
                 ? List.of((options.bindHost().equals("0.0.0.0") ? "127.0.0.1" : options.bindHost()) + ":" + bridgePort)
                 : options.advertise();
-            return PortInUse.said(api.listen(apiHost(), options.apiPort()), "API", apiHost(), options.apiPort(), "--api-port")
+            return PortInUse.said(api.listen(apiHost(), options.apiPort(), apiTls == null ? null : apiTls.certPem(),
+                apiTls == null ? null : apiTls.keyPem()), "API", apiHost(), options.apiPort(), "--api-port")
                 .map(apiPort -> new Started(bridgePort, apiPort, dl));
           }));
     }).compose(started -> {
       JsonObject runtime = new JsonObject().put("pid", ProcessHandle.current().pid()).put("api_port", started.apiPort())
-          .put("api_host", apiHost()).put("bridge_port", started.bridgePort()).put("download_port", started.downloadPort())
+          .put("api_host", options.api().localHost()).put("api_scheme", options.api().scheme())
+          .put("api_bind", apiHost()).put("api_names", new JsonArray(options.api().names())).put("bridge_port", started.bridgePort()).put("download_port", started.downloadPort())
           .put("endpoints", new JsonArray(endpoints))
           .put("started", Instant.now().toString());
       // in the background: the registration path's signatures compiled before the first agents come
@@ -312,7 +321,7 @@ public final class ControllerServer {
   }
 
   private String apiHost() {
-    return "127.0.0.1";
+    return options.api().host();
   }
 
   /** Where nodes fetch application archives: this controller's download port, at the address they reach it by. */

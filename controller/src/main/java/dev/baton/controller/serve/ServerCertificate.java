@@ -19,6 +19,18 @@ import java.util.Set;
  */
 record ServerCertificate(String certPem, String keyPem) {
   static ServerCertificate issue(CertificateAuthority ca, String bindHost, List<String> advertise) {
+    return issue(ca, bindHost, advertise.stream().map(a -> a.substring(0, a.lastIndexOf(':'))).toList(), false);
+  }
+
+  /**
+   * The API's: the same names plus {@code hosts} (its --api-name values), and the CA after the
+   * leaf, so that a remote CLI sees which CA it is asked to trust and can compare it with its pin.
+   */
+  static ServerCertificate forApi(CertificateAuthority ca, ApiBinding api) {
+    return issue(ca, api.host(), api.names(), true);
+  }
+
+  private static ServerCertificate issue(CertificateAuthority ca, String bindHost, List<String> hosts, boolean chain) {
     KeyPair key = Keys.ec();
     Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
     try {
@@ -26,13 +38,11 @@ record ServerCertificate(String certPem, String keyPem) {
     } catch (IOException e) {
       // no host name: loopback names only
     }
-    if (!bindHost.equals("0.0.0.0")) {
+    if (!bindHost.equals("0.0.0.0") && !bindHost.equals("::")) {
       names.add(bindHost);
     }
-    for (String a : advertise) {
-      names.add(a.substring(0, a.lastIndexOf(':')));
-    }
+    names.addAll(hosts);
     var cert = ca.issueServer(key.getPublic(), "baton-controller", new ArrayList<>(names), Duration.ofDays(30));
-    return new ServerCertificate(Pem.encode(cert), Pem.encode(key.getPrivate()));
+    return new ServerCertificate(Pem.encode(cert) + (chain ? ca.certificatePem() : ""), Pem.encode(key.getPrivate()));
   }
 }
