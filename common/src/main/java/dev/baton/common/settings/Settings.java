@@ -24,9 +24,6 @@ public final class Settings {
       "the puppet program the local cloud's agent processes run (default: puppet from the PATH)");
   public static final Setting<String> IMAGE_CACHE = Setting.ofText("baton.image-cache", "BATON_IMAGE_CACHE",
       "where machine images are made and kept (default /var/cache/baton/images)");
-  public static final Setting<String> KNOWN_CONTROLLERS = Setting.ofText("baton.known-controllers",
-      "BATON_KNOWN_CONTROLLERS", "the CLI's known-controllers file, the CA pinned for each remote controller"
-          + " (default $XDG_CONFIG_HOME/baton/known_controllers, else ~/.config/baton/known_controllers)");
 
   // the controller's periodic work
   public static final Setting<Long> RECONCILE_INTERVAL_MS = Setting.ofLong("baton.reconcile-interval-ms", 30_000,
@@ -74,7 +71,6 @@ public final class Settings {
 
   /** All of them, for docs and checks. */
   public static final List<Setting<?>> ALL = List.of(HOME, AGENT_JAR, REPO_ROOT, LOCAL_CLOUD, LOCAL_PUPPET, IMAGE_CACHE,
-      KNOWN_CONTROLLERS,
       RECONCILE_INTERVAL_MS, RECONCILE_DELAY_MS, SCHEDULE_INTERVAL_MS, SCHEDULE_NOW, REGISTRATION_DEADLINE_SECONDS,
       WARM_UP_ROUNDS, TLS_JDK, NOT_FOUND_WINDOW_SECONDS, DEPLOY_DRAIN_SECONDS, DEPLOY_HEALTHY_SECONDS, PUPPET_HEALTH_INTERVAL_MS, PUPPET_DISCOVERY_INTERVAL_SECONDS,
       PUPPET_PHASE_DEADLINE_MINUTES, PUPPET_RUN_TIMEOUT, PUPPET_EMBEDDED_CERT_DAYS, AGENT_RENEW_BEFORE_DAYS,

@@ -28,11 +28,12 @@ public final class KnownControllers {
   }
 
   /**
-   * The file: the {@code baton.known-controllers} setting (BATON_KNOWN_CONTROLLERS), else
-   * {@code $XDG_CONFIG_HOME/baton/known_controllers}, else {@code ~/.config/baton/known_controllers}.
+   * The file: {@code BATON_KNOWN_CONTROLLERS}, else {@code $XDG_CONFIG_HOME/baton/known_controllers},
+   * else {@code ~/.config/baton/known_controllers}. The user's, not BATON_HOME's: the pins are of the
+   * operator, whatever home a command runs with.
    */
   public static KnownControllers standard() {
-    String set = dev.baton.common.settings.Settings.KNOWN_CONTROLLERS.orNull();
+    String set = System.getenv("BATON_KNOWN_CONTROLLERS");
     if (set != null && !set.isBlank()) {
       return new KnownControllers(Path.of(set));
     }
