@@ -40,7 +40,9 @@ public final class ClusterLeases implements PlatformLock.ClusterLock {
     if (answer.getKey() == 409) {
       JsonObject held = answer.getValue().getJsonObject("holder", new JsonObject());
       throw new BatonException(ErrorCode.FAILED_PRECONDITION, "refused: " + PlatformLock.holder(held.encode(), scope)
-          + (held.getString("member") == null ? "" : " through controller " + held.getString("member"))
+          // an unclustered controller calls itself "this controller": no member to name
+          + (held.getString("member") == null || held.getString("member").equals("this controller") ? ""
+              : " through controller " + held.getString("member"))
           + (access.isRemote() ? " (lock of the controller at " + access.remoteUrl() + ")" : "")
           + "; wait for it to finish (one provisioning of a platform at a time, in the whole cluster and from every host)");
     }

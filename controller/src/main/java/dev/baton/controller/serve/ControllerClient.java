@@ -239,9 +239,28 @@ public final class ControllerClient {
     }
   }
 
-  /** The controller's {@code /healthz}: status, nodes, and {@code cluster} when it is a member of one. */
+  /**
+   * The controller's {@code /healthz}: status, nodes, and {@code cluster} when it is a member of
+   * one. Sent without the token, which it does not need: a remote controller's first request,
+   * right after the handshake that checked its CA, carries no secret.
+   */
   public JsonObject health() {
-    return get("/healthz");
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/healthz"))
+          .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new BatonException(ErrorCode.UNAVAILABLE, "controller API: /healthz answered " + r.statusCode());
+      }
+      return new JsonObject(r.body());
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof BatonException b) {
+        throw b;
+      }
+      throw new BatonException(ErrorCode.UNAVAILABLE, "controller API unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BatonException(ErrorCode.UNAVAILABLE, "interrupted");
+    }
   }
 
   private JsonObject call(HttpRequest.Builder b) {
