@@ -37,6 +37,12 @@ public record ApiBinding(String host, List<String> names) {
     return tls() ? "https" : "http";
   }
 
+  /** What {@code controller.json} says of the API (besides its port), for the CLI on this host. */
+  public io.vertx.core.json.JsonObject runtime() {
+    return new io.vertx.core.json.JsonObject().put("api_host", localHost()).put("api_scheme", scheme())
+        .put("api_bind", host).put("api_names", new io.vertx.core.json.JsonArray(names));
+  }
+
   /** The address a client on this host connects to: the wildcard is reached on loopback. */
   public String localHost() {
     return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;

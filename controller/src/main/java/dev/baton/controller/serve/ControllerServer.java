@@ -63,15 +63,12 @@ import java.util.logging.Logger;
  * {@link ControllerHome}; a restart picks up every token and node record.
  */
 public final class ControllerServer {
-  /** Where it listens. {@code advertise}: HOST:PORT endpoints given to agents (default: bind host). */
+  /**
+   * Where it listens. {@code advertise}: HOST:PORT endpoints given to agents (default: bind host);
+   * {@code api}: the HTTP API's address and names ({@link ApiBinding#LOOPBACK} by default).
+   */
   public record Options(Path batonHome, String bindHost, int bridgePort, int apiPort, int downloadPort,
-      List<String> advertise, BridgeServer.Limits limits, Path agentJar, ApiBinding api) {
-    /** With the API on loopback (plain HTTP). */
-    public Options(Path batonHome, String bindHost, int bridgePort, int apiPort, int downloadPort,
-        List<String> advertise, BridgeServer.Limits limits, Path agentJar) {
-      this(batonHome, bindHost, bridgePort, apiPort, downloadPort, advertise, limits, agentJar, ApiBinding.LOOPBACK);
-    }
-  }
+      List<String> advertise, BridgeServer.Limits limits, Path agentJar, ApiBinding api) {}
 
   /** Ports actually bound (0 in the options picks free ones). */
   public record Started(int bridgePort, int apiPort, int downloadPort) {}
@@ -269,8 +266,7 @@ public final class ControllerServer {
           }));
     }).compose(started -> {
       JsonObject runtime = new JsonObject().put("pid", ProcessHandle.current().pid()).put("api_port", started.apiPort())
-          .put("api_host", options.api().localHost()).put("api_scheme", options.api().scheme())
-          .put("api_bind", apiHost()).put("api_names", new JsonArray(options.api().names())).put("bridge_port", started.bridgePort()).put("download_port", started.downloadPort())
+          .mergeIn(options.api().runtime()).put("bridge_port", started.bridgePort()).put("download_port", started.downloadPort())
           .put("endpoints", new JsonArray(endpoints))
           .put("started", Instant.now().toString());
       // in the background: the registration path's signatures compiled before the first agents come

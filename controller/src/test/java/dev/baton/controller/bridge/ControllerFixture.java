@@ -28,7 +28,7 @@ public final class ControllerFixture implements AutoCloseable {
     this.home = home;
     Path agentJar = Path.of(System.getProperty("baton.agent.jar", "../agent/target/baton-agent.jar"));
     server = new ControllerServer(vertx, new ControllerServer.Options(home, "127.0.0.1", bridgePort, 0, 0, advertise,
-        limits, agentJar));
+        limits, agentJar, dev.baton.controller.serve.ApiBinding.LOOPBACK));
     started = await(server.start());
   }
 
