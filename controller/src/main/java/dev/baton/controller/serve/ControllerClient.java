@@ -47,7 +47,8 @@ public final class ControllerClient {
     this.base = base;
     this.token = token;
     this.trust = trust;
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+    // the JDK counts the TLS handshake in the connect timeout: a busy remote controller gets longer
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(trust == null ? 3 : 15))
         .followRedirects(HttpClient.Redirect.NEVER);
     if (trust != null) {
       b.sslContext(trust.context()); // host names stay checked: the JDK client asks for it unless told not to
