@@ -40,6 +40,12 @@ final class HooksCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (main.remote() && config == null) {
+      // the hooks are a file of the controller's host; this host's would be the wrong ones, silently
+      throw new dev.baton.common.error.BatonException(dev.baton.common.error.ErrorCode.FAILED_PRECONDITION,
+          "hooks reads the hooks file of this host's controller, and --controller (or BATON_CONTROLLER) names one"
+              + " elsewhere; run it on that controller's host, or give the file with --config");
+    }
     Path file = config != null ? config : ControllerHome.of(Providers.home()).hooks();
     HookConfig.Config cfg = HookConfig.load(file, System::getenv);
     Terminal t = main.terminal;

@@ -266,6 +266,15 @@ class RemoteControllerIT {
     assertEquals(ExitCodes.OK, dashboard.code(), dashboard.err());
     assertEquals(url + "/dashboard#token=" + Files.readString(tokenFile).strip(), dashboard.out().strip());
 
+    Run hooks = cli(env, "hooks", "list");
+    assertEquals(ExitCodes.FAILED, hooks.code(), hooks.err());
+    assertTrue(hooks.err().contains("run it on that controller's host"), hooks.err());
+
+    // the controller's own host needs no option: controller.json says https, and its CA file is the pin
+    Run local = cli(Map.of("BATON_HOME", serverHome.toString()), "nodes");
+    assertEquals(ExitCodes.OK, local.code(), local.err());
+    assertEquals("No nodes.", local.out().strip());
+
     Run stop = cli(env, "stop");
     assertEquals(ExitCodes.FAILED, stop.code(), stop.err());
     assertTrue(stop.err().contains("stop stops this host's controller only"), stop.err());
