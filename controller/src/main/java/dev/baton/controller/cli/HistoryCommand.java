@@ -70,13 +70,25 @@ final class HistoryCommand implements Callable<Integer> {
       String shown = String.format("%-8s", outcome);
       t.out().println(String.format("%-20s %-16s %-15s %-15s %-28s ", e.getString("at").substring(0, 19).replace('T', ' '),
           Terminal.safe(e.getString("who"), 16), Terminal.safe(e.getString("from"), 15), e.getString("what"),
-          Terminal.safe(platform, 28)) + ("ok".equals(outcome) ? t.green(shown) : t.red(shown)) + " "
-          + Terminal.safe(e.getString("target") == null ? "" : e.getString("target"), 60)
-          + (e.getString("plan_digest") == null ? "" : " plan " + e.getString("plan_digest").substring(0,
-              Math.min(19, e.getString("plan_digest").length())))
-          + (e.getString("detail") == null ? "" : " (" + Terminal.safe(e.getString("detail"), 80) + ")"));
+          Terminal.safe(platform, 28)) + ("ok".equals(outcome) ? t.green(shown) : t.red(shown)) + " " + rest(e));
     }
     return ExitCodes.OK;
+  }
+
+  /** The target, the plan a provision applied, and a word on how it went. */
+  private static String rest(JsonObject e) {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    if (e.getString("target") != null) {
+      parts.add(Terminal.safe(e.getString("target"), 60));
+    }
+    String plan = e.getString("plan_digest");
+    if (plan != null) {
+      parts.add("plan " + Terminal.safe(plan.substring(0, Math.min(19, plan.length()))));
+    }
+    if (e.getString("detail") != null) {
+      parts.add("(" + Terminal.safe(e.getString("detail"), 80) + ")");
+    }
+    return String.join(" ", parts);
   }
 
   /** An instant, a date (midnight UTC) or an age back from {@code now}. */

@@ -69,7 +69,9 @@ final class AccessRoutes {
 
   private void revoke(RoutingContext ctx) {
     try {
-      ApiServer.json(ctx, 200, tokens.revoke(ctx.pathParam("name"), ApiAccess.of(ctx)).toJson());
+      OperatorTokens.Entry e = tokens.revoke(ctx.pathParam("name"), ApiAccess.of(ctx));
+      ctx.put(ChangeLog.CUSTOMER, e.customer());
+      ApiServer.json(ctx, 200, e.toJson());
     } catch (IllegalArgumentException e) {
       ApiServer.error(ctx, 404, e.getMessage());
     }

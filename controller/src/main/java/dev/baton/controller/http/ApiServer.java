@@ -92,6 +92,7 @@ public final class ApiServer {
     r.route("/api/*").handler(new ChangeLog(history, java.time.Instant::now, registry::get)::handle);
     r.route("/api/*").handler(access::authorize);
     new AccessRoutes(operators, history, java.time.Instant::now).mount(r);
+    new HookRoutes(outbox).mount(r);
     r.get("/api/v1/nodes").handler(this::nodes);
     r.get("/api/v1/events").handler(this::stream);
     r.get("/api/v1/nodes/:name").handler(ctx -> registry.byName(ctx.pathParam("name"))
@@ -155,6 +156,10 @@ public final class ApiServer {
     String[] p = ctx.request().path().split("/");
     if (p.length == 6 && p[3].equals("nodes") && p[5].equals("terminate")) {
       return registry.get(p[4]).map(NodeRecord::customer).orElse(null);
+    }
+    if (p.length == 6 && p[3].equals("hooks") && p[5].equals("test")) {
+      var h = outbox.hooks().get(p[4]);
+      return h == null ? null : HookRoutes.customerOf(h);
     }
     if (p.length == 6 && p[3].equals("operator-tokens") && p[5].equals("revoke")) {
       return operators.customerOf(p[4]).orElse(null);

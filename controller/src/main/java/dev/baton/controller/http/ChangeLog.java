@@ -37,6 +37,8 @@ final class ChangeLog {
 
   /** Where a route leaves what its outcome was, when its answer's status does not say it (a stream). */
   static final String OUTCOME = "baton.outcome";
+  /** Where a route leaves the customer of what it changed, when its body does not name it (a revoked token's). */
+  static final String CUSTOMER = "baton.customer";
   /** Where a route leaves a word on how it went (a deployment's status and reason). */
   static final String DETAIL = "baton.detail";
   /** Where a route leaves what it changed, when its body does not name it. */
@@ -77,6 +79,9 @@ final class ChangeLog {
         customer = p[0];
         platform = p[1];
         env = "-".equals(p[2]) ? null : p[2];
+      }
+      if (ctx.get(CUSTOMER) != null) {
+        customer = ctx.get(CUSTOMER);
       }
       if (what.equals("node.terminate")) {
         var n = nodes.apply(ctx.request().path().split("/")[4]);

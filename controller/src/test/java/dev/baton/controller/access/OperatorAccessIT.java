@@ -47,6 +47,17 @@ class OperatorAccessIT {
   @BeforeEach
   void start() throws Exception {
     System.setProperty("baton.home", home.toString());
+    Files.createDirectories(home.resolve("controller"));
+    Files.writeString(home.resolve("controller/hooks.yaml"), """
+        hooks:
+          - name: acme-log
+            type: command
+            command: [/bin/sh, -c, "cat >> $0", "%s"]
+            customers: [acme]
+          - name: everyone-log
+            type: command
+            command: [/bin/sh, -c, "cat >> $0", "%s"]
+        """.formatted(home.resolve("acme-hook.jsonl"), home.resolve("all-hook.jsonl")));
     c = new ControllerFixture(home, BridgeServer.Limits.defaults());
     admin = c.server.home().operatorToken();
     Instant now = Instant.now();
@@ -178,6 +189,27 @@ class OperatorAccessIT {
     // tokens: acme's admin sees acme's tokens only and cannot make a token of every customer
     assertEquals(403, call(create("acme-admin2", "acme", "admin"), "POST", "/api/v1/operator-tokens",
         new JsonObject().put("name", "everyone").put("role", "read")).statusCode());
+  }
+
+  @Test
+  void aCustomerTokenSeesAndTestsItsCustomersHooksOnly() throws Exception {
+    String acmeOps = create("acme-hooks", "acme", "operate");
+    JsonArray seen = new JsonObject(call(acmeOps, "GET", "/api/v1/hooks", null).body()).getJsonArray("hooks");
+    assertEquals(List.of("acme-log"), seen.stream().map(h -> ((JsonObject) h).getString("name")).toList());
+    assertFalse(seen.encode().contains("cat >>"), "no settings: " + seen.encode());
+    assertEquals(2, new JsonObject(call(admin, "GET", "/api/v1/hooks", null).body()).getJsonArray("hooks").size());
+    long scope = refused("api_scope");
+    assertEquals(403, call(acmeOps, "POST", "/api/v1/hooks/everyone-log/test", new JsonObject()).statusCode());
+    assertEquals(scope + 1, refused("api_scope"));
+    assertFalse(Files.exists(home.resolve("all-hook.jsonl")) && Files.readString(home.resolve("all-hook.jsonl"))
+        .contains("\"platform\":\"sample\""), "the other hook was not tested");
+    HttpResponse<String> own = call(acmeOps, "POST", "/api/v1/hooks/acme-log/test", new JsonObject().put("event",
+        "node.failed"));
+    assertEquals(200, own.statusCode(), own.body());
+    assertTrue(Files.readString(home.resolve("acme-hook.jsonl")).contains("node.failed"));
+    JsonArray h = new JsonObject(call(admin, "GET", "/api/v1/history", null).body()).getJsonArray("entries");
+    assertTrue(h.stream().map(JsonObject.class::cast).anyMatch(e -> "hooks.test".equals(e.getString("what"))
+        && "acme-log".equals(e.getString("target")) && "ok".equals(e.getString("outcome"))), h.encodePrettily());
   }
 
   @Test
