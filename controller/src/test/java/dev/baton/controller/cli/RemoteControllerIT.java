@@ -49,8 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * controller ({@code serve --api-bind 0.0.0.0}) with its own BATON_HOME, and CLI runs with another
  * home and their own known-controllers file. In order: an unknown controller is refused showing
  * its CA; a wrong fingerprint is refused before anything is sent; the right one is pinned and
- * works; later runs work from the pin alone (nodes, deployments, dashboard, a provision whose lock
- * is a lease on the remote controller); another controller at the pinned URL is refused as a changed
+ * works; later runs work from the pin alone (nodes, deployments, dashboard; a provision with an
+ * operator token of its own, whose lock
+ * is a lease on the remote controller and whose history names that token); another controller at the pinned URL is refused as a changed
  * key. The API off loopback answers TLS only, and its host names are checked.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -286,7 +287,11 @@ class RemoteControllerIT {
   @Test
   @Order(6)
   void provisionTakesItsLockOnTheRemoteController() throws Exception {
-    Map<String, String> env = new HashMap<>(token());
+    // an operator elsewhere runs with a token of their own, made on the controller's host
+    Run made = cli(Map.of("BATON_HOME", serverHome.toString()), "tokens", "create", "remote-ops", "--role", "operate");
+    assertEquals(ExitCodes.OK, made.code(), made.err());
+    Path own = Files.writeString(tmp.resolve("remote-ops.token"), made.out().strip() + "\n");
+    Map<String, String> env = new HashMap<>(Map.of("BATON_TOKEN_FILE", own.toString()));
     env.put("BATON_CONTROLLER", url);
     Path demo = demo();
     // someone elsewhere holds the platform's lock on the controller: this run is refused, nothing is made
@@ -309,6 +314,12 @@ class RemoteControllerIT {
     assertEquals(ExitCodes.OK, provision.code(), provision.err());
     assertTrue(provision.out().contains("Done"), provision.out());
     assertEquals(4, listJson(cliHome.resolve("local-cloud")).size(), "the network, in this host's local cloud");
+    // the controller's history names the remote operator's token
+    Run history = cli(env, "history", "--output", "json");
+    assertEquals(ExitCodes.OK, history.code(), history.err());
+    assertTrue(new JsonObject(history.out()).getJsonArray("entries").stream().map(JsonObject.class::cast)
+        .anyMatch(e -> "provision".equals(e.getString("what")) && "remote-ops".equals(e.getString("who"))
+            && "ok".equals(e.getString("outcome"))), history.out());
     // its lease was released at the end: the lock can be taken again at once
     JsonObject again = api("/api/v1/locks", new JsonObject().put("scope", "demo/local-demo/-").put("ttl_seconds", 5)
         .put("holder", new JsonObject().put("command", "test")));
