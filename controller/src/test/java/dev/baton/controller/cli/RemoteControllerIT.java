@@ -50,9 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
  * home and their own known-controllers file. In order: an unknown controller is refused showing
  * its CA; a wrong fingerprint is refused before anything is sent; the right one is pinned and
  * works; later runs work from the pin alone (nodes, deployments, dashboard; a provision with an
- * operator token of its own, whose lock
- * is a lease on the remote controller and whose history names that token); another controller at the pinned URL is refused as a changed
- * key. The API off loopback answers TLS only, and its host names are checked.
+ * operator token of its own, whose lock is a lease on the remote controller and whose history
+ * names that token); another controller at the pinned URL is refused as a changed key. The API
+ * off loopback answers TLS only, and its host names are checked.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
