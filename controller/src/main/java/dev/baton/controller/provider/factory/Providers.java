@@ -46,8 +46,9 @@ public final class Providers {
   }
 
   /**
-   * The agent jar: the {@code baton.agent.jar} property, {@code BATON_AGENT_JAR}, or the one
-   * built beside this controller ({@code agent/target/baton-agent.jar}).
+   * The agent jar: the {@code baton.agent.jar} property, {@code BATON_AGENT_JAR}, a
+   * {@code baton-agent.jar} in this controller jar's own directory (the Debian package's
+   * {@code /usr/share/baton}), or the one built beside it in a checkout ({@code agent/target/baton-agent.jar}).
    */
   public static Path agentJar() {
     String p = dev.baton.common.settings.Settings.AGENT_JAR.orNull();
@@ -56,6 +57,10 @@ public final class Providers {
     }
     Path self = controllerJar();
     if (self != null) {
+      Path installed = self.resolveSibling("baton-agent.jar");
+      if (java.nio.file.Files.isRegularFile(installed)) {
+        return installed;
+      }
       Path beside = self.getParent().resolve("../../agent/target/baton-agent.jar").normalize();
       if (java.nio.file.Files.exists(beside)) {
         return beside;
