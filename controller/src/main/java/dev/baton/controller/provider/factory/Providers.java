@@ -55,19 +55,28 @@ public final class Providers {
     if (p != null && !p.isBlank()) {
       return Path.of(p);
     }
-    Path self = controllerJar();
-    if (self != null) {
-      Path installed = self.resolveSibling("baton-agent.jar");
-      if (java.nio.file.Files.isRegularFile(installed)) {
-        return installed;
-      }
-      Path beside = self.getParent().resolve("../../agent/target/baton-agent.jar").normalize();
-      if (java.nio.file.Files.exists(beside)) {
-        return beside;
-      }
+    Path beside = besideJar(controllerJar());
+    if (beside != null) {
+      return beside;
     }
     Path repo = Path.of(java.util.Objects.requireNonNullElse(dev.baton.common.settings.Settings.REPO_ROOT.orNull(), ".")).resolve("agent/target/baton-agent.jar");
     return repo.toAbsolutePath().normalize();
+  }
+
+  /**
+   * The agent jar found from the controller's jar {@code self}: in its own directory (an install),
+   * else the checkout's it was built in ({@code controller/target/../../agent/target}); null if neither.
+   */
+  static Path besideJar(Path self) {
+    if (self == null) {
+      return null;
+    }
+    Path installed = self.resolveSibling("baton-agent.jar");
+    if (java.nio.file.Files.isRegularFile(installed)) {
+      return installed;
+    }
+    Path built = self.getParent().resolve("../../agent/target/baton-agent.jar").normalize();
+    return java.nio.file.Files.exists(built) ? built : null;
   }
 
   /** The jar this controller runs from, or null when it runs from classes (tests). */
