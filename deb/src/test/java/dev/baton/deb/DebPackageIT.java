@@ -155,6 +155,15 @@ class DebPackageIT {
     throw new AssertionError("/healthz never answered: " + last + "\n" + sh("journalctl", "-u", UNIT, "--no-pager", "-n", "40"));
   }
 
+  /** A digest of the contents of {@code files}. */
+  static String digestOf(Path... files) throws Exception {
+    MessageDigest d = MessageDigest.getInstance("SHA-256");
+    for (Path f : files) {
+      d.update(Files.readAllBytes(f));
+    }
+    return HexFormat.of().formatHex(d.digest());
+  }
+
   static String mainPid() throws Exception {
     return sh("systemctl", "show", "-p", "MainPID", "--value", UNIT);
   }
@@ -258,6 +267,30 @@ class DebPackageIT {
 
   @Test
   @Order(5)
+  void anUpgradeRestartsTheServiceAndKeepsItsStateAndOptions() throws Exception {
+    // the same package as a newer version (what the next build is): unpacked and packed again by dpkg-deb
+    ok(machine.exec(Duration.ofMinutes(3), "sh", "-c", "set -e; cd /root; rm -rf next; mkdir next; dpkg-deb -R baton-controller_*.deb"
+        + " next/tree; sed -i 's/^Version: .*/&+next/' next/tree/DEBIAN/control; dpkg-deb -Znone -b next/tree"
+        + " next/baton-controller_next_all.deb >/dev/null; rm -rf next/tree"), "repacking as a newer version");
+    Path ca = machine.rootfs.resolve("var/lib/baton/controller/ca");
+    String caBefore = digestOf(ca.resolve("ca.crt.pem"), ca.resolve("ca.key.pem"));
+    String token = Files.readString(machine.rootfs.resolve("var/lib/baton/controller/operator-token"));
+    String pid = mainPid();
+    ok(machine.exec(Duration.ofMinutes(5), "sh", "-c", "cd /root/next && apt-get install -y -q ./baton-controller_next_all.deb"),
+        "apt-get install (upgrade)");
+    phase("upgraded");
+    assertTrue(sh("dpkg-query", "-W", "-f", "${Version}", UNIT).endsWith("+next"));
+    healthz();
+    assertNotEquals(pid, mainPid(), "the upgrade restarted the service on the new jar");
+    assertEquals("active", sh("systemctl", "is-active", UNIT));
+    assertEquals(token, Files.readString(machine.rootfs.resolve("var/lib/baton/controller/operator-token")), "state kept");
+    assertEquals(caBefore, digestOf(ca.resolve("ca.crt.pem"), ca.resolve("ca.key.pem")), "the CA (certificate and key) kept");
+    assertTrue(Files.readString(machine.rootfs.resolve("etc/default/" + UNIT)).contains("--api-port " + API),
+        "the administrator's options kept");
+  }
+
+  @Test
+  @Order(6)
   void removeStopsTheUnitAndKeepsTheStatePurgeDeletesIt() throws Exception {
     ok(machine.exec(Duration.ofMinutes(3), "apt-get", "remove", "-y", "-q", UNIT), "apt-get remove");
     phase("removed");
