@@ -64,7 +64,7 @@ final class TokensCommand implements Callable<Integer> {
           t.out().println(made.encodePrettily());
         } else {
           t.err().println("Token " + name + " (" + made.getString("role") + ", " + scope(made) + ", expires "
-              + made.getString("expires") + "); shown once, keep it now:");
+              + second(made.getString("expires")) + "); shown once, keep it now:");
           t.out().println(made.getString("token"));
         }
         return ExitCodes.OK;

@@ -113,7 +113,7 @@ final class ChangeLog {
       case "deploy" -> b.getJsonObject("application", new JsonObject()).getString("name")
           + (b.getString("revision") != null ? " " + b.getString("revision") : "");
       case "intents" -> b.getJsonArray("nodes", new io.vertx.core.json.JsonArray()).size() + " nodes"
-          + (b.containsKey("schedule") ? ", off-hours schedule" : "");
+          + (b.getValue("schedule") != null ? ", off-hours schedule" : "");
       case "join_token" -> b.getString("instance_id") != null ? b.getString("instance_id") : b.getString("uuid");
       case "node.terminate" -> {
         String id = ctx.request().path().split("/")[4];
