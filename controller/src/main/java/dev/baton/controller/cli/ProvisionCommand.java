@@ -72,7 +72,9 @@ final class ProvisionCommand extends PlatformCommand {
     var spec = cmd.getCommandSpec();
     var dir = spec.positionalParameters().get(0);
     spec.remove(dir);
-    spec.addPositional(picocli.CommandLine.Model.PositionalParamSpec.builder(dir).arity("0..1")
+    // a new spec, not a copy: a copy keeps the old one's capacity, and the synopsis would still say DIR is required
+    spec.addPositional(picocli.CommandLine.Model.PositionalParamSpec.builder().index("0").arity("0..1")
+        .paramLabel(dir.paramLabel()).type(String.class).getter(dir.getter()).setter(dir.setter())
         .description("The platform directory (holds platform.yaml); with --plan it may be left out.").build());
   }
 
