@@ -183,7 +183,7 @@ final class ProvisionCommand extends PlatformCommand {
       code = confirmAndApply(vertx, provider, plan, "Provisioning", yes, parallelism, "Apply these changes?",
           "Nothing to change.", r -> r.count(Engine.Status.DONE) + " changes applied");
     }
-    if (output != OutputFormat.JSON && pending != null) {
+    if (output != OutputFormat.JSON) {
       Planning.printPending(t(), pending);
     }
     if (offHoursNote != null) {
@@ -203,7 +203,8 @@ final class ProvisionCommand extends PlatformCommand {
     return waitForNodes(platform, provider);
   }
 
-  private List<dev.baton.controller.plan.PlannedChange> pending;
+  /** What --target leaves for later: listed after the result, and not waited for. */
+  private List<dev.baton.controller.plan.PlannedChange> pending = List.of();
 
   /** The saved plan no longer holds: what moved, and that nothing was changed. */
   private int refuse(List<String> moved) {
@@ -227,11 +228,17 @@ final class ProvisionCommand extends PlatformCommand {
    * of each group as the group wants — printing each change, then a table.
    */
   private int waitForNodes(Platform platform, CloudProvider provider) throws Exception {
-    Set<String> uuids = platform.ofKind(ResourceKind.INSTANCE).stream().map(Resource::uuid).collect(Collectors.toSet());
+    Set<String> uuids = new java.util.HashSet<>(platform.ofKind(ResourceKind.INSTANCE).stream().map(Resource::uuid)
+        .collect(Collectors.toSet()));
     Map<String, Integer> groups = new HashMap<>();
     for (Resource g : platform.ofKind(ResourceKind.AUTOSCALING_GROUP)) {
       var spec = g.spec(dev.baton.controller.definition.model.AutoscalingGroupSpec.class);
       groups.put(g.uuid(), spec.desired() != null ? spec.desired() : spec.min());
+    }
+    // what --target left pending is not waited for: its nodes may not even exist
+    for (var p : pending) {
+      uuids.remove(p.uuid());
+      groups.remove(p.uuid());
     }
     int expected = uuids.size() + groups.values().stream().mapToInt(Integer::intValue).sum();
     long deadline = System.currentTimeMillis() + waitSeconds * 1000L;
