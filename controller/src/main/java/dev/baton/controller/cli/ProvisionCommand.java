@@ -219,7 +219,8 @@ final class ProvisionCommand extends PlatformCommand {
     t().err().println("provision: " + t().red("error") + ": " + head + ":");
     moved.forEach(m -> t().err().println("  - " + m));
     t().err().println("Nothing was changed. Compute the plan again (\"controller plan " + dir + (env == null ? ""
-        : " --env " + env) + " --out " + planFile + "\"), review it, and apply that one.");
+        : " --env " + env) + saved.targets().stream().map(x -> " --target " + x).collect(Collectors.joining())
+        + " --out " + planFile + "\"), review it, and apply that one.");
     return ExitCodes.FAILED;
   }
 

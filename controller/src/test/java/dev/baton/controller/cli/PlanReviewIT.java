@@ -255,6 +255,7 @@ class PlanReviewIT {
     CliRun storage = CliRun.of("provision", "--plan", file.toString());
     assertEquals(0, storage.exitCode(), storage.err());
     assertTrue(storage.out().contains("Done: 3 changes applied"), storage.out());
+    assertTrue(storage.out().contains("Applying the saved plan " + file + " (sha256:"), storage.out());
     assertTrue(storage.out().contains("2 other changes pending (not targeted):\n  + create  subnet/app-a\n"
         + "  + create  security_group/web\n"), storage.out());
     assertEquals(5, live().size());
@@ -280,5 +281,8 @@ class PlanReviewIT {
       long pipes = line.chars().filter(c -> c == '|').count();
       assertTrue(pipes == 6 || pipes == 4, "every row keeps its cells: " + line);
     }
+    CliRun audit = CliRun.of("audit", demo.toString(), "--output", "markdown");
+    assertEquals(ExitCodes.USAGE, audit.exitCode());
+    assertTrue(audit.err().contains("--output markdown is for plan only"), audit.err());
   }
 }
