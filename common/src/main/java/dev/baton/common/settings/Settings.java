@@ -15,7 +15,7 @@ public final class Settings {
   public static final Setting<String> HOME = Setting.ofText("baton.home", "BATON_HOME",
       "Baton's home: the controller's CA, tokens, node records, locks and the local cloud (default ~/.baton)");
   public static final Setting<String> AGENT_JAR = Setting.ofText("baton.agent.jar", "BATON_AGENT_JAR",
-      "the agent jar the controller serves to nodes (default: the one built in the checkout)");
+      "the agent jar the controller serves to nodes (default: baton-agent.jar beside the controller jar, else the one built in the checkout)");
   public static final Setting<String> REPO_ROOT = Setting.ofText("baton.repo.root", null,
       "the checkout whose agent/target/baton-agent.jar is the default agent jar (default: the working directory)");
   public static final Setting<String> LOCAL_CLOUD = Setting.ofText("baton.local-cloud", "BATON_LOCAL_CLOUD",

@@ -93,13 +93,46 @@ public final class SafeYaml {
       }
       local.error(pos, "invalid YAML: " + describe(e) + hint);
     } catch (YAMLException e) {
-      local.error(Pos.ofFile(file), "invalid YAML: " + friendly(e.getMessage(), ""));
+      limitPassed(yaml, file, text, e, local);
     }
     if (!local.isEmpty()) {
       diags.addAll(local);
       return List.of();
     }
     return docs;
+  }
+
+  /**
+   * A YAMLException without a mark: the composer's alias and nesting limits. Both are placed at
+   * the event where the limit was passed, so that the author sees which alias or which line.
+   */
+  private static void limitPassed(Yaml yaml, String file, String text, YAMLException e, Diagnostics diags) {
+    String problem = e.getMessage() == null ? "" : e.getMessage();
+    try {
+      if (problem.contains("aliases for non-scalar nodes")) {
+        ComposerLimits.TooManyAliases at = ComposerLimits.aliasPast(yaml, text, MAX_COLLECTION_ALIASES);
+        if (at != null) {
+          diags.error(pos(file, at.mark()), "invalid YAML: too many aliases: *" + at.anchor() + " here passes the limit of "
+              + MAX_COLLECTION_ALIASES + " aliases to mappings or lists in one file; write the values out"
+              + " instead of nesting anchors");
+          return;
+        }
+      } else if (problem.contains("Nesting Depth")) {
+        Mark at = ComposerLimits.depthPast(yaml, text, MAX_DEPTH);
+        if (at != null) {
+          diags.error(pos(file, at), "invalid YAML: nested deeper than " + MAX_DEPTH + " levels here;"
+              + " flatten the structure");
+          return;
+        }
+      }
+    } catch (YAMLException again) {
+      // the second pass failed before the limit: report the first failure, without a place
+    }
+    diags.error(Pos.ofFile(file), "invalid YAML: " + friendly(problem, ""));
+  }
+
+  private static Pos pos(String file, Mark m) {
+    return new Pos(file, m.getLine() + 1, m.getColumn() + 1);
   }
 
   private static String describe(MarkedYAMLException e) {

@@ -83,4 +83,32 @@ class SafeYamlTest {
     assertEquals(3, d.sorted().get(0).pos().line());
     assertTrue(d.sorted().get(0).message().contains("first set at line 1"));
   }
+
+  @Test
+  void tooManyAliasesIsPlacedAtTheAliasThatPassedTheLimitCountedOverTheWholeFile() {
+    // 30 aliases to a list in each of two documents: the anchor is per document, the count is not
+    String doc = "l: &l [x]\n" + "a: [" + "*l, ".repeat(29) + "*l]\n";
+    Diagnostics d = new Diagnostics();
+    assertEquals(List.of(), load(doc + "---\n" + doc, d));
+    assertEquals(1, d.size(), d.sorted().toString());
+    assertEquals("f.yaml:5:" + (5 + 4 * 20), d.sorted().get(0).pos().toString());
+    assertTrue(d.sorted().get(0).message().startsWith("invalid YAML: too many aliases: *l here passes the limit of 50"),
+        d.sorted().get(0).message());
+  }
+
+  @Test
+  void aliasesToScalarsAreNotCounted() {
+    Diagnostics d = new Diagnostics();
+    String text = "s: &s x\nl: &l [x]\na: [" + "*s, ".repeat(200) + "*l]\n";
+    assertEquals(1, load(text, d).size());
+    assertTrue(d.isEmpty(), d.sorted().toString());
+  }
+
+  @Test
+  void nestingTooDeepIsPlacedAtTheFirstNodeTooDeep() {
+    Diagnostics d = new Diagnostics();
+    assertEquals(List.of(), load("a:\n  b: " + "[".repeat(50) + "]".repeat(50) + "\n", d));
+    assertEquals("f.yaml:2:" + (6 + 39), d.sorted().get(0).pos().toString());
+    assertEquals("invalid YAML: nested deeper than 40 levels here; flatten the structure", d.sorted().get(0).message());
+  }
 }

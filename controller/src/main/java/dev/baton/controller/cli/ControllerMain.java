@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
     subcommands = {ValidateCommand.class, PlanCommand.class, ProvisionCommand.class, AuditCommand.class,
         DestroyCommand.class, ServeCommand.class, StopCommand.class, NodesCommand.class, DashboardCommand.class, HooksCommand.class, PuppetCaCommand.class, NewCommand.class, SchemaCommand.class,
         InstancesCommand.class, UpdateLaunchTemplateCommand.class, RunCommand.class, DeployCommand.class,
-        DeploymentsCommand.class, RollbackCommand.class,
+        DeploymentsCommand.class, RollbackCommand.class, TokensCommand.class, HistoryCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 failure, 2 changes (plan) or drift (audit), 64 wrong usage.",
         "Documentation: docs/cli.md and docs/definitions.md"})

@@ -36,6 +36,11 @@ final class DestroyCommand extends PlatformCommand {
   }
 
   @Override
+  String historyWhat() {
+    return "destroy";
+  }
+
+  @Override
   int run(Vertx vertx, Platform platform, CloudProvider provider) throws Exception {
     if (!yes && !t().interactive()) {
       throw BatonException.invalid("destroy removes every resource of " + Planner.scopeOf(platform)

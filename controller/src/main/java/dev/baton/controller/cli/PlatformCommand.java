@@ -223,6 +223,7 @@ abstract class PlatformCommand implements Callable<Integer> {
     Engine.Report report = await(new Engine(provider, retry(vertx), parallelism, progress, System::currentTimeMillis,
         runId).apply(plan));
     progress.end();
+    recordHistory(plan, report);
     if (json) {
       jsonResult = printer.report(plan, report).mergeIn(jsonExtra);
       printJsonResult();
@@ -241,6 +242,38 @@ abstract class PlatformCommand implements Callable<Integer> {
       }
     }
     return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /** What the history calls the changes this command applies. */
+  String historyWhat() {
+    return "provision";
+  }
+
+  /** The digest of the plan being applied, for the history (null: not known). */
+  String planDigest(Plan plan) {
+    return null;
+  }
+
+  /**
+   * Tells the controller's history what was applied: only this command knows, since it changes the
+   * cloud itself. The controller records who (the token) and from where. With no controller running
+   * (a platform without nodes, on the local provider) there is no history to write to.
+   */
+  void recordHistory(Plan plan, Engine.Report report) {
+    java.util.Optional<ControllerClient> c = controller != null ? java.util.Optional.of(controller)
+        : ControllerClient.find(ControllerHome.of(Providers.home()));
+    c.ifPresent(client -> {
+      try {
+        client.post("/api/v1/history", new JsonObject().put("what", historyWhat())
+            .put("customer", plan.scope().customer()).put("platform", plan.scope().platform()).put("env", plan.scope().env())
+            .put("outcome", report.ok() ? "ok" : "failed").put("plan_digest", planDigest(plan))
+            .put("detail", report.count(Engine.Status.DONE) + " applied, " + report.count(Engine.Status.FAILED)
+                + " failed, " + report.count(Engine.Status.SKIPPED) + " skipped"));
+      } catch (RuntimeException e) {
+        t().err().println(t().red("warning") + ": the controller's history did not take this " + historyWhat() + ": "
+            + e.getMessage());
+      }
+    });
   }
 
   /** Tells a running controller's hooks about the platform (best effort; no controller, no event). */

@@ -152,6 +152,7 @@ final class ProvisionCommand extends PlatformCommand {
         }
       }
       String digest = saved != null ? saved.digest() : computed.saved().digest();
+      appliedDigest = digest;
       jsonExtra.put("plan_digest", digest).put("targets", new JsonArray(new ArrayList<>(computed.saved().targets())))
           .put("pending", Planning.pendingJson(computed.pending()));
       if (saved != null && output != OutputFormat.JSON) {
@@ -201,6 +202,14 @@ final class ProvisionCommand extends PlatformCommand {
       return code;
     }
     return waitForNodes(platform, provider);
+  }
+
+  /** The digest of the plan this run applies: the saved plan's, or that of the plan it computed. */
+  private String appliedDigest;
+
+  @Override
+  String planDigest(Plan plan) {
+    return appliedDigest;
   }
 
   /** What --target leaves for later: listed after the result, and not waited for. */

@@ -3,6 +3,7 @@ package dev.baton.controller.definition;
 import dev.baton.common.error.Diagnostics;
 import dev.baton.common.error.InvalidDefinitionException;
 import dev.baton.common.error.Pos;
+import dev.baton.common.text.Utf8Text;
 import dev.baton.common.yaml.SafeYaml;
 import dev.baton.common.yaml.YNode;
 import dev.baton.common.yaml.YNode.YMap;
@@ -13,8 +14,6 @@ import dev.baton.controller.definition.model.PlatformSpec;
 import dev.baton.controller.definition.model.ResourceKind;
 import dev.baton.controller.definition.model.ResourceSpec;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -264,9 +263,11 @@ public final class DefinitionLoader {
       }
       byte[] bytes = Files.readAllBytes(file);
       read.put(relative, java.util.HexFormat.of().formatHex(sha256(bytes)));
-      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      diags.error(Pos.ofFile(shown), "not UTF-8 text; save the file as UTF-8");
+      return Utf8Text.decode(bytes);
+    } catch (Utf8Text.NotUtf8Exception e) {
+      diags.error(new Pos(shown, e.line(), e.column()), "not UTF-8 text: byte " + e.hex()
+          + " here is not part of a UTF-8 character; save the file as UTF-8"
+          + " (from Latin-1 or Windows-1252: iconv -f CP1252 -t UTF-8)");
     } catch (IOException e) {
       diags.error(Pos.ofFile(shown), "cannot read: " + e.getMessage());
     }

@@ -62,6 +62,8 @@ final class ActionRoutes {
       if (!resp.ended() && !resp.closed()) {
         JsonObject done = new JsonObject().put("done", true);
         counts.forEach(done::put);
+        ctx.put(ChangeLog.OUTCOME, counts.keySet().stream().allMatch("ok"::equals) ? "ok" : "failed");
+        ctx.put(ChangeLog.DETAIL, counts.toString());
         resp.end(done.encode() + "\n");
       }
     }));

@@ -1,6 +1,8 @@
 package dev.baton.controller.http;
 
-import dev.baton.common.crypto.Fingerprints;
+import dev.baton.controller.access.History;
+import dev.baton.controller.access.Operator;
+import dev.baton.controller.access.OperatorTokens;
 import dev.baton.controller.attest.TokenStore;
 import dev.baton.controller.security.Refusals;
 import dev.baton.controller.intent.IntentStore;
@@ -16,18 +18,20 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The controller's HTTP API, bound to loopback by default. Every {@code /api/} route needs
- * {@code Authorization: Bearer OPERATOR_TOKEN}; {@code /healthz} does not. Documented in
- * docs/api.md.
+ * The controller's HTTP API, bound to loopback by default. Every {@code /api/} route and
+ * {@code /metrics} need {@code Authorization: Bearer OPERATOR_TOKEN}, whose role and customer
+ * decide what it may see and change ({@link ApiAccess}); each change is written to the history
+ * ({@link ChangeLog}). {@code /healthz} and the dashboard's files need none. Documented in docs/api.md.
  */
 public final class ApiServer {
   private final Vertx vertx;
-  private final String operatorToken;
+  private final ApiAccess access;
+  private final OperatorTokens operators;
+  private final History history;
   private final NodeRegistry registry;
   private final TokenStore tokens;
   private final IntentStore intents;
@@ -36,14 +40,18 @@ public final class ApiServer {
   private final Supplier<JsonObject> bootstrap;
   private final dev.baton.controller.notify.Outbox outbox;
   private final dev.baton.controller.metrics.Metrics metrics;
-  private final java.util.Set<io.vertx.core.http.HttpServerResponse> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The open event streams, each with the operator it is for (a customer's token hears only its own nodes). */
+  private final java.util.Map<io.vertx.core.http.HttpServerResponse, Operator> streams =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private HttpServer server;
 
-  public ApiServer(Vertx vertx, String operatorToken, NodeRegistry registry, TokenStore tokens, IntentStore intents,
-      Refusals refusals, Supplier<JsonObject> bootstrap, dev.baton.controller.notify.Outbox outbox,
+  public ApiServer(Vertx vertx, OperatorTokens operators, History history, NodeRegistry registry, TokenStore tokens,
+      IntentStore intents, Refusals refusals, Supplier<JsonObject> bootstrap, dev.baton.controller.notify.Outbox outbox,
       dev.baton.controller.metrics.Metrics metrics) {
     this.vertx = vertx;
-    this.operatorToken = operatorToken;
+    this.operators = operators;
+    this.history = history;
+    this.access = new ApiAccess(operators, refusals, this::customerOfPath);
     this.registry = registry;
     this.tokens = tokens;
     this.intents = intents;
@@ -53,7 +61,11 @@ public final class ApiServer {
     this.metrics = metrics;
     registry.listen((before, after) -> {
       String frame = "event: node\ndata: " + after.toJson().encode() + "\n\n";
-      streams.forEach(r -> vertx.runOnContext(v -> r.write(frame)));
+      streams.forEach((r, op) -> {
+        if (op.sees(after.customer())) {
+          vertx.runOnContext(v -> r.write(frame));
+        }
+      });
     });
   }
 
@@ -61,8 +73,11 @@ public final class ApiServer {
     Router r = Router.router(vertx);
     r.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")
         .put("nodes", registry.all().size()).put("cluster", cluster.get())));
-    r.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
-        .end(metrics.scrape()));
+    r.get("/metrics").handler(access::authenticate).handler(access::authorize).handler(ctx -> {
+      Operator op = ApiAccess.of(ctx);
+      ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
+          .end(op.unscoped() ? metrics.scrape() : metrics.scrapeCustomer(op.customer()));
+    });
     r.get("/dashboard").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-store").putHeader("Content-Security-Policy",
             "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:")
@@ -72,13 +87,22 @@ public final class ApiServer {
     r.get("/dashboard/style.css").handler(ctx -> ctx.response().putHeader("Content-Type", "text/css")
         .end(resource("dashboard/style.css")));
     r.route("/api/*").failureHandler(ApiFailures::handle);
-    r.route("/api/*").handler(this::authenticate);
+    r.route("/api/*").handler(access::authenticate);
     r.route("/api/*").handler(BodyHandler.create().setBodyLimit(1024 * 1024));
+    r.route("/api/*").handler(new ChangeLog(history, java.time.Instant::now, registry::get)::handle);
+    r.route("/api/*").handler(access::authorize);
+    new AccessRoutes(operators, history, java.time.Instant::now).mount(r);
+    new HookRoutes(outbox).mount(r);
     r.get("/api/v1/nodes").handler(this::nodes);
     r.get("/api/v1/events").handler(this::stream);
     r.get("/api/v1/nodes/:name").handler(ctx -> registry.byName(ctx.pathParam("name"))
-        .ifPresentOrElse(n -> json(ctx, 200, withHandoff(n.toJson(), n.id())),
-            () -> error(ctx, 404, "no node " + ctx.pathParam("name"))));
+        .ifPresentOrElse(n -> {
+          if (ApiAccess.sees(ctx, n.customer())) {
+            json(ctx, 200, withHandoff(n.toJson(), n.id()));
+          } else {
+            access.hidden(ctx, "node " + ctx.pathParam("name"));
+          }
+        }, () -> error(ctx, 404, "no node " + ctx.pathParam("name"))));
     r.post("/api/v1/nodes/:id/terminate").handler(this::terminate);
     r.post("/api/v1/intents").handler(this::intents);
     r.post("/api/v1/actions").handler(ctx -> new ActionRoutes(vertx, actions, intents, refusals).run(ctx));
@@ -88,7 +112,9 @@ public final class ApiServer {
     r.post("/api/v1/locks").handler(locks::lock);
     r.post("/api/v1/locks/renew").handler(locks::renew);
     r.post("/api/v1/locks/release").handler(locks::release);
-    r.get("/api/v1/schedules").handler(ctx -> json(ctx, 200, new JsonObject().put("schedules", scheduleList.get())));
+    r.get("/api/v1/schedules").handler(ctx -> json(ctx, 200, new JsonObject().put("schedules", new JsonArray(
+        scheduleList.get().stream().filter(o -> o instanceof JsonObject s && ApiAccess.sees(ctx, s.getString("customer")))
+            .toList()))));
     r.post("/api/v1/puppet/masters").handler(this::issueMaster);
     r.post("/api/v1/tokens").handler(this::issueToken);
     r.post("/api/v1/user-data").handler(this::renderUserData);
@@ -109,7 +135,7 @@ public final class ApiServer {
     var resp = ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-store").putHeader("X-Accel-Buffering", "no");
     resp.write(": baton node events\n\n");
-    streams.add(resp);
+    streams.put(resp, ApiAccess.of(ctx));
     long keepAlive = vertx.setPeriodic(15_000, t -> resp.write(": keep-alive\n\n"));
     resp.closeHandler(v -> {
       streams.remove(resp);
@@ -125,18 +151,20 @@ public final class ApiServer {
     }
   }
 
-  private void authenticate(RoutingContext ctx) {
-    String h = ctx.request().getHeader("Authorization");
-    String presented = h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : "";
-    if (!MessageDigest.isEqual(Fingerprints.sha256(presented.getBytes(StandardCharsets.UTF_8)).getBytes(),
-        Fingerprints.sha256(operatorToken.getBytes(StandardCharsets.UTF_8)).getBytes())) {
-      refusals.refuse("api_unauthenticated", ctx.request().method() + " " + ctx.request().path() + " from "
-          + ctx.request().remoteAddress());
-      ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      error(ctx, 401, "an operator token is required (Authorization: Bearer ...)");
-      return;
+  /** The customer of what a change's path names, when its body does not say: a node's, an operator token's. */
+  private String customerOfPath(RoutingContext ctx) {
+    String[] p = ctx.request().path().split("/");
+    if (p.length == 6 && p[3].equals("nodes") && p[5].equals("terminate")) {
+      return registry.get(p[4]).map(NodeRecord::customer).orElse(null);
     }
-    ctx.next();
+    if (p.length == 6 && p[3].equals("hooks") && p[5].equals("test")) {
+      var h = outbox.hooks().get(p[4]);
+      return h == null ? null : HookRoutes.customerOf(h);
+    }
+    if (p.length == 6 && p[3].equals("operator-tokens") && p[5].equals("revoke")) {
+      return operators.customerOf(p[4]).orElse(null);
+    }
+    return null;
   }
 
   private void nodes(RoutingContext ctx) {
@@ -144,7 +172,8 @@ public final class ApiServer {
     String env = ctx.queryParams().get("env");
     JsonArray a = new JsonArray();
     for (NodeRecord n : registry.all()) {
-      if ((platform == null || platform.equals(n.platform())) && (env == null || env.equals(n.env()))) {
+      if (ApiAccess.sees(ctx, n.customer()) && (platform == null || platform.equals(n.platform()))
+          && (env == null || env.equals(n.env()))) {
         a.add(n.toJson());
       }
     }
@@ -319,7 +348,11 @@ public final class ApiServer {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 
+  /** Where {@link #error} leaves its message for the history. */
+  static final String ERROR = "baton.error";
+
   static void error(RoutingContext ctx, int status, String message) {
+    ctx.put(ERROR, message);
     json(ctx, status, new JsonObject().put("error", message));
   }
 }

@@ -47,6 +47,9 @@ final class DeploymentRoutes {
         resp.setChunked(true).putHeader("Content-Type", "application/x-ndjson").putHeader("Cache-Control", "no-store");
       }
       if (line.getBoolean("done", false)) {
+        ctx.put(ChangeLog.OUTCOME, "succeeded".equals(line.getString("status")) ? "ok" : "failed");
+        ctx.put(ChangeLog.DETAIL, line.getString("status") + (line.getString("reason") == null ? ""
+            : ": " + line.getString("reason")));
         resp.end(line.encode() + "\n");
       } else {
         resp.write(line.encode() + "\n");
@@ -68,7 +71,7 @@ final class DeploymentRoutes {
     JsonArray out = new JsonArray();
     var all = deployments.store().deployments(d -> {
       JsonObject r = d.getJsonObject("request", new JsonObject());
-      return (platform == null || platform.equals(r.getString("platform"))) && (env == null || Objects.equals(env,
+      return ApiAccess.sees(ctx, r.getString("customer")) && (platform == null || platform.equals(r.getString("platform"))) && (env == null || Objects.equals(env,
           r.getString("env"))) && (app == null || app.equals(r.getJsonObject("application", new JsonObject())
           .getString("name")));
     });

@@ -27,7 +27,10 @@ public final class Metrics {
   private final Set<String> refusalReasons = ConcurrentHashMap.newKeySet();
   private final List<LongSupplier> held = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  private final NodeRegistry nodes;
+
   public Metrics(NodeRegistry nodes, Refusals refusals, Outbox outbox) {
+    this.nodes = nodes;
     // counted where they happen: in a cluster, each member counts its own registrations and hand-offs
     nodes.listenLocal(this::changed);
     dev.baton.controller.provider.CallStats.PROCESS.onNewOperation(op -> FunctionCounter.builder("baton_cloud_calls",
@@ -93,6 +96,37 @@ public final class Metrics {
   }
 
   public String scrape() {
-    return registry.scrape();
+    return registry.scrape() + customerNodes(c -> true);
+  }
+
+  /**
+   * What a token limited to {@code customer} may scrape: that customer's nodes by state. The rest
+   * (refusals, hooks, cloud calls, phase durations) is the controller's, counted for every customer at once.
+   */
+  public String scrapeCustomer(String customer) {
+    return customerNodes(customer::equals);
+  }
+
+  /** {@code baton_customer_nodes{customer,state}}, from the records (customers come and go: no meter each). */
+  private String customerNodes(java.util.function.Predicate<String> customers) {
+    java.util.Map<String, long[]> counts = new java.util.TreeMap<>();
+    for (NodeRecord n : nodes.all()) {
+      if (n.customer() != null && customers.test(n.customer())) {
+        counts.computeIfAbsent(n.customer(), c -> new long[NodeState.values().length])[n.state().ordinal()]++;
+      }
+    }
+    StringBuilder b = new StringBuilder("# HELP baton_customer_nodes Nodes by customer and state\n"
+        + "# TYPE baton_customer_nodes gauge\n");
+    counts.forEach((c, by) -> {
+      for (NodeState s : NodeState.values()) {
+        b.append("baton_customer_nodes{customer=\"").append(escape(c)).append("\",state=\"").append(s.name())
+            .append("\"} ").append(by[s.ordinal()]).append('\n');
+      }
+    });
+    return b.toString();
+  }
+
+  private static String escape(String label) {
+    return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 }

@@ -70,6 +70,16 @@ public final class Outbox {
     this.retry = config.retry();
   }
 
+  /** The hooks events go to now, by name. */
+  public Map<String, Hook> hooks() {
+    return hooks;
+  }
+
+  /** Sends {@code e} through {@code hook} now, once, outside the outbox (a test of the hook). */
+  public Future<Void> deliverNow(Event e, Hook hook) {
+    return notifiers.get(hook.type()).deliver(e, hook);
+  }
+
   /** The notifiers of the four hook types. */
   public static Map<String, Notifier> standardNotifiers(Vertx vertx) {
     return Map.of("webhook", new HttpNotifiers.Webhook(vertx), "slack", new HttpNotifiers.Slack(vertx),

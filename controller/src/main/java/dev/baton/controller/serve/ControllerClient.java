@@ -209,6 +209,9 @@ public final class ControllerClient {
       if (r.statusCode() == 404) {
         throw BatonException.notFound(o.getString("error", "not found"));
       }
+      if (r.statusCode() == 401 || r.statusCode() == 403) {
+        throw new BatonException(ErrorCode.PERMISSION_DENIED, "the controller refused: " + o.getString("error", ""));
+      }
       if (r.statusCode() >= 300) {
         throw new BatonException(ErrorCode.UNAVAILABLE, "controller API: " + r.statusCode() + " " + o.getString("error", ""));
       }

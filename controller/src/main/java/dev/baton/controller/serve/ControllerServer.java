@@ -133,6 +133,8 @@ public final class ControllerServer {
   private NodeUserData userData;
   private OffHours offHours;
   private DeploymentStore deployStore;
+  private dev.baton.controller.access.OperatorTokens operators;
+  private dev.baton.controller.access.History history;
   private Deployments deployments;
 
   /** Makes this controller a member of the cluster {@code manager} belongs to (before {@link #start}). */
@@ -202,7 +204,10 @@ public final class ControllerServer {
       bridge = new BridgeServer(vertx, ca, refusals, options.limits());
       bridge.identities((id, cert) -> IdentityCheck.refusal(registry, id, cert));
       metrics = new Metrics(registry, refusals, outbox);
-      api = new ApiServer(vertx, operatorToken, registry, tokens, intents, refusals, this::bootstrap, outbox, metrics);
+      operators = new dev.baton.controller.access.OperatorTokens(home.dir().resolve("operators.json"), operatorToken,
+          Instant::now);
+      history = new dev.baton.controller.access.History(home.dir().resolve("history.jsonl"));
+      api = new ApiServer(vertx, operators, history, registry, tokens, intents, refusals, this::bootstrap, outbox, metrics);
       api.handoffs(handoffs::get);
       userData = new NodeUserData(tokens, registry, intents, this::bootstrap);
       api.userData(userData);
@@ -211,8 +216,8 @@ public final class ControllerServer {
       Artifacts archives = new Artifacts(home.dir().resolve("artifacts"), new S3Archives());
       metrics.artifactTraffic(archives::fetchedBytes, downloads::servedBytes, downloads::servedArchives);
       deployments = new Deployments(vertx, registry, deployStore, archives,
-          this::artifactBase, deployEvents(), options.advertise().isEmpty() ? options.bindHost() : options.advertise().get(0),
-          nodeTraffic());
+          this::artifactBase, DeployWiring.events(outbox), options.advertise().isEmpty() ? options.bindHost()
+          : options.advertise().get(0), DeployWiring.traffic(clouds, intents));
       api.deployments(deployments);
       handoff.endWith(deployments::handoffSteps);
       downloads.artifacts(deployments::artifact, refusals);
@@ -239,7 +244,7 @@ public final class ControllerServer {
         List<String> own = options.advertise().isEmpty() ? List.of((options.bindHost().equals("0.0.0.0") ? "127.0.0.1"
             : options.bindHost()) + ":" + options.bridgePort()) : options.advertise();
         sync = new ClusterSync(vertx, clusterManager, own, List.of(registry, tokens,
-            handoffs, intents, offHours, deployStore));
+            handoffs, intents, offHours, deployStore, operators, history));
         api.cluster(() -> new JsonObject().put("member", sync.memberId()).put("members", sync.members())
             .put("leader", sync.leader()).put("endpoints", new JsonArray(sync.endpoints())), "at " + String.join(", ", own));
         // in sync with the others before any agent can connect here
@@ -321,32 +326,9 @@ public final class ControllerServer {
     return agentUrl.substring(0, agentUrl.indexOf("/agent/")) + "/deploy/artifacts";
   }
 
-  /** deploy.* events to the hooks, with what people want in a message. */
-  private dev.baton.controller.deploy.DeployRun.Sink deployEvents() {
-    return new dev.baton.controller.deploy.DeployRun.Sink() {
-      @Override
-      public void progress(JsonObject line) { }
-
-      @Override
-      public void event(String type, JsonObject d) {
-        outbox.enqueue(dev.baton.controller.deploy.DeployEvents.of(type, d));
-      }
-    };
-  }
-
-  /** A node's load balancers, in the cloud {@code provision} registered with its intent. */
-  private dev.baton.controller.deploy.NodeTraffic nodeTraffic() {
-    return new dev.baton.controller.deploy.NodeTraffic() {
-      @Override
-      public Future<Void> block(NodeRecord node, List<String> targetGroups, Duration timeout) {
-        return clouds.block(Clouds.cloudOf(intents, node.scope(), node.uuid()), targetGroups, node.id(), timeout);
-      }
-
-      @Override
-      public Future<Void> allow(NodeRecord node, List<String> targetGroups, Duration timeout) {
-        return clouds.allow(Clouds.cloudOf(intents, node.scope(), node.uuid()), targetGroups, node.id(), timeout);
-      }
-    };
+  /** Who changed what through this controller (and the others of its cluster). */
+  public dev.baton.controller.access.History history() {
+    return history;
   }
 
   public Deployments deployments() {

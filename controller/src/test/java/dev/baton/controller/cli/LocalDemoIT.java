@@ -94,9 +94,10 @@ class LocalDemoIT {
         && count(home.resolve("events.jsonl"), "\"platform.provisioned\"") == 1);
     assertEquals(3, count(home.resolve("events.jsonl"), "\"node.registered\""), "every new node is announced");
 
-    // what /metrics says of it (Prometheus text, no token needed)
+    // what /metrics says of it (Prometheus text; a token of every customer sees every series)
     String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-        "http://127.0.0.1:" + controller.started.apiPort() + "/metrics")).build(),
+        "http://127.0.0.1:" + controller.started.apiPort() + "/metrics")).header("Authorization", "Bearer "
+        + controller.server.home().operatorToken()).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     for (String line : List.of("baton_registrations_total{outcome=\"attested\"} 3.0",
         "baton_handoffs_total{outcome=\"ready\"} 3.0", "baton_nodes{state=\"READY\"} 3.0",

@@ -158,6 +158,21 @@ class PlanReviewIT {
   }
 
   @Test
+  void theHistoryRecordsTheDigestOfThePlanApplied() throws Exception {
+    try (var controller = new dev.baton.controller.bridge.ControllerFixture(home,
+        dev.baton.controller.bridge.BridgeServer.Limits.defaults())) {
+      Path file = plans.resolve("demo.plan.json");
+      String digest = savePlan(file);
+      assertEquals(0, CliRun.of("provision", "--plan", file.toString()).exitCode());
+      CliRun history = CliRun.of("history", "--output", "json");
+      assertEquals(0, history.exitCode(), history.err());
+      JsonObject entry = new JsonObject(history.out()).getJsonArray("entries").getJsonObject(0);
+      assertEquals("provision", entry.getString("what"));
+      assertEquals(digest, entry.getString("plan_digest"), entry.encode());
+    }
+  }
+
+  @Test
   void aSavedPlanIsRefusedWhenADefinitionFileMovedAndWhenItWasEdited() throws IOException {
     Path file = plans.resolve("demo.plan.json");
     savePlan(file);

@@ -79,10 +79,19 @@ class ClusterIT {
 
     JsonObject get(String path) {
       try {
+        return getAs(token(), path);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    /** GET with an operator token; null unless 200. */
+    JsonObject getAs(String operatorToken, String path) {
+      try {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api + path))
             .timeout(Duration.ofSeconds(10));
         if (path.startsWith("/api/")) {
-          b.header("Authorization", "Bearer " + token());
+          b.header("Authorization", "Bearer " + operatorToken);
         }
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
@@ -254,6 +263,20 @@ class ClusterIT {
     holder.post("/api/v1/locks/release", new JsonObject().put("scope", "demo/cluster-it/-")
         .put("lease", new JsonObject(lock.body()).getString("lease")));
 
+    // operator tokens and the history are the cluster's: a token made through one member opens the others, and
+    // what was changed through one member is in the history of each
+    HttpResponse<String> made = holder.post("/api/v1/operator-tokens", new JsonObject().put("name", "cluster-reader")
+        .put("role", "read"));
+    assertEquals(201, made.statusCode(), made.body());
+    String reader = new JsonObject(made.body()).getString("token");
+    Wait.until(() -> other.getAs(reader, "/api/v1/nodes") != null, 30);
+    java.util.function.Function<Member, List<String>> kinds = m -> {
+      JsonObject h = m.getAs(reader, "/api/v1/history");
+      return h == null ? List.of() : h.getJsonArray("entries").stream().map(e -> ((JsonObject) e).getString("what")
+          + "@" + ((JsonObject) e).getString("outcome")).toList();
+    };
+    Wait.until(() -> kinds.apply(other).containsAll(List.of("provision@ok", "intents@ok", "run@ok", "tokens.create@ok")), 30);
+
     // a restart of the whole cluster (the killed member too): every record and certificate is kept
     Map<String, String> keys = new HashMap<>();
     alive.get(0).nodes().forEach((id, n) -> keys.put(id, n.getString("key_fingerprint")));
@@ -279,6 +302,10 @@ class ClusterIT {
     long replays = members.stream().mapToLong(m -> m.get("/api/v1/refusals") == null ? 0
         : m.get("/api/v1/refusals").getLong("replayed_token", 0L)).sum();
     assertEquals(0, replays, "no agent presented its token again");
+    // the member killed before the token was made has it, and the history of what it missed
+    assertTrue(victim.getAs(reader, "/api/v1/nodes") != null, "the token on the restarted member");
+    assertTrue(kinds.apply(victim).containsAll(List.of("provision@ok", "run@ok", "tokens.create@ok")),
+        kinds.apply(victim).toString());
 
     System.setProperty("baton.home", members.get(1).home.toString());
     CliRun destroy = CliRun.of("destroy", "--yes", platform.toString());

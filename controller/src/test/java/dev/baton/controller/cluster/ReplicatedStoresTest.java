@@ -111,4 +111,75 @@ class ReplicatedStoresTest {
     ib.merge(intents.get(0));
     assertEquals("web-1b", ib.get("c/p/-/u").orElseThrow().name());
   }
+
+  @Test
+  void historyEntriesAreKeptOnceAsWrittenAndSurviveARestart() {
+    dev.baton.controller.access.History a = new dev.baton.controller.access.History(dir.resolve("a.jsonl"));
+    dev.baton.controller.access.History b = new dev.baton.controller.access.History(dir.resolve("b.jsonl"));
+    List<JsonObject> sentByA = new ArrayList<>();
+    List<JsonObject> sentByB = new ArrayList<>();
+    a.onLocalChange(sentByA::add);
+    b.onLocalChange(sentByB::add);
+    Instant t = Instant.parse("2026-12-01T09:00:00Z");
+    var first = new dev.baton.controller.access.HistoryEntry(a.newId(t), t, "ci", "operate", "10.0.0.1", "provision",
+        "acme", "shop", "prod", null, "ok", 0, "sha256:1", null);
+    var earlier = new dev.baton.controller.access.HistoryEntry(b.newId(t.minusSeconds(5)), t.minusSeconds(5), "ops",
+        "admin", "10.0.0.2", "tokens.create", null, null, null, "x (read)", "ok", 201, null, null);
+    a.record(first);
+    b.record(earlier);
+    sentByA.forEach(b::merge);
+    sentByA.forEach(b::merge); // twice: kept once
+    sentByB.forEach(a::merge);
+    assertEquals(1, sentByA.size());
+    assertEquals(1, sentByB.size(), "a merged entry is not sent on");
+    assertThrows(IllegalArgumentException.class, () -> a.record(first), "an entry is never written twice");
+    for (var h : List.of(a, b)) {
+      assertEquals(List.of("tokens.create", "provision"), h.list(e -> true, 100).stream()
+          .map(dev.baton.controller.access.HistoryEntry::what).toList(), "by time, wherever written");
+    }
+    var reread = new dev.baton.controller.access.History(dir.resolve("b.jsonl"));
+    assertEquals(b.list(e -> true, 100), reread.list(e -> true, 100), "as it was, after a restart");
+    assertEquals(List.of("provision"), reread.list(e -> "acme".equals(e.customer()), 100).stream()
+        .map(dev.baton.controller.access.HistoryEntry::what).toList());
+  }
+
+  @Test
+  void aHistoryLineCutByACrashIsSkippedAndTheNextEntryStartsALineOfItsOwn() throws Exception {
+    Path f = dir.resolve("h.jsonl");
+    var h = new dev.baton.controller.access.History(f);
+    Instant t = Instant.parse("2026-12-01T09:00:00Z");
+    h.record(new dev.baton.controller.access.HistoryEntry(h.newId(t), t, "ci", "operate", null, "deploy", "acme", "shop",
+        null, "web v1", "ok", 200, null, null));
+    java.nio.file.Files.writeString(f, "{\"id\":\"cut", java.nio.file.StandardOpenOption.APPEND);
+    var after = new dev.baton.controller.access.History(f);
+    assertEquals(1, after.size());
+    after.record(new dev.baton.controller.access.HistoryEntry(after.newId(t.plusSeconds(1)), t.plusSeconds(1), "ci",
+        "operate", null, "deploy", "acme", "shop", null, "web v2", "ok", 200, null, null));
+    assertEquals(2, new dev.baton.controller.access.History(f).size());
+    assertTrue(java.nio.file.Files.readString(f).contains("{\"id\":\"cut\n{"), "the cut line is left as it was");
+  }
+
+  @Test
+  void anOperatorTokenMadeOrRevokedOnOneControllerIsSoOnTheOther() {
+    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T09:00:00Z"));
+    var a = new dev.baton.controller.access.OperatorTokens(dir.resolve("a-ops.json"), "built-in-a", now::get);
+    var b = new dev.baton.controller.access.OperatorTokens(dir.resolve("b-ops.json"), "built-in-b", now::get);
+    List<JsonObject> sentByA = new ArrayList<>();
+    a.onLocalChange(sentByA::add);
+    var admin = new dev.baton.controller.access.Operator("admin", null, dev.baton.controller.access.Role.ADMIN);
+    var issued = a.create("acme-ci", "acme", dev.baton.controller.access.Role.OPERATE, Duration.ofDays(1), admin);
+    sentByA.forEach(b::merge);
+    assertEquals(new dev.baton.controller.access.Operator("acme-ci", "acme", dev.baton.controller.access.Role.OPERATE),
+        b.check(issued.secret()).operator());
+    assertEquals("admin", b.check("built-in-b").operator().name());
+    assertEquals("api_unauthenticated", b.check("built-in-a").refusal(), "each controller's built-in token is its own");
+    sentByA.clear();
+    now.set(now.get().plusSeconds(60));
+    a.revoke("acme-ci", admin);
+    sentByA.forEach(b::merge);
+    assertEquals("api_token_revoked", b.check(issued.secret()).refusal());
+    now.set(now.get().plusSeconds(86_400));
+    var c = new dev.baton.controller.access.OperatorTokens(dir.resolve("b-ops.json"), "built-in-b", now::get);
+    assertEquals("api_token_revoked", c.check(issued.secret()).refusal(), "on b's disk");
+  }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One invalid platform per error, each named after the error it must produce: {@code
@@ -43,6 +44,38 @@ class ValidationFixturesTest {
   @MethodSource("fixtures")
   void fixtureFailsWithItsExpectedMessage(String name, @TempDir Path tmp) throws IOException {
     Path src = FIXTURES.resolve(name);
+    Path dir = prepare(name, tmp);
+    List<String> args = new ArrayList<>(List.of("validate", dir.toString()));
+    if (Files.exists(src.resolve("args.txt"))) {
+      args.addAll(Files.readAllLines(src.resolve("args.txt")).stream().filter(l -> !l.isBlank()).toList());
+    }
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+    String expected = Files.readString(src.resolve("expected.txt"));
+    String actual = run.err().replace(dir + "/", "").replace(dir.toString(), ".");
+    assertEquals(normalize(expected), normalize(actual), "output of validate for fixture " + name);
+    assertEquals(1, run.exitCode(), "exit code for fixture " + name);
+    assertEquals("", run.out(), "nothing on stdout for an invalid platform");
+  }
+
+  /**
+   * A file that cannot be read as YAML at all (not UTF-8, past the alias or nesting limit) stops
+   * {@code plan} as it stops {@code validate}: the same lines, the place included, and exit 1.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"file-not-utf8", "file-not-utf8-column-in-characters", "yaml-billion-laughs",
+      "yaml-nested-too-deep"})
+  void planOfAnUnreadableFileNamesThePlaceAndExits1(String name, @TempDir Path tmp) throws IOException {
+    Path dir = prepare(name, tmp);
+    CliRun run = CliRun.of("plan", dir.toString());
+    String expected = Files.readString(FIXTURES.resolve(name).resolve("expected.txt"));
+    assertEquals(normalize(expected), normalize(run.err().replace(dir + "/", "")), "output of plan for " + name);
+    assertEquals(1, run.exitCode(), "exit code of plan for " + name);
+    assertEquals("", run.out());
+  }
+
+  /** The fixture as a platform directory under {@code tmp}: its files, the base it asks for. */
+  private static Path prepare(String name, Path tmp) throws IOException {
+    Path src = FIXTURES.resolve(name);
     Path dir = tmp.resolve(name);
     copy(src, dir);
     if (!Files.exists(src.resolve(".no-base")) && !Files.exists(src.resolve("platform.yaml"))) {
@@ -55,18 +88,9 @@ class ValidationFixturesTest {
         Files.delete(dir.resolve(mark.getFileName().toString()));
       }
     }
-    List<String> args = new ArrayList<>(List.of("validate", dir.toString()));
-    if (Files.exists(src.resolve("args.txt"))) {
-      args.addAll(Files.readAllLines(src.resolve("args.txt")).stream().filter(l -> !l.isBlank()).toList());
-    }
     Files.deleteIfExists(dir.resolve("args.txt"));
     Files.deleteIfExists(dir.resolve("expected.txt"));
-    CliRun run = CliRun.of(args.toArray(String[]::new));
-    String expected = Files.readString(src.resolve("expected.txt"));
-    String actual = run.err().replace(dir + "/", "").replace(dir.toString(), ".");
-    assertEquals(normalize(expected), normalize(actual), "output of validate for fixture " + name);
-    assertEquals(1, run.exitCode(), "exit code for fixture " + name);
-    assertEquals("", run.out(), "nothing on stdout for an invalid platform");
+    return dir;
   }
 
   static String normalize(String s) {

@@ -21,7 +21,8 @@ class MetricsEndpointIT {
     System.setProperty("baton.home", home.toString());
     try (ControllerFixture c = new ControllerFixture(home, BridgeServer.Limits.defaults())) {
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-          + c.started.apiPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+          + c.started.apiPort() + "/metrics")).header("Authorization", "Bearer " + c.server.home().operatorToken())
+          .build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
       List<String> help = r.body().lines().filter(l -> l.startsWith("# HELP ")).toList();
       assertTrue(help.stream().anyMatch(l -> l.startsWith("# HELP baton_hook_deliveries_total ")), r.body());

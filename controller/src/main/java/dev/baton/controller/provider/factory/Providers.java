@@ -46,23 +46,37 @@ public final class Providers {
   }
 
   /**
-   * The agent jar: the {@code baton.agent.jar} property, {@code BATON_AGENT_JAR}, or the one
-   * built beside this controller ({@code agent/target/baton-agent.jar}).
+   * The agent jar: the {@code baton.agent.jar} property, {@code BATON_AGENT_JAR}, a
+   * {@code baton-agent.jar} in this controller jar's own directory (the Debian package's
+   * {@code /usr/share/baton}), or the one built beside it in a checkout ({@code agent/target/baton-agent.jar}).
    */
   public static Path agentJar() {
     String p = dev.baton.common.settings.Settings.AGENT_JAR.orNull();
     if (p != null && !p.isBlank()) {
       return Path.of(p);
     }
-    Path self = controllerJar();
-    if (self != null) {
-      Path beside = self.getParent().resolve("../../agent/target/baton-agent.jar").normalize();
-      if (java.nio.file.Files.exists(beside)) {
-        return beside;
-      }
+    Path beside = besideJar(controllerJar());
+    if (beside != null) {
+      return beside;
     }
     Path repo = Path.of(java.util.Objects.requireNonNullElse(dev.baton.common.settings.Settings.REPO_ROOT.orNull(), ".")).resolve("agent/target/baton-agent.jar");
     return repo.toAbsolutePath().normalize();
+  }
+
+  /**
+   * The agent jar found from the controller's jar {@code self}: in its own directory (an install),
+   * else the checkout's it was built in ({@code controller/target/../../agent/target}); null if neither.
+   */
+  static Path besideJar(Path self) {
+    if (self == null) {
+      return null;
+    }
+    Path installed = self.resolveSibling("baton-agent.jar");
+    if (java.nio.file.Files.isRegularFile(installed)) {
+      return installed;
+    }
+    Path built = self.getParent().resolve("../../agent/target/baton-agent.jar").normalize();
+    return java.nio.file.Files.exists(built) ? built : null;
   }
 
   /** The jar this controller runs from, or null when it runs from classes (tests). */

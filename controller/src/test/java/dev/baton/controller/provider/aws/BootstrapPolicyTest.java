@@ -47,6 +47,8 @@ class BootstrapPolicyTest {
     called.remove("sts:GetCallerIdentity"); // needs no permission (an explicit deny cannot stop it)
     called.add("iam:PassRole"); // RunInstances with an instance profile
     called.add("sts:AssumeRole"); // the customer's role (credentials.role_arn), by the SDK's credentials provider
+    // the first CreateAutoScalingGroup of an account makes Auto Scaling's service-linked role, as the caller
+    called.add("iam:CreateServiceLinkedRole");
     Set<String> allowed = new TreeSet<>();
     JsonObject policy = new JsonObject(Files.readString(ROOT.resolve("docs/aws-bootstrap-policy.json")));
     for (Object o : policy.getJsonArray("Statement")) {
@@ -58,5 +60,23 @@ class BootstrapPolicyTest {
       }
     }
     assertEquals(called, allowed);
+  }
+
+  /**
+   * The customer's role (docs/aws.md, the walkthrough's step 3) holds the bootstrap policy without
+   * its one sts:AssumeRole statement: a customer's role assumes no further role.
+   */
+  @Test
+  void theCustomerRolePolicyIsTheBootstrapPolicyWithoutAssumingRoles() throws Exception {
+    JsonObject bootstrap = new JsonObject(Files.readString(ROOT.resolve("docs/aws-bootstrap-policy.json")));
+    JsonArray without = new JsonArray();
+    for (Object o : bootstrap.getJsonArray("Statement")) {
+      if (!((JsonObject) o).getString("Sid").equals("AssumeCustomerRoles")) {
+        without.add(o);
+      }
+    }
+    assertEquals(bootstrap.getJsonArray("Statement").size() - 1, without.size(), "one AssumeCustomerRoles statement");
+    assertEquals(bootstrap.copy().put("Statement", without),
+        new JsonObject(Files.readString(ROOT.resolve("docs/aws-customer-role-policy.json"))));
   }
 }

@@ -313,6 +313,11 @@ class PlatformAwsIT {
 
   /** An instance's user data as it boots with it (un-gzipped when it was gzipped to fit). */
   static String userData(String instance) throws Exception {
+    return userData(ec2, instance);
+  }
+
+  /** The user data of {@code instance}, unzipped, with its MIME parts decoded after it. */
+  static String userData(Ec2Client ec2, String instance) throws Exception {
     String b64 = ec2.describeInstanceAttribute(b -> b.instanceId(instance).attribute("userData")).userData().value();
     byte[] raw = java.util.Base64.getDecoder().decode(b64);
     if (raw.length > 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
