@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -95,8 +96,10 @@ public final class ControllerMain implements Runnable {
       cli.setColorScheme(CommandLine.Help.defaultColorScheme(color ? CommandLine.Help.Ansi.ON
           : CommandLine.Help.Ansi.OFF));
       main.terminal = new Terminal(out, err, color, interactive, in);
+      refuseMarkdown(parseResult);
       return new CommandLine.RunLast().execute(parseResult);
     });
+    ProvisionCommand.dirOptional(cli.getSubcommands().get("provision"));
     // every subcommand answers --version as the top command does (mixinStandardHelpOptions alone prints nothing)
     versionEverywhere(cli);
     cli.setParameterExceptionHandler((ex, a) -> {
@@ -131,6 +134,18 @@ public final class ControllerMain implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** {@code --output markdown} is a plan's rendering for a pull request; any other command refuses it. */
+  private static void refuseMarkdown(CommandLine.ParseResult parseResult) {
+    List<CommandLine> chain = parseResult.asCommandLineList();
+    CommandLine last = chain.get(chain.size() - 1);
+    CommandLine.Model.OptionSpec o = last.getCommandSpec().findOption("--output");
+    boolean renders = last.getCommand() instanceof PlatformCommand p && p.markdown();
+    if (o != null && o.getValue() == OutputFormat.MARKDOWN && !renders) {
+      throw new CommandLine.ParameterException(last, "--output markdown is for plan only; "
+          + last.getCommandSpec().qualifiedName() + " prints text or json");
+    }
   }
 
   private static void versionEverywhere(CommandLine cli) {

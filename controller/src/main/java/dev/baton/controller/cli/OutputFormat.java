@@ -2,5 +2,7 @@ package dev.baton.controller.cli;
 
 /** How a command prints its result. */
 enum OutputFormat {
-  TEXT, JSON
+  TEXT, JSON,
+  /** For a pull-request comment: plan only ({@link PlatformCommand#markdown()}). */
+  MARKDOWN
 }

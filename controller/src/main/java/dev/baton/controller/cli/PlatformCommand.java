@@ -37,14 +37,25 @@ abstract class PlatformCommand implements Callable<Integer> {
   @ParentCommand
   ControllerMain main;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Parameters(index = "0", paramLabel = "DIR", description = "The platform directory (holds platform.yaml).")
   String dir;
 
   @Option(names = "--env", paramLabel = "ENV", description = "The environment, for a platform that defines environments.")
   String env;
 
-  @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json.")
+  @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json (plan: also markdown).")
   OutputFormat output;
+
+  /** Whether the command renders {@code --output markdown} (plan); the others refuse it as wrong usage. */
+  boolean markdown() {
+    return false;
+  }
+
+  /** Runs before the definitions are read: a command may settle {@link #dir} and {@link #env} here. */
+  void prepare() {}
 
   @Option(names = "--endpoint-url", paramLabel = "URL",
       description = "An AWS-compatible endpoint (default: AWS_ENDPOINT_URL, else AWS itself).")
@@ -78,6 +89,7 @@ abstract class PlatformCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
+    prepare();
     Platform platform = load();
     if (platform == null) {
       return ExitCodes.FAILED;
@@ -168,6 +180,9 @@ abstract class PlatformCommand implements Callable<Integer> {
   /** The JSON answer of the command, when it prints JSON: one object, printed once. */
   io.vertx.core.json.JsonObject jsonResult;
 
+  /** Fields a command adds to the JSON answer of {@link #confirmAndApply} (the plan's digest, what is pending). */
+  final io.vertx.core.json.JsonObject jsonExtra = new io.vertx.core.json.JsonObject();
+
   /** Prints {@link #jsonResult} now; a command that adds to it later overrides this and prints it itself. */
   void printJsonResult() {
     t().out().println(jsonResult.encodePrettily());
@@ -189,7 +204,8 @@ abstract class PlatformCommand implements Callable<Integer> {
     }
     if (!plan.hasChanges()) {
       if (json) {
-        jsonResult = printer.report(plan, new Engine.Report(java.util.List.of(), provider.stats().snapshot()));
+        jsonResult = printer.report(plan, new Engine.Report(java.util.List.of(), provider.stats().snapshot()))
+            .mergeIn(jsonExtra);
         printJsonResult();
       } else {
         t().out().println(nothing);
@@ -208,7 +224,7 @@ abstract class PlatformCommand implements Callable<Integer> {
     progress.end();
     recordHistory(plan, report);
     if (json) {
-      jsonResult = printer.report(plan, report);
+      jsonResult = printer.report(plan, report).mergeIn(jsonExtra);
       printJsonResult();
     } else {
       String took = PlanPrinter.duration(System.currentTimeMillis() - t0);

@@ -7,6 +7,10 @@ import dev.baton.controller.plan.Engine;
 import dev.baton.controller.plan.Plan;
 import dev.baton.controller.plan.PlatformLock;
 import dev.baton.controller.plan.Planner;
+import dev.baton.controller.plan.SavedPlan;
+import dev.baton.controller.plan.SavedPlanCheck;
+import dev.baton.controller.plan.Targets;
+import java.nio.file.Path;
 import dev.baton.controller.provider.AutoscalingGroups;
 import dev.baton.controller.provider.CloudProvider;
 import dev.baton.controller.provider.factory.Providers;
@@ -29,8 +33,10 @@ import picocli.CommandLine.Option;
         "Idempotent: a second run changes nothing. Safe to re-run after a crash: it converges, never duplicates.",
         "One provisioning of a platform at a time; a second one is refused with who holds the lock.",
         "On the local provider, instances are agent processes: a controller is started in the background if none"
-            + " runs, and provision waits until every node is READY (or FAILED), then prints them."},
-    footer = {"", "Exit codes: 0 done (every node READY), 1 failed or refused, 64 wrong usage."})
+            + " runs, and provision waits until every node is READY (or FAILED), then prints them.",
+        "With --plan, applies exactly a plan saved by 'plan --out' (DIR may be left out: the plan records it), and"
+            + " refuses, changing nothing, when the definitions or the live resources it changes have moved since."},
+    footer = {"", "Exit codes: 0 done (every node READY), 1 failed or refused, 64 wrong usage (an unknown --target too)."})
 final class ProvisionCommand extends PlatformCommand {
   @Option(names = {"--yes", "-y"}, description = "Do not ask for confirmation on a terminal.")
   boolean yes;
@@ -43,7 +49,70 @@ final class ProvisionCommand extends PlatformCommand {
       description = "How long to wait for nodes to be READY (default: ${DEFAULT-VALUE}; 0: do not wait).")
   int waitSeconds;
 
+  @Option(names = "--plan", paramLabel = "PLAN",
+      description = "Apply exactly the plan saved in PLAN by 'plan --out', and no other change; refused if the"
+          + " definitions, or the live resources it changes, are no longer what it was computed from.")
+  Path planFile;
+
+  @Option(names = "--target", paramLabel = "KIND/NAME|FILE",
+      description = "Apply only this resource, or every resource of this definition file, and what it depends on;"
+          + " then list the other changes, still pending. Repeatable.")
+  List<String> targets = new ArrayList<>();
+
   private boolean willWait;
+
+  /** The plan of --plan, read before the definitions (it may say where they are). */
+  private SavedPlan saved;
+
+  /**
+   * DIR may be left out when --plan names the plan (it records its directory): the platform
+   * commands share DIR as a required parameter, so provision's is relaxed when the CLI is built.
+   */
+  static void dirOptional(picocli.CommandLine cmd) {
+    var spec = cmd.getCommandSpec();
+    var dir = spec.positionalParameters().get(0);
+    spec.remove(dir);
+    // a new spec, not a copy: a copy keeps the old one's capacity, and the synopsis would still say DIR is required
+    spec.addPositional(picocli.CommandLine.Model.PositionalParamSpec.builder().index("0").arity("0..1")
+        .paramLabel(dir.paramLabel()).type(String.class).getter(dir.getter()).setter(dir.setter())
+        .description("The platform directory (holds platform.yaml); with --plan it may be left out.").build());
+  }
+
+  @Override
+  void prepare() {
+    var cmd = spec.commandLine();
+    if (planFile == null) {
+      if (dir == null) {
+        throw new picocli.CommandLine.ParameterException(cmd, "Missing required parameter: 'DIR' (or --plan PLAN)");
+      }
+      return;
+    }
+    if (!targets.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(cmd, "--target cannot be given with --plan: a saved plan"
+          + " applies the targets it was computed for");
+    }
+    saved = SavedPlan.read(planFile, planFile.toString());
+    if (dir == null) {
+      dir = saved.directory();
+    } else if (!samePlace(Path.of(dir), Path.of(saved.directory()))) {
+      throw new picocli.CommandLine.ParameterException(cmd, planFile + " is a plan of " + saved.directory() + " ("
+          + saved.scope() + "), not of " + dir);
+    }
+    if (env == null) {
+      env = saved.scope().env();
+    } else if (!env.equals(saved.scope().env())) {
+      throw new picocli.CommandLine.ParameterException(cmd, planFile + " is a plan of " + saved.scope()
+          + ", not of environment " + env);
+    }
+  }
+
+  private static boolean samePlace(Path a, Path b) {
+    try {
+      return a.toRealPath().equals(b.toRealPath());
+    } catch (java.io.IOException e) {
+      return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+  }
 
   /** With nodes to wait for, the JSON answer waits too: one object with the apply report and the nodes. */
   @Override
@@ -68,7 +137,28 @@ final class ProvisionCommand extends PlatformCommand {
       if (lock.previousHolder() != null && main.debug) {
         t().err().println("took over a stale lock (" + lock.previousHolder() + ")");
       }
-      Plan plan = await(new Planner(provider, retry(vertx)).plan(platform));
+      Targets chosen = Planning.targets(platform, saved != null ? saved.targets() : targets, spec.commandLine());
+      if (saved != null && !saved.scope().equals(Planner.scopeOf(platform))) {
+        throw dev.baton.common.error.BatonException.invalid(planFile + " is a plan of " + saved.scope() + " (customer "
+            + saved.scope().customer() + "), not of " + Planner.scopeOf(platform) + "; nothing was changed");
+      }
+      Plan observed = await(new Planner(provider, retry(vertx)).plan(platform));
+      Planning.Result computed = Planning.of(platform, observed, chosen);
+      Plan plan = computed.plan();
+      if (saved != null) {
+        List<String> moved = SavedPlanCheck.moved(saved, computed.saved(), observed);
+        if (!moved.isEmpty()) {
+          return refuse(moved);
+        }
+      }
+      String digest = saved != null ? saved.digest() : computed.saved().digest();
+      appliedDigest = digest;
+      jsonExtra.put("plan_digest", digest).put("targets", new JsonArray(new ArrayList<>(computed.saved().targets())))
+          .put("pending", Planning.pendingJson(computed.pending()));
+      if (saved != null && output != OutputFormat.JSON) {
+        t().out().println("Applying the saved plan " + planFile + " (" + digest + "): it still holds.");
+      }
+      pending = computed.pending();
       if (!plan.notChecked().isEmpty()) {
         // what could not be read may exist: creating it could make a second one
         if (output == OutputFormat.JSON) {
@@ -94,6 +184,9 @@ final class ProvisionCommand extends PlatformCommand {
       code = confirmAndApply(vertx, provider, plan, "Provisioning", yes, parallelism, "Apply these changes?",
           "Nothing to change.", r -> r.count(Engine.Status.DONE) + " changes applied");
     }
+    if (output != OutputFormat.JSON) {
+      Planning.printPending(t(), pending);
+    }
     if (offHoursNote != null) {
       t().err().println(offHoursNote);
     }
@@ -111,16 +204,51 @@ final class ProvisionCommand extends PlatformCommand {
     return waitForNodes(platform, provider);
   }
 
+  /** The digest of the plan this run applies: the saved plan's, or that of the plan it computed. */
+  private String appliedDigest;
+
+  @Override
+  String planDigest(Plan plan) {
+    return appliedDigest;
+  }
+
+  /** What --target leaves for later: listed after the result, and not waited for. */
+  private List<dev.baton.controller.plan.PlannedChange> pending = List.of();
+
+  /** The saved plan no longer holds: what moved, and that nothing was changed. */
+  private int refuse(List<String> moved) {
+    String head = planFile + " (" + saved.digest() + ") no longer holds: " + moved.size() + " thing"
+        + (moved.size() == 1 ? "" : "s") + " moved since it was computed";
+    if (output == OutputFormat.JSON) {
+      JsonObject e = JsonErrors.of(new dev.baton.common.error.BatonException(
+          dev.baton.common.error.ErrorCode.FAILED_PRECONDITION, head + "; nothing was changed"));
+      e.getJsonObject("error").put("moved", new JsonArray(new ArrayList<>(moved))).put("plan_digest", saved.digest());
+      t().out().println(e.encodePrettily());
+    }
+    t().err().println("provision: " + t().red("error") + ": " + head + ":");
+    moved.forEach(m -> t().err().println("  - " + m));
+    t().err().println("Nothing was changed. Compute the plan again (\"controller plan " + dir + (env == null ? ""
+        : " --env " + env) + saved.targets().stream().map(x -> " --target " + x).collect(Collectors.joining())
+        + " --out " + planFile + "\"), review it, and apply that one.");
+    return ExitCodes.FAILED;
+  }
+
   /**
    * Follows the platform's nodes until each is READY or FAILED — its instances, and as many nodes
    * of each group as the group wants — printing each change, then a table.
    */
   private int waitForNodes(Platform platform, CloudProvider provider) throws Exception {
-    Set<String> uuids = platform.ofKind(ResourceKind.INSTANCE).stream().map(Resource::uuid).collect(Collectors.toSet());
+    Set<String> uuids = new java.util.HashSet<>(platform.ofKind(ResourceKind.INSTANCE).stream().map(Resource::uuid)
+        .collect(Collectors.toSet()));
     Map<String, Integer> groups = new HashMap<>();
     for (Resource g : platform.ofKind(ResourceKind.AUTOSCALING_GROUP)) {
       var spec = g.spec(dev.baton.controller.definition.model.AutoscalingGroupSpec.class);
       groups.put(g.uuid(), spec.desired() != null ? spec.desired() : spec.min());
+    }
+    // what --target left pending is not waited for: its nodes may not even exist
+    for (var p : pending) {
+      uuids.remove(p.uuid());
+      groups.remove(p.uuid());
     }
     int expected = uuids.size() + groups.values().stream().mapToInt(Integer::intValue).sum();
     long deadline = System.currentTimeMillis() + waitSeconds * 1000L;

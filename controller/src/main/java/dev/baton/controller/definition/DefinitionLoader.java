@@ -44,7 +44,8 @@ public final class DefinitionLoader {
    */
   public static Platform load(Path dir, String display, String env) {
     Diagnostics diags = new Diagnostics();
-    Loaded head = readPlatform(dir, display, diags);
+    java.util.SortedMap<String, String> files = new java.util.TreeMap<>();
+    Loaded head = readPlatform(dir, display, diags, files);
     if (head == null) {
       diags.throwIfAny();
       throw new IllegalStateException("unreachable");
@@ -66,8 +67,8 @@ public final class DefinitionLoader {
     }
     checkActionsAndSchedules(spec, head.positions, diags);
     diags.throwIfAny();
-    List<Resource> resources = readResources(dir, display, spec, chosen, diags);
-    Platform platform = new Platform(dir, spec, chosen, resources, head.positions);
+    List<Resource> resources = readResources(dir, display, spec, chosen, diags, files);
+    Platform platform = new Platform(dir, spec, chosen, resources, head.positions, files);
     new Validator(platform, head.positions, head.pos, diags).run();
     diags.throwIfAny();
     return platform;
@@ -121,13 +122,13 @@ public final class DefinitionLoader {
 
   /** The environments a platform defines (empty when none, or when platform.yaml is unreadable). */
   public static List<String> environments(Path dir, String display) {
-    Loaded head = readPlatform(dir, display, new Diagnostics());
+    Loaded head = readPlatform(dir, display, new Diagnostics(), new java.util.TreeMap<>());
     return head == null ? List.of() : List.copyOf(head.spec.environments().keySet());
   }
 
   private record Loaded(PlatformSpec spec, Pos pos, Positions positions) {}
 
-  private static Loaded readPlatform(Path dir, String display, Diagnostics diags) {
+  private static Loaded readPlatform(Path dir, String display, Diagnostics diags, Map<String, String> read) {
     if (!Files.isDirectory(dir)) {
       diags.error(Pos.ofFile(display), Files.exists(dir)
           ? "not a directory; give the platform's folder, the one that holds " + PLATFORM_FILE
@@ -141,7 +142,7 @@ public final class DefinitionLoader {
           + " (\"controller new platform NAME --in " + display + "\" writes it)");
       return null;
     }
-    String text = read(file, shown, diags);
+    String text = read(file, shown, diags, PLATFORM_FILE, read);
     if (text == null) {
       return null;
     }
@@ -171,7 +172,7 @@ public final class DefinitionLoader {
   }
 
   private static List<Resource> readResources(Path dir, String display, PlatformSpec spec, String env,
-      Diagnostics diags) {
+      Diagnostics diags, Map<String, String> read) {
     List<Path> files = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       walk.filter(Files::isRegularFile)
@@ -193,8 +194,9 @@ public final class DefinitionLoader {
     Binder binder = new Binder(diags, Platform.variables(spec, env), hint);
     List<Resource> out = new ArrayList<>();
     for (Path file : files) {
-      String shown = join(display, dir.relativize(file).toString());
-      String text = read(file, shown, diags);
+      String relative = dir.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+      String shown = join(display, relative);
+      String text = read(file, shown, diags, relative, read);
       if (text == null) {
         continue;
       }
@@ -250,7 +252,8 @@ public final class DefinitionLoader {
     return b.diagnostics();
   }
 
-  private static String read(Path file, String shown, Diagnostics diags) {
+  /** The text of {@code file}; records the SHA-256 of the bytes read under {@code relative} in {@code read}. */
+  private static String read(Path file, String shown, Diagnostics diags, String relative, Map<String, String> read) {
     try {
       long size = Files.size(file);
       if (size > SafeYaml.MAX_FILE_BYTES) {
@@ -258,7 +261,9 @@ public final class DefinitionLoader {
             + " KiB; split it into several files");
         return null;
       }
-      return Utf8Text.decode(Files.readAllBytes(file));
+      byte[] bytes = Files.readAllBytes(file);
+      read.put(relative, java.util.HexFormat.of().formatHex(sha256(bytes)));
+      return Utf8Text.decode(bytes);
     } catch (Utf8Text.NotUtf8Exception e) {
       diags.error(new Pos(shown, e.line(), e.column()), "not UTF-8 text: byte " + e.hex()
           + " here is not part of a UTF-8 character; save the file as UTF-8"
@@ -267,6 +272,14 @@ public final class DefinitionLoader {
       diags.error(Pos.ofFile(shown), "cannot read: " + e.getMessage());
     }
     return null;
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
   }
 
   private static boolean isHidden(Path relative) {

@@ -16,8 +16,15 @@ import java.util.TreeMap;
  *
  * @param dir the platform directory
  * @param env the chosen environment, or null when the platform defines none
+ * @param files every file the loader read, by path relative to {@code dir} ({@code /}-separated, sorted), with the
+ *     SHA-256 (hex) of the bytes it read: what a saved plan records, so that it can tell which file moved since
  */
-public record Platform(Path dir, PlatformSpec spec, String env, List<Resource> resources, Positions positions) {
+public record Platform(Path dir, PlatformSpec spec, String env, List<Resource> resources, Positions positions,
+    java.util.SortedMap<String, String> files) {
+
+  public Platform {
+    files = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(files));
+  }
 
   /** Tag keys Baton owns on every resource; definitions may not set them. */
   public static final String TAG_UUID = "baton:uuid";

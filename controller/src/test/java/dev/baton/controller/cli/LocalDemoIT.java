@@ -176,6 +176,17 @@ class LocalDemoIT {
     }
   }
 
+  @Test
+  void aTargetedProvisionWaitsForTheNodesItAppliedOnly() throws Exception {
+    CliRun one = CliRun.of("provision", DEMO.toString(), "--target", "instance/web-1", "--wait", "120");
+    assertEquals(0, one.exitCode(), one.out() + one.err());
+    assertTrue(one.err().contains("Waiting for 1 node to be READY..."), one.err());
+    assertEquals(1, one.out().lines().filter(l -> l.contains(" READY ")).count(), one.out());
+    assertTrue(one.out().contains("3 other changes pending (not targeted):"), one.out());
+    assertEquals(1, instanceIds().size(), "web-2 and app-1 were not created");
+    assertEquals(List.of("web-1"), nodes().stream().map(NodeRecord::name).toList());
+  }
+
   static void waitFor(java.util.function.BooleanSupplier ok) {
     dev.baton.controller.Wait.until(ok, 60);
   }
