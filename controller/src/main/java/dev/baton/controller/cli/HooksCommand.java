@@ -17,7 +17,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code controller hooks list|test NAME}: the notification hooks. */
 @Command(name = "hooks", mixinStandardHelpOptions = true,
-    description = {"The notification hooks of BATON_HOME/controller/hooks.yaml (docs/notifications.md).",
+    description = {"The notification hooks of BATON_HOME/controller/hooks.yaml (docs/notifications.md); with"
+        + " --controller, those of that controller, through its API (a customer's token: that customer's hooks).",
         "  list        the hooks and what they take",
         "  test NAME   send a sample event through one hook now, and say how it went"},
     footer = {"", "Exit codes: 0 done (delivered), 1 refused or not delivered, 64 wrong usage."})
@@ -41,10 +42,7 @@ final class HooksCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (main.remote() && config == null) {
-      // the hooks are a file of the controller's host; this host's would be the wrong ones, silently
-      throw new dev.baton.common.error.BatonException(dev.baton.common.error.ErrorCode.FAILED_PRECONDITION,
-          "hooks reads the hooks file of this host's controller, and --controller (or BATON_CONTROLLER) names one"
-              + " elsewhere; run it on that controller's host, or give the file with --config");
+      return remote(); // the hooks are the controller's: asked through its API, as the token may see them
     }
     Path file = config != null ? config : ControllerHome.of(Providers.home()).hooks();
     HookConfig.Config cfg = HookConfig.load(file, System::getenv);
@@ -85,6 +83,43 @@ final class HooksCommand implements Callable<Integer> {
           java.lang.ref.Reference.reachabilityFence(notifiers);
           vertx.close();
         }
+      }
+      default -> throw BatonException.invalid("unknown action \"" + action + "\"; use list or test NAME");
+    }
+  }
+
+  /** list and test through a remote controller's API ({@code /api/v1/hooks}): its hooks, not this host's file. */
+  private int remote() {
+    Terminal t = main.terminal;
+    var client = main.access().require();
+    switch (action) {
+      case "list" -> {
+        var hooks = client.get("/api/v1/hooks").getJsonArray("hooks");
+        if (hooks.isEmpty()) {
+          t.out().println("No hooks this token may see on " + main.access().remoteUrl() + ".");
+        }
+        for (Object o : hooks) {
+          var h = (io.vertx.core.json.JsonObject) o;
+          t.out().println(String.format("%-16s %-8s events: %s%s", Terminal.safe(h.getString("name"), 16), h.getString("type"),
+              h.getJsonArray("events").isEmpty() ? "all" : Terminal.safe(String.join(", ", h.getJsonArray("events")
+                  .getList())), h.getJsonArray("platforms").isEmpty() ? "" : "; platforms: "
+                  + Terminal.safe(String.join(", ", h.getJsonArray("platforms").getList()))));
+        }
+        return ExitCodes.OK;
+      }
+      case "test" -> {
+        if (name == null) {
+          throw BatonException.invalid("hooks test needs the NAME of a hook");
+        }
+        var answer = client.exchange("/api/v1/hooks/" + java.net.URLEncoder.encode(name,
+            java.nio.charset.StandardCharsets.UTF_8) + "/test", new io.vertx.core.json.JsonObject().put("event", eventType));
+        if (answer.getKey() == 200) {
+          t.out().println("Delivered a sample " + eventType + " event (id " + answer.getValue().getString("id")
+              + ") through " + name + ".");
+          return ExitCodes.OK;
+        }
+        t.err().println("hooks test: " + Terminal.safe(answer.getValue().getString("error", "HTTP " + answer.getKey())));
+        return ExitCodes.FAILED;
       }
       default -> throw BatonException.invalid("unknown action \"" + action + "\"; use list or test NAME");
     }

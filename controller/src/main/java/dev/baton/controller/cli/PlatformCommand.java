@@ -259,6 +259,18 @@ abstract class PlatformCommand implements Callable<Integer> {
    * (a platform without nodes, on the local provider) there is no history to write to.
    */
   void recordHistory(Plan plan, Engine.Report report) {
+    recordHistory(plan.scope(), report.ok() ? "ok" : "failed", planDigest(plan), report.count(Engine.Status.DONE)
+        + " applied, " + report.count(Engine.Status.FAILED) + " failed, " + report.count(Engine.Status.SKIPPED)
+        + " skipped");
+  }
+
+  /** What the history's entry of this run names as its target (a targeted provision's targets); null: the platform. */
+  String historyTarget() {
+    return null;
+  }
+
+  /** One entry in the controller's history for this run: {@code outcome} ok, failed or refused. */
+  void recordHistory(dev.baton.controller.definition.Scope scope, String outcome, String digest, String detail) {
     java.util.Optional<ControllerClient> c;
     try {
       c = controller != null ? java.util.Optional.of(controller) : main.access().find();
@@ -270,10 +282,8 @@ abstract class PlatformCommand implements Callable<Integer> {
     c.ifPresent(client -> {
       try {
         client.post("/api/v1/history", new JsonObject().put("what", historyWhat())
-            .put("customer", plan.scope().customer()).put("platform", plan.scope().platform()).put("env", plan.scope().env())
-            .put("outcome", report.ok() ? "ok" : "failed").put("plan_digest", planDigest(plan))
-            .put("detail", report.count(Engine.Status.DONE) + " applied, " + report.count(Engine.Status.FAILED)
-                + " failed, " + report.count(Engine.Status.SKIPPED) + " skipped"));
+            .put("customer", scope.customer()).put("platform", scope.platform()).put("env", scope.env())
+            .put("outcome", outcome).put("plan_digest", digest).put("target", historyTarget()).put("detail", detail));
       } catch (RuntimeException e) {
         t().err().println(t().red("warning") + ": the controller's history did not take this " + historyWhat() + ": "
             + e.getMessage());

@@ -212,6 +212,12 @@ final class ProvisionCommand extends PlatformCommand {
     return appliedDigest;
   }
 
+  @Override
+  String historyTarget() {
+    List<String> t = saved != null ? saved.targets() : targets;
+    return t == null || t.isEmpty() ? null : "--target " + String.join(" --target ", t);
+  }
+
   /** What --target leaves for later: listed after the result, and not waited for. */
   private List<dev.baton.controller.plan.PlannedChange> pending = List.of();
 
@@ -227,6 +233,7 @@ final class ProvisionCommand extends PlatformCommand {
     }
     t().err().println("provision: " + t().red("error") + ": " + head + ":");
     moved.forEach(m -> t().err().println("  - " + m));
+    recordHistory(saved.scope(), "refused", saved.digest(), head + ": " + String.join("; ", moved));
     t().err().println("Nothing was changed. Compute the plan again (\"controller plan " + dir + (env == null ? ""
         : " --env " + env) + saved.targets().stream().map(x -> " --target " + x).collect(Collectors.joining())
         + " --out " + planFile + "\"), review it, and apply that one.");

@@ -163,12 +163,22 @@ class PlanReviewIT {
         dev.baton.controller.bridge.BridgeServer.Limits.defaults())) {
       Path file = plans.resolve("demo.plan.json");
       String digest = savePlan(file);
+      Path stale = plans.resolve("stale.plan.json");
+      Files.copy(file, stale); // the same plan, kept for after the first is applied
       assertEquals(0, CliRun.of("provision", "--plan", file.toString()).exitCode());
       CliRun history = CliRun.of("history", "--output", "json");
       assertEquals(0, history.exitCode(), history.err());
       JsonObject entry = new JsonObject(history.out()).getJsonArray("entries").getJsonObject(0);
       assertEquals("provision", entry.getString("what"));
       assertEquals(digest, entry.getString("plan_digest"), entry.encode());
+      // a saved plan that no longer holds (what it creates exists now) is refused, and that is in the history
+      assertEquals(1, CliRun.of("provision", "--plan", stale.toString()).exitCode());
+      JsonObject refused = new JsonObject(CliRun.of("history", "--output", "json").out()).getJsonArray("entries")
+          .getJsonObject(1);
+      assertEquals("provision", refused.getString("what"));
+      assertEquals("refused", refused.getString("outcome"), refused.encode());
+      assertEquals(digest, refused.getString("plan_digest"));
+      assertTrue(refused.getString("detail").contains("no longer holds"), refused.encode());
     }
   }
 

@@ -267,9 +267,13 @@ class RemoteControllerIT {
     assertEquals(ExitCodes.OK, dashboard.code(), dashboard.err());
     assertEquals(url + "/dashboard#token=" + Files.readString(tokenFile).strip(), dashboard.out().strip());
 
+    // the hooks are the remote controller's, through its API (it has none), not this host's file
     Run hooks = cli(env, "hooks", "list");
-    assertEquals(ExitCodes.FAILED, hooks.code(), hooks.err());
-    assertTrue(hooks.err().contains("run it on that controller's host"), hooks.err());
+    assertEquals(ExitCodes.OK, hooks.code(), hooks.err());
+    assertTrue(hooks.out().contains("No hooks this token may see on " + url), hooks.out());
+    Run noHook = cli(env, "hooks", "test", "nosuch");
+    assertEquals(ExitCodes.FAILED, noHook.code());
+    assertTrue(noHook.err().contains("no hook nosuch"), noHook.err());
 
     // the controller's own host needs no option: controller.json says https, and its CA file is the pin
     Run local = cli(Map.of("BATON_HOME", serverHome.toString()), "nodes");
