@@ -39,8 +39,9 @@ public final class ControllerMain implements Runnable {
   String controller;
 
   @Option(names = "--token-file", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
-      description = "With --controller: the file holding the operator token (default: BATON_TOKEN_FILE; BATON_TOKEN"
-          + " gives the token itself).")
+      description = "The file holding an operator token (default: BATON_TOKEN_FILE; BATON_TOKEN gives the token"
+          + " itself): needed with --controller; for this host's controller, a named token instead of its built-in"
+          + " admin, so that the history says who.")
   java.nio.file.Path tokenFile;
 
   @Option(names = "--ca-fingerprint", scope = CommandLine.ScopeType.INHERIT, paramLabel = "SHA256:HEX",

@@ -216,6 +216,9 @@ abstract class PlatformCommand implements Callable<Integer> {
       t().err().println("Nothing was changed.");
       return ExitCodes.FAILED;
     }
+    if (!permitted(plan)) {
+      return ExitCodes.FAILED;
+    }
     ConsoleProgress progress = new ConsoleProgress(t(), plan.effective().size(), main.debug);
     String runId = java.util.HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
     long t0 = System.currentTimeMillis();
@@ -241,6 +244,32 @@ abstract class PlatformCommand implements Callable<Integer> {
       }
     }
     return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /**
+   * Asks the controller, when one is there, whether this operator token may make these changes (its
+   * role and customer): the CLI changes the cloud itself, and a {@code read} token, or another
+   * customer's, must change nothing. Without a controller there is no token to ask about.
+   */
+  private boolean permitted(Plan plan) {
+    java.util.Optional<ControllerClient> c = controller != null ? java.util.Optional.of(controller) : main.access().find();
+    if (c.isEmpty()) {
+      return true;
+    }
+    try {
+      c.get().post("/api/v1/permits", new JsonObject().put("what", historyWhat()).put("customer",
+          plan.scope().customer()).put("platform", plan.scope().platform()).put("env", plan.scope().env()));
+      return true;
+    } catch (dev.baton.common.error.BatonException e) {
+      if (e.code() != dev.baton.common.error.ErrorCode.PERMISSION_DENIED) {
+        throw e;
+      }
+      if (output == OutputFormat.JSON) {
+        t().out().println(JsonErrors.of(e).encodePrettily());
+      }
+      t().err().println(historyWhat() + ": " + t().red("error") + ": " + e.getMessage() + ". Nothing was changed.");
+      return false;
+    }
   }
 
   /** What the history calls the changes this command applies. */

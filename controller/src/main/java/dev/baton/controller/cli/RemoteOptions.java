@@ -29,11 +29,13 @@ final class RemoteOptions {
     ControllerHome home = ControllerHome.of(Providers.home());
     String given = url(m);
     if (given == null) {
-      if (m.tokenFile != null || m.caFingerprint != null) {
-        throw BatonException.invalid("--token-file and --ca-fingerprint are for a remote controller; give it with"
+      if (m.caFingerprint != null) {
+        throw BatonException.invalid("--ca-fingerprint is for a remote controller; give it with"
             + " --controller https://HOST:PORT (or BATON_CONTROLLER)");
       }
-      return ControllerAccess.local(home);
+      // a named token for this host's controller too, so that the history says who, not "admin"
+      String own = tokenGiven(m) ? token(m) : null;
+      return own == null ? ControllerAccess.local(home) : ControllerAccess.local(home, own);
     }
     String where = m.controller != null ? "--controller" : "BATON_CONTROLLER";
     String url = KnownControllers.normalize(given, where);
@@ -42,6 +44,14 @@ final class RemoteOptions {
             ? CaPin.parse(m.env.apply("BATON_CA_FINGERPRINT"), "BATON_CA_FINGERPRINT") : null;
     return ControllerAccess.remote(home, new RemoteController(url, token(m), fp, KnownControllers.standard()),
         notice -> m.terminal.err().println(notice));
+  }
+
+  private static boolean tokenGiven(ControllerMain m) {
+    return m.tokenFile != null || !isBlank(m.env.apply("BATON_TOKEN_FILE")) || !isBlank(m.env.apply("BATON_TOKEN"));
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
   }
 
   /** The operator token: --token-file, else BATON_TOKEN_FILE, else BATON_TOKEN. */

@@ -23,6 +23,9 @@ final class ChangeLog {
   /** A route's kind of change, from its path; routes not listed here are not recorded. */
   private record Kind(Pattern path, String what) {}
 
+  /** The CLI's question before it applies a provision or destroy: recorded when refused (else the report is). */
+  private static final String PERMIT = "permit";
+
   private static final List<Kind> KINDS = List.of(
       new Kind(Pattern.compile("/api/v1/intents"), "intents"),
       new Kind(Pattern.compile("/api/v1/actions"), "run"),
@@ -33,7 +36,8 @@ final class ChangeLog {
       new Kind(Pattern.compile("/api/v1/puppet/masters"), "puppet.master"),
       new Kind(Pattern.compile("/api/v1/operator-tokens"), "tokens.create"),
       new Kind(Pattern.compile("/api/v1/operator-tokens/[^/]+/revoke"), "tokens.revoke"),
-      new Kind(Pattern.compile("/api/v1/hooks/[^/]+/test"), "hooks.test"));
+      new Kind(Pattern.compile("/api/v1/hooks/[^/]+/test"), "hooks.test"),
+      new Kind(Pattern.compile("/api/v1/permits"), PERMIT));
 
   /** Where a route leaves what its outcome was, when its answer's status does not say it (a stream). */
   static final String OUTCOME = "baton.outcome";
@@ -64,11 +68,16 @@ final class ChangeLog {
     ctx.next();
   }
 
-  private void record(RoutingContext ctx, String what) {
+  private void record(RoutingContext ctx, String kind) {
     try {
       Operator op = ApiAccess.of(ctx);
       JsonObject b = body(ctx);
       int status = ctx.response().getStatusCode();
+      if (kind.equals(PERMIT) && status < 400) {
+        return; // allowed: the CLI's report of what it applied is the entry
+      }
+      String what = kind.equals(PERMIT) && AccessRoutes.REPORTED.contains(b.getString("what")) ? b.getString("what")
+          : kind;
       String outcome = ctx.get(OUTCOME) != null ? ctx.get(OUTCOME)
           : status == 401 || status == 403 ? "refused" : status >= 400 ? "failed" : "ok";
       String customer = b.getString("customer");

@@ -17,22 +17,30 @@ public final class ControllerAccess {
   private final ControllerHome home;
   private final RemoteController remote;
   private final Consumer<String> notice;
+  /** The operator token for this host's controller; null: its built-in admin token, read from its home. */
+  private final String localToken;
   private ControllerClient connected;
 
-  private ControllerAccess(ControllerHome home, RemoteController remote, Consumer<String> notice) {
+  private ControllerAccess(ControllerHome home, RemoteController remote, Consumer<String> notice, String localToken) {
     this.home = home;
     this.remote = remote;
     this.notice = notice;
+    this.localToken = localToken;
   }
 
-  /** This host's controller, the one of {@code home}. */
+  /** This host's controller, the one of {@code home}, with its built-in admin token. */
   public static ControllerAccess local(ControllerHome home) {
-    return new ControllerAccess(home, null, m -> { });
+    return new ControllerAccess(home, null, m -> { }, null);
+  }
+
+  /** This host's controller with a named operator token (BATON_TOKEN, a token file): the history names its user. */
+  public static ControllerAccess local(ControllerHome home, String operatorToken) {
+    return new ControllerAccess(home, null, m -> { }, operatorToken);
   }
 
   /** @param notice told when the remote controller's CA is pinned */
   public static ControllerAccess remote(ControllerHome home, RemoteController remote, Consumer<String> notice) {
-    return new ControllerAccess(home, remote, notice);
+    return new ControllerAccess(home, remote, notice, null);
   }
 
   public boolean isRemote() {
@@ -50,7 +58,8 @@ public final class ControllerAccess {
    */
   public synchronized Optional<ControllerClient> find() {
     if (connected == null) {
-      connected = remote != null ? remote.connect(notice) : ControllerClient.find(home).orElse(null);
+      connected = remote != null ? remote.connect(notice) : ControllerClient.find(home).map(this::asLocalUser)
+          .orElse(null);
     }
     return Optional.ofNullable(connected);
   }
@@ -68,9 +77,13 @@ public final class ControllerAccess {
       return require();
     }
     if (connected == null) {
-      connected = ControllerClient.ensureRunning(home, jar, onStart);
+      connected = asLocalUser(ControllerClient.ensureRunning(home, jar, onStart));
     }
     return connected;
+  }
+
+  private ControllerClient asLocalUser(ControllerClient c) {
+    return localToken == null ? c : c.withToken(localToken);
   }
 
   /** The link to the dashboard, the operator token in its fragment (browsers never send it to a server). */

@@ -74,6 +74,11 @@ public final class ControllerClient {
     return trust == null ? null : trust.presented();
   }
 
+  /** The same controller, asked with another operator token (a named one instead of this host's built-in admin). */
+  ControllerClient withToken(String operatorToken) {
+    return new ControllerClient(base, operatorToken, trust);
+  }
+
   /** Why the last TLS handshake was refused by the pin, if it was. */
   PinnedTrust.Refusal refusal() {
     return trust == null ? PinnedTrust.Refusal.NONE : trust.refusal();

@@ -82,6 +82,31 @@ class AccessCliIT {
   }
 
   @Test
+  void aNamedTokenOnTheControllersHostActsAsItselfAndIsHeldToItsRole() throws Exception {
+    assertEquals(0, CliRun.of("provision", "--yes", demo.toString()).exitCode());
+    Path file = home.resolve("auditor.token");
+    Files.writeString(file, CliRun.of("tokens", "create", "auditor", "--role", "read", "--customer", "demo").out());
+    String token = "--token-file=" + file;
+    CliRun destroy = CliRun.of(token, "destroy", "--yes", demo.toString());
+    assertEquals(1, destroy.exitCode());
+    assertTrue(destroy.err().contains("token auditor has the role read") && destroy.err().contains("Nothing was changed"),
+        destroy.err());
+    assertEquals(0, CliRun.of("audit", demo.toString()).exitCode(), "every resource still there");
+    CliRun make = CliRun.of(token, "tokens", "create", "mine", "--role", "admin", "--customer", "demo");
+    assertEquals(1, make.exitCode());
+    assertTrue(make.err().contains("needs admin"), make.err());
+    CliRun history = CliRun.of(token, "history", "--output", "json");
+    assertEquals(0, history.exitCode(), history.err());
+    assertTrue(new JsonObject(history.out()).getJsonArray("entries").stream().map(JsonObject.class::cast)
+        .anyMatch(e -> "auditor".equals(e.getString("who")) && "tokens.create".equals(e.getString("what"))
+            && "refused".equals(e.getString("outcome"))), history.out());
+    assertTrue(new JsonObject(history.out()).getJsonArray("entries").stream().map(JsonObject.class::cast)
+        .anyMatch(e -> "auditor".equals(e.getString("who")) && "destroy".equals(e.getString("what"))
+            && "refused".equals(e.getString("outcome"))), history.out());
+    assertEquals(0, CliRun.of("destroy", "--yes", demo.toString()).exitCode(), "the built-in admin may");
+  }
+
+  @Test
   void badInputIsAUsageErrorAndChangesNothing() {
     CliRun noRole = CliRun.of("tokens", "create", "x");
     assertEquals(1, noRole.exitCode());
