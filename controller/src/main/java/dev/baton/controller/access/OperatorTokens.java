@@ -84,8 +84,10 @@ public final class OperatorTokens extends StampedJsonMap {
       throw new IllegalArgumentException("a token lasts from 1 second to " + MAX_TTL.toDays() + " days");
     }
     Optional<Entry> old = entry(name);
-    if (old.isPresent() && old.get().revoked() == null) {
-      throw new IllegalArgumentException("a token named \"" + name + "\" exists; revoke it first, or choose another name");
+    if (old.isPresent()) {
+      throw new IllegalArgumentException("a token named \"" + name + "\" exists" + (old.get().revoked() != null
+          ? " (revoked: a name is never used again, so that the history's names keep their meaning)" : "")
+          + "; choose another name");
     }
     String secret = "bt_" + Keys.randomToken(32);
     Instant now = clock.get();

@@ -16,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "history", mixinStandardHelpOptions = true,
     description = {"Who changed what through the controller, oldest first: when, the operator token's name, from"
         + " which address, what (provision, destroy, deploy, run, intents, join_token, node.terminate, tokens.create,"
-        + " tokens.revoke, puppet.master), its target, the outcome, and the plan applied.",
+        + " tokens.revoke, puppet.master, hooks.test), its target, the outcome, and the plan applied.",
         "Kept across restarts and on every controller of a cluster; entries are appended, never rewritten.",
         "A token limited to a customer sees that customer's entries only."},
     footer = {"", "Exit codes: 0 listed, 1 refused or no controller runs, 64 wrong usage."})

@@ -41,7 +41,7 @@ final class HooksCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (main.remote() && config == null) {
+    if ((main.remote() || main.access().namedToken()) && config == null) {
       return remote(); // the hooks are the controller's: asked through its API, as the token may see them
     }
     Path file = config != null ? config : ControllerHome.of(Providers.home()).hooks();

@@ -141,7 +141,11 @@ abstract class PlatformCommand implements Callable<Integer> {
     controller = main.access().ensureRunning(Providers.controllerJar(), () -> t().err().println("Starting a controller in the background (log: "
             + ControllerHome.of(Providers.home()).log() + ")..."));
     checkAdvertised(platform);
-    registerIntents(platform);
+    if (intentsAtLaunch()) {
+      registerIntents(platform);
+    } else {
+      intentsDue = platform;
+    }
     return new ControllerLauncher(controller, m -> t().err().println(m));
   }
 
@@ -168,6 +172,25 @@ abstract class PlatformCommand implements Callable<Integer> {
     }
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
+    }
+  }
+
+  /** The platform whose intents {@link #registerIntentsNow} is to send; null once sent (or none due). */
+  private Platform intentsDue;
+
+  /**
+   * True when the intents go to the controller as soon as it is found; provision sends them only once
+   * its saved plan has been checked and the token may change the platform ({@link #registerIntentsNow}).
+   */
+  boolean intentsAtLaunch() {
+    return true;
+  }
+
+  /** Sends the intents held back until now, if any. */
+  void registerIntentsNow() {
+    if (intentsDue != null) {
+      registerIntents(intentsDue);
+      intentsDue = null;
     }
   }
 
@@ -203,6 +226,7 @@ abstract class PlatformCommand implements Callable<Integer> {
       printer.printPlan(t(), plan, title);
     }
     if (!plan.hasChanges()) {
+      registerIntentsNow(); // what the nodes are to become may have changed without any resource
       if (json) {
         jsonResult = printer.report(plan, new Engine.Report(java.util.List.of(), provider.stats().snapshot()))
             .mergeIn(jsonExtra);
@@ -219,6 +243,7 @@ abstract class PlatformCommand implements Callable<Integer> {
     if (!permitted(plan)) {
       return ExitCodes.FAILED;
     }
+    registerIntentsNow(); // confirmed and allowed: before any node launches
     ConsoleProgress progress = new ConsoleProgress(t(), plan.effective().size(), main.debug);
     String runId = java.util.HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
     long t0 = System.currentTimeMillis();
@@ -251,7 +276,7 @@ abstract class PlatformCommand implements Callable<Integer> {
    * role and customer): the CLI changes the cloud itself, and a {@code read} token, or another
    * customer's, must change nothing. Without a controller there is no token to ask about.
    */
-  private boolean permitted(Plan plan) {
+  boolean permitted(Plan plan) {
     java.util.Optional<ControllerClient> c = controller != null ? java.util.Optional.of(controller) : main.access().find();
     if (c.isEmpty()) {
       return true;

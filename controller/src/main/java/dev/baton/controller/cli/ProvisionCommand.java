@@ -182,7 +182,9 @@ final class ProvisionCommand extends PlatformCommand {
             plan.offHours().indexOf(':')) + ".";
       }
       code = confirmAndApply(vertx, provider, plan, "Provisioning", yes, parallelism, "Apply these changes?",
-          "Nothing to change.", r -> r.count(Engine.Status.DONE) + " changes applied");
+          
+          "Nothing to change.", r -> r.count(Engine.Status.DONE) + (r.count(Engine.Status.DONE) == 1 ? " change"
+              : " changes") + " applied");
     }
     if (output != OutputFormat.JSON) {
       Planning.printPending(t(), pending);
@@ -210,6 +212,12 @@ final class ProvisionCommand extends PlatformCommand {
   @Override
   String planDigest(Plan plan) {
     return appliedDigest;
+  }
+
+  /** Not before the saved plan is checked, the token allowed and the changes confirmed: a refusal changes nothing. */
+  @Override
+  boolean intentsAtLaunch() {
+    return false;
   }
 
   @Override

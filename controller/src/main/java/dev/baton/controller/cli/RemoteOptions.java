@@ -62,6 +62,7 @@ final class RemoteOptions {
       String what = m.tokenFile != null ? "--token-file " + file : "BATON_TOKEN_FILE=" + file;
       try {
         String t = Files.readString(file).strip();
+        warnIfOthersRead(m, file, what);
         if (t.isEmpty() || t.contains("\n")) {
           throw BatonException.invalid(what + ": expected the operator token alone on one line");
         }
@@ -76,5 +77,19 @@ final class RemoteOptions {
           + " FILE (or BATON_TOKEN_FILE); it is never taken from the command line");
     }
     return t.strip();
+  }
+
+  /** A token file others can read is a token others have: said, not refused (the owner decides). */
+  private static void warnIfOthersRead(ControllerMain m, Path file, String what) {
+    try {
+      var perms = Files.getPosixFilePermissions(file);
+      if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+          || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+        m.terminal.err().println("warning: " + what + " can be read by others than its owner ("
+            + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "); chmod 600 " + file);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // no POSIX permissions to look at here
+    }
   }
 }

@@ -52,7 +52,9 @@ final class ApiAccess {
       ApiServer.error(ctx, 401, switch (c.refusal()) {
         case "api_token_expired" -> "this operator token has expired; ask an admin for a new one (controller tokens create)";
         case "api_token_revoked" -> "this operator token was revoked";
-        default -> "an operator token is required (Authorization: Bearer ...)";
+        default -> presented.isEmpty() ? "an operator token is required (Authorization: Bearer ...)"
+            : "this operator token is not one this controller knows (mistyped, or made on another controller that is"
+                + " not of its cluster?)";
       });
       return;
     }

@@ -25,6 +25,8 @@ final class ChangeLog {
 
   /** The CLI's question before it applies a provision or destroy: recorded when refused (else the report is). */
   private static final String PERMIT = "permit";
+  /** The lease of a provision or destroy: recorded, as that command, when refused. */
+  private static final String LOCK = "lock";
 
   private static final List<Kind> KINDS = List.of(
       new Kind(Pattern.compile("/api/v1/intents"), "intents"),
@@ -37,7 +39,8 @@ final class ChangeLog {
       new Kind(Pattern.compile("/api/v1/operator-tokens"), "tokens.create"),
       new Kind(Pattern.compile("/api/v1/operator-tokens/[^/]+/revoke"), "tokens.revoke"),
       new Kind(Pattern.compile("/api/v1/hooks/[^/]+/test"), "hooks.test"),
-      new Kind(Pattern.compile("/api/v1/permits"), PERMIT));
+      new Kind(Pattern.compile("/api/v1/permits"), PERMIT),
+      new Kind(Pattern.compile("/api/v1/locks"), LOCK));
 
   /** Where a route leaves what its outcome was, when its answer's status does not say it (a stream). */
   static final String OUTCOME = "baton.outcome";
@@ -73,11 +76,13 @@ final class ChangeLog {
       Operator op = ApiAccess.of(ctx);
       JsonObject b = body(ctx);
       int status = ctx.response().getStatusCode();
-      if (kind.equals(PERMIT) && status < 400) {
-        return; // allowed: the CLI's report of what it applied is the entry
+      boolean question = kind.equals(PERMIT) || kind.equals(LOCK);
+      if (question && status != 401 && status != 403) {
+        return; // allowed (or held by another run): the CLI's report of what it applied is the entry
       }
-      String what = kind.equals(PERMIT) && AccessRoutes.REPORTED.contains(b.getString("what")) ? b.getString("what")
-          : kind;
+      String asked = kind.equals(LOCK) ? b.getJsonObject("holder", new JsonObject()).getString("command")
+          : b.getString("what");
+      String what = question && AccessRoutes.REPORTED.contains(asked) ? asked : kind;
       String outcome = ctx.get(OUTCOME) != null ? ctx.get(OUTCOME)
           : status == 401 || status == 403 ? "refused" : status >= 400 ? "failed" : "ok";
       String customer = b.getString("customer");

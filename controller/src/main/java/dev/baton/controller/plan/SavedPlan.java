@@ -184,7 +184,9 @@ public record SavedPlan(String directory, Scope scope, String provider, String c
 
   /** {@code sha256:} and the SHA-256 of the plan's canonical content (everything but the digest itself). */
   public String digest() {
-    return CanonicalJson.digest(content());
+    JsonObject what = content();
+    what.remove("created_at"); // the same plan computed twice has one digest (a pull request's comment and --out)
+    return CanonicalJson.digest(what);
   }
 
   /** The file's JSON: the content and its digest. */
@@ -194,9 +196,22 @@ public record SavedPlan(String directory, Scope scope, String provider, String c
 
   /** Writes the plan to {@code file} (replacing it), through a temporary file so a reader never sees half of it. */
   public void write(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw BatonException.invalid("--out " + file + " is a directory; give the plan's file (" + file.resolve("plan.json")
+          + ", for example)");
+    }
     Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".plan-", ".tmp");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw BatonException.invalid("--out " + file + ": cannot make its directory " + dir + " (" + e.getMessage() + ")");
+    }
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(dir, ".plan-", ".tmp");
+    } catch (IOException e) {
+      throw BatonException.invalid("--out " + file + ": cannot write in " + dir + " (" + e + ")");
+    }
     try {
       Files.writeString(tmp, toJson().encodePrettily() + "\n", StandardCharsets.UTF_8);
       Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,

@@ -43,6 +43,11 @@ public final class ControllerAccess {
     return new ControllerAccess(home, remote, notice, null);
   }
 
+  /** True when a named operator token was given for this host's controller (not its built-in admin). */
+  public boolean namedToken() {
+    return remote == null && localToken != null;
+  }
+
   public boolean isRemote() {
     return remote != null;
   }
@@ -94,7 +99,7 @@ public final class ControllerAccess {
     var rt = home.running().orElseThrow(() -> new BatonException(ErrorCode.UNAVAILABLE,
         "no controller is running (start one with \"controller serve\")"));
     return rt.getString("api_scheme", "http") + "://" + rt.getString("api_host", "127.0.0.1") + ":"
-        + rt.getInteger("api_port") + "/dashboard#token=" + home.operatorToken();
+        + rt.getInteger("api_port") + "/dashboard#token=" + (localToken != null ? localToken : home.operatorToken());
   }
 
   /**

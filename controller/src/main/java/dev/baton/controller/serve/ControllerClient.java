@@ -115,12 +115,34 @@ public final class ControllerClient {
     if (rt.isEmpty()) {
       return Optional.empty();
     }
+    ControllerClient c;
     try {
-      ControllerClient c = of(home, rt.get());
-      return c.healthy() ? Optional.of(c) : Optional.empty();
+      c = of(home, rt.get());
+      if (c.healthy()) {
+        return Optional.of(c);
+      }
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
+    // its process lives (another one: in-process test controllers leave their file behind): slow, not gone;
+    // saying "none runs" would start a second controller beside it
+    long pid = rt.get().getLong("pid", -1L);
+    if (pid > 0 && pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      for (int i = 0; i < 3; i++) {
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        if (c.healthy()) {
+          return Optional.of(c);
+        }
+      }
+      throw new BatonException(ErrorCode.UNAVAILABLE, "the controller of " + home.dir().getParent() + " (pid " + pid
+          + ") runs but does not answer at " + c.base + "/healthz; it may be overloaded: try again, or see " + home.log());
+    }
+    return Optional.empty();
   }
 
   /**

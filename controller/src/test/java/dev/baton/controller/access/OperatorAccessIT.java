@@ -261,11 +261,17 @@ class OperatorAccessIT {
     assertEquals(401, call(brief, "GET", "/api/v1/nodes", null).statusCode());
     assertEquals(expired + 1, refused("api_token_expired"));
     long unknown = refused("api_unauthenticated");
-    assertEquals(401, call("bt_not-a-token", "GET", "/api/v1/nodes", null).statusCode());
+    HttpResponse<String> wrong = call("bt_not-a-token", "GET", "/api/v1/nodes", null);
+    assertEquals(401, wrong.statusCode());
+    assertTrue(wrong.body().contains("not one this controller knows"), wrong.body());
     assertEquals(unknown + 1, refused("api_unauthenticated"));
     // a name in use, and the built-in's name, are refused; the list never shows a secret or a hash
     assertEquals(409, call(admin, "POST", "/api/v1/operator-tokens", new JsonObject().put("name", "brief")
         .put("role", "read")).statusCode());
+    HttpResponse<String> again = call(admin, "POST", "/api/v1/operator-tokens", new JsonObject().put("name", "leaver")
+        .put("role", "read"));
+    assertEquals(409, again.statusCode(), "a revoked token's name is not used again");
+    assertTrue(again.body().contains("never used again"), again.body());
     assertEquals(400, call(admin, "POST", "/api/v1/operator-tokens", new JsonObject().put("name", "admin")
         .put("role", "read")).statusCode());
     String list = call(admin, "GET", "/api/v1/operator-tokens", null).body();

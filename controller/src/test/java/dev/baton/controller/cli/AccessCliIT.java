@@ -87,6 +87,9 @@ class AccessCliIT {
     Path file = home.resolve("auditor.token");
     Files.writeString(file, CliRun.of("tokens", "create", "auditor", "--role", "read", "--customer", "demo").out());
     String token = "--token-file=" + file;
+    CliRun dashboard = CliRun.of(token, "dashboard");
+    assertTrue(dashboard.out().strip().endsWith("#token=" + Files.readString(file).strip()), "the given token, never"
+        + " the built-in admin's: " + dashboard.out());
     CliRun destroy = CliRun.of(token, "destroy", "--yes", demo.toString());
     assertEquals(1, destroy.exitCode());
     assertTrue(destroy.err().contains("token auditor has the role read") && destroy.err().contains("Nothing was changed"),

@@ -171,6 +171,9 @@ class PlanReviewIT {
       JsonObject entry = new JsonObject(history.out()).getJsonArray("entries").getJsonObject(0);
       assertEquals("provision", entry.getString("what"));
       assertEquals(digest, entry.getString("plan_digest"), entry.encode());
+      CliRun toDir = CliRun.of("plan", demo.toString(), "--out", plans.toString());
+      assertEquals(1, toDir.exitCode());
+      assertTrue(toDir.err().contains("is a directory; give the plan's file"), toDir.err());
       // a saved plan that no longer holds (what it creates exists now) is refused, and that is in the history
       assertEquals(1, CliRun.of("provision", "--plan", stale.toString()).exitCode());
       JsonObject refused = new JsonObject(CliRun.of("history", "--output", "json").out()).getJsonArray("entries")
@@ -248,7 +251,7 @@ class PlanReviewIT {
     });
     CliRun applied = CliRun.of("provision", "--plan", file.toString());
     assertEquals(0, applied.exitCode(), "live state as observed again: the plan holds: " + applied.err());
-    assertTrue(applied.out().contains("Done: 1 changes applied"), applied.out());
+    assertTrue(applied.out().contains("Done: 1 change applied"), applied.out());
     assertTrue(String.join("", live()).contains("HTTPS only"));
   }
 
