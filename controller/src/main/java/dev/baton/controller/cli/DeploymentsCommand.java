@@ -65,7 +65,11 @@ final class DeploymentsCommand extends ApplicationCommand {
   }
 
   /** A start time to the second (the store keeps it to the nanosecond). */
-  private static String started(String instant) {
+  /** An instant as the CLI's tables show it: to the second ({@code -} for none). */
+  static String started(String instant) {
+    if (instant == null) {
+      return "-";
+    }
     try {
       return java.time.Instant.parse(instant).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     } catch (RuntimeException e) {

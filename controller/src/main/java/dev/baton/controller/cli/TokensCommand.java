@@ -64,7 +64,7 @@ final class TokensCommand implements Callable<Integer> {
           t.out().println(made.encodePrettily());
         } else {
           t.err().println("Token " + name + " (" + made.getString("role") + ", " + scope(made) + ", expires "
-              + second(made.getString("expires")) + "); shown once, keep it now:");
+              + DeploymentsCommand.started(made.getString("expires")) + "); shown once, keep it now:");
           t.out().println(made.getString("token"));
         }
         return ExitCodes.OK;
@@ -79,10 +79,10 @@ final class TokensCommand implements Callable<Integer> {
         t.out().println(String.format(row, "NAME", "ROLE", "CUSTOMER", "CREATED", "EXPIRES", "STATE"));
         for (Object o : all) {
           JsonObject e = (JsonObject) o;
-          String state = e.getString("revoked") != null ? "revoked " + second(e.getString("revoked"))
+          String state = e.getString("revoked") != null ? "revoked " + DeploymentsCommand.started(e.getString("revoked"))
               : java.time.Instant.parse(e.getString("expires")).isBefore(java.time.Instant.now()) ? "expired" : "active";
           t.out().println(String.format(row, e.getString("name"), e.getString("role"), scope(e),
-              second(e.getString("created")), second(e.getString("expires")), state));
+              DeploymentsCommand.started(e.getString("created")), DeploymentsCommand.started(e.getString("expires")), state));
         }
         return ExitCodes.OK;
       }
@@ -94,7 +94,7 @@ final class TokensCommand implements Callable<Integer> {
         if (output == OutputFormat.JSON) {
           t.out().println(e.encodePrettily());
         } else {
-          t.out().println("Token " + name + " revoked (" + second(e.getString("revoked")) + ").");
+          t.out().println("Token " + name + " revoked (" + DeploymentsCommand.started(e.getString("revoked")) + ").");
         }
         return ExitCodes.OK;
       }
@@ -104,10 +104,6 @@ final class TokensCommand implements Callable<Integer> {
 
   private static String scope(JsonObject e) {
     return e.getString("customer") == null ? "every customer" : e.getString("customer");
-  }
-
-  private static String second(String instant) {
-    return instant == null ? "-" : instant.length() > 19 ? instant.substring(0, 19) + "Z" : instant;
   }
 
   /** {@code 90d}, {@code 12h}, {@code 45m}, {@code 30s}. */

@@ -121,8 +121,8 @@ final class ApiAccess {
     if (b != null && b.getValue("customer") instanceof String c) {
       return c;
     }
-    if (b != null && b.getValue("scope") instanceof String key && key.indexOf('/') > 0) {
-      return key.substring(0, key.indexOf('/')); // customer/platform/env
+    if (b != null && b.getValue("scope") instanceof String key && key.split("/").length >= 3) {
+      return dev.baton.controller.definition.Scope.ofKey(key).customer(); // a lock's
     }
     return customerOfPath.apply(ctx);
   }

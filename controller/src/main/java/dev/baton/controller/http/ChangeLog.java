@@ -89,10 +89,10 @@ final class ChangeLog {
       String platform = b.getString("platform");
       String env = b.getString("env");
       if (b.getValue("scope") instanceof String key && key.split("/").length >= 3) {
-        String[] p = key.split("/");
-        customer = p[0];
-        platform = p[1];
-        env = "-".equals(p[2]) ? null : p[2];
+        var scope = dev.baton.controller.definition.Scope.ofKey(key); // a lock's
+        customer = scope.customer();
+        platform = scope.platform();
+        env = scope.env();
       }
       if (ctx.get(CUSTOMER) != null) {
         customer = ctx.get(CUSTOMER);
