@@ -55,7 +55,7 @@ class DashboardIT {
           "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
           "--user-data-dir=" + profile, "--window-size=1280,640", "--remote-debugging-port=" + devtools, url)
           .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
-      Cdp cdp = Cdp.connect(c, devtools);
+      Cdp cdp = Cdp.connect(c, devtools, browser, profile.resolve("chromium.log"));
       cdp.waitFor("document.getElementById('empty') && !document.getElementById('empty').hidden", 30);
 
       CliRun run = CliRun.of("provision", DEMO.toString());
@@ -125,9 +125,11 @@ class DashboardIT {
       });
     }
 
-    static Cdp connect(ControllerFixture c, int port) throws Exception {
+    /** The page's DevTools connection, once Chromium listens; what Chromium printed if it never does. */
+    static Cdp connect(ControllerFixture c, int port, Process browser, Path logFile) throws Exception {
       HttpClient http = HttpClient.newHttpClient();
-      long deadline = System.currentTimeMillis() + 30_000;
+      // a first start with a fresh profile takes seconds, more on a loaded 2-core machine
+      long deadline = System.currentTimeMillis() + 90_000;
       while (true) {
         try {
           String list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json")).build(),
@@ -148,8 +150,11 @@ class DashboardIT {
         } catch (java.io.IOException e) {
           // not listening yet
         }
-        if (System.currentTimeMillis() > deadline) {
-          throw new AssertionError("chromium's DevTools did not answer");
+        if (System.currentTimeMillis() > deadline || !browser.isAlive()) {
+          String log = Files.exists(logFile) ? Files.readString(logFile) : "";
+          throw new AssertionError("chromium's DevTools did not answer on port " + port + " ("
+              + (browser.isAlive() ? "still running" : "exited with " + browser.exitValue()) + "); its output ends: "
+              + log.substring(Math.max(0, log.length() - 2000)));
         }
         Thread.sleep(200);
       }
