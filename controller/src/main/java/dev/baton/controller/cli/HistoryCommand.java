@@ -50,7 +50,7 @@ final class HistoryCommand implements Callable<Integer> {
     if (since != null) {
       q.append("&since=").append(sinceInstant(since, Instant.now()));
     }
-    JsonArray entries = TokensCommand.client(main).get(q.toString()).getJsonArray("entries");
+    JsonArray entries = main.access().require().get(q.toString()).getJsonArray("entries");
     Terminal t = main.terminal;
     if (output == OutputFormat.JSON) {
       t.out().println(new JsonObject().put("entries", entries).encodePrettily());

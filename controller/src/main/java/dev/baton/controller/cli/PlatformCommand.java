@@ -277,7 +277,8 @@ abstract class PlatformCommand implements Callable<Integer> {
    * customer's, must change nothing. Without a controller there is no token to ask about.
    */
   boolean permitted(Plan plan) {
-    java.util.Optional<ControllerClient> c = controller != null ? java.util.Optional.of(controller) : main.access().find();
+    // the controller the launcher found is the one main.access() holds: find() answers it again, no second request
+    java.util.Optional<ControllerClient> c = main.access().find();
     if (c.isEmpty()) {
       return true;
     }
@@ -325,25 +326,16 @@ abstract class PlatformCommand implements Callable<Integer> {
 
   /** One entry in the controller's history for this run: {@code outcome} ok, failed or refused. */
   void recordHistory(dev.baton.controller.definition.Scope scope, String outcome, String digest, String detail) {
-    java.util.Optional<ControllerClient> c;
     try {
-      c = controller != null ? java.util.Optional.of(controller) : main.access().find();
+      main.access().find().ifPresent(client -> client.post("/api/v1/history", new JsonObject().put("what", historyWhat())
+          .put("customer", scope.customer()).put("platform", scope.platform()).put("env", scope.env())
+          .put("outcome", outcome).put("plan_digest", digest).put("target", historyTarget()).put("detail", detail)));
     } catch (RuntimeException e) {
       t().err().println(t().red("warning") + ": the controller's history did not take this " + historyWhat() + ": "
           + e.getMessage());
-      return;
     }
-    c.ifPresent(client -> {
-      try {
-        client.post("/api/v1/history", new JsonObject().put("what", historyWhat())
-            .put("customer", scope.customer()).put("platform", scope.platform()).put("env", scope.env())
-            .put("outcome", outcome).put("plan_digest", digest).put("target", historyTarget()).put("detail", detail));
-      } catch (RuntimeException e) {
-        t().err().println(t().red("warning") + ": the controller's history did not take this " + historyWhat() + ": "
-            + e.getMessage());
-      }
-    });
   }
+
 
   /** Tells a running controller's hooks about the platform (best effort; no controller, no event). */
   void announce(Platform platform, String type, io.vertx.core.json.JsonObject data) {

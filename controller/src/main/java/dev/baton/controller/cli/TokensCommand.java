@@ -1,7 +1,6 @@
 package dev.baton.controller.cli;
 
 import dev.baton.common.error.BatonException;
-import dev.baton.controller.serve.ControllerClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -58,7 +57,7 @@ final class TokensCommand implements Callable<Integer> {
         if (name == null || role == null) {
           throw BatonException.invalid("tokens create needs a NAME and --role read|operate|admin");
         }
-        JsonObject made = client(main).post("/api/v1/operator-tokens", new JsonObject().put("name", name)
+        JsonObject made = main.access().require().post("/api/v1/operator-tokens", new JsonObject().put("name", name)
             .put("role", role).put("customer", customer).put("ttl_seconds", ttl(expiresIn).toSeconds()));
         if (output == OutputFormat.JSON) {
           t.out().println(made.encodePrettily());
@@ -70,7 +69,7 @@ final class TokensCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       case "list" -> {
-        JsonArray all = client(main).get("/api/v1/operator-tokens").getJsonArray("tokens");
+        JsonArray all = main.access().require().get("/api/v1/operator-tokens").getJsonArray("tokens");
         if (output == OutputFormat.JSON) {
           t.out().println(new JsonObject().put("tokens", all).encodePrettily());
           return ExitCodes.OK;
@@ -90,7 +89,7 @@ final class TokensCommand implements Callable<Integer> {
         if (name == null) {
           throw BatonException.invalid("tokens revoke needs the NAME of a token");
         }
-        JsonObject e = client(main).post("/api/v1/operator-tokens/" + name + "/revoke", new JsonObject());
+        JsonObject e = main.access().require().post("/api/v1/operator-tokens/" + name + "/revoke", new JsonObject());
         if (output == OutputFormat.JSON) {
           t.out().println(e.encodePrettily());
         } else {
@@ -119,10 +118,5 @@ final class TokensCommand implements Callable<Integer> {
       case "h" -> Duration.ofHours(n);
       default -> Duration.ofDays(n);
     };
-  }
-
-  /** The controller {@code main} reaches: this host's, or the one of --controller. */
-  static ControllerClient client(ControllerMain main) {
-    return main.access().require();
   }
 }
